@@ -1,0 +1,45 @@
+"""Where things live, and reading the YAML configuration in `params/`."""
+
+from __future__ import annotations
+
+import os
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+from analysis.validation import BoardpackError
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+#: The project checkout (an editable install); BOARDPACK_HOME overrides it.
+PROJECT_ROOT = Path(os.environ.get("BOARDPACK_HOME", PACKAGE_DIR.parent)).resolve()
+PARAMS_DIR = PROJECT_ROOT / "params"
+NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
+
+
+def read_yaml(path: Path) -> dict:
+    """Read a YAML mapping; a missing or malformed file is a user-facing error."""
+    try:
+        with open(path, encoding="utf-8") as fh:
+            data = yaml.safe_load(fh)
+    except FileNotFoundError:
+        raise BoardpackError(f"{path}: file not found") from None
+    except yaml.YAMLError as exc:
+        raise BoardpackError(f"{path}: not valid YAML ({exc})") from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise BoardpackError(f"{path}: expected a mapping of names to values")
+    return data
+
+
+@cache
+def codelists() -> dict:
+    """The code lists in `analysis/codelists.yaml` (DfE SSDA903 codes and standard categories)."""
+    return read_yaml(PACKAGE_DIR / "codelists.yaml")
+
+
+def label_map(name: str, params_dir: Path | None = None) -> dict[str, str]:
+    """A local-label -> category map from `params/<name>.yaml`, keys normalised (upper, stripped)."""
+    raw = read_yaml((params_dir or PARAMS_DIR) / f"{name}.yaml")
+    return {str(k).strip().upper(): str(v).strip().upper() for k, v in raw.items()}

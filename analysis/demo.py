@@ -1,0 +1,551 @@
+"""Calibrated synthetic input data, so the whole suite runs with no confidential data.
+
+Everything is invented: identifiers are sequential (`C00000001`), UPNs follow the obviously
+fake pattern `FAKE#########`, there are no names or postcodes. The defaults are calibrated to
+a mid-sized English local authority (about 65,000 children) so that the year to March 2017
+looks like the improvement board's papers: about 780 children looked after at 31 March 2017
+(about 10% under 1), about 400 on child protection plans (about 16% under 1), about 2,850
+children in need including CP and CLA (about 12% under 1), the under-1 share of care starts
+roughly doubling between the years to March 2016 and March 2017, about 120 assessments of
+0-2 year olds a quarter, NFA dip samples of about 26 a quarter, auditor-moderator agreement
+improving over time, and sickness absence near 17 FTE days lost per FTE (three quarters
+long-term, a third mental health). Very young entrants more often have a sibling already in
+care and younger mothers, so the reports have a real association to find.
+
+`scale` multiplies the population (150 is roughly national scale).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from analysis.workdays import working_day_index
+
+DAY = np.timedelta64(1, "D")
+YEAR = 365.25
+DATE_FORMAT = "%d/%m/%Y"
+
+
+@dataclass(frozen=True)
+class DemoSpec:
+    """What to generate: months covered, random seed and population scale."""
+
+    start: str = "2014-04"
+    end: str = "2017-03"
+    seed: int = 2017
+    scale: float = 1.0
+
+    @property
+    def first_day(self) -> np.datetime64:
+        return np.datetime64(pd.Period(self.start, "M").start_time.date(), "D")
+
+    @property
+    def extract_day(self) -> np.datetime64:
+        return np.datetime64(pd.Period(self.end, "M").end_time.date(), "D")
+
+
+def write_demo_data(out: Path, spec: DemoSpec = DemoSpec()) -> dict[str, int]:
+    """Write a complete, valid input folder to `out`; returns rows written per file."""
+    rng = np.random.default_rng(spec.seed)
+    out = Path(out)
+    (out / "ssda903").mkdir(parents=True, exist_ok=True)
+    tables = {}
+    header, episodes, family = _looked_after(rng, spec)
+    tables["ssda903/header.csv"] = header
+    tables["ssda903/episodes.csv"] = episodes
+    tables["family.csv"] = family
+    tables["cin_cp.csv"] = _cin_cp(rng, spec)
+    tables["assessments.csv"] = _assessments(rng, spec)
+    tables["audits.csv"] = _audits(rng, spec)
+    absence, staffing = _absence(rng, spec)
+    tables["absence.csv"] = absence
+    tables["staffing.csv"] = staffing
+    for name, frame in tables.items():
+        frame.to_csv(out / name, index=False, date_format=DATE_FORMAT)
+    return {name: len(frame) for name, frame in tables.items()}
+
+
+def _poisson_days(rng, rate_per_year: float, first, last) -> np.ndarray:
+    """Event dates of a Poisson process with the given yearly rate between two days."""
+    span = int((last - first) / DAY) + 1
+    n = rng.poisson(rate_per_year * span / YEAR)
+    return np.sort(first + rng.integers(0, span, n) * DAY)
+
+
+def _dates(values: np.ndarray, extract) -> pd.Series:
+    """Days as pandas dates, blank (NaT) where after the extract day."""
+    values = np.asarray(values, dtype="datetime64[D]")
+    return pd.Series(
+        np.where(values <= extract, values, np.datetime64("NaT")), dtype="datetime64[s]"
+    )
+
+
+def _ids(prefix: str, start: int, n: int) -> np.ndarray:
+    return np.char.add(prefix, np.char.zfill(np.arange(start, start + n).astype(str), 8))
+
+
+# --- children looked after (SSDA903) and family links -------------------------------------
+
+
+def _looked_after(rng, spec: DemoSpec):
+    extract, first = spec.extract_day, spec.first_day
+    doubling_from = first + 2 * 365 * DAY  # year to March 2017 when run on the defaults
+    starts = _poisson_days(rng, 400 * spec.scale, first - 9 * 365 * DAY, extract)
+    n = len(starts)
+    under1 = rng.random(n) < np.where(starts >= doubling_from, 0.25, 0.125)
+    # age at start in days: under 1 split newborn / 7 days-3 months / 3-12 months
+    young_band = rng.choice(3, n, p=[0.4, 0.3, 0.3])
+    young_age = np.choose(
+        young_band, [rng.integers(0, 7, n), rng.integers(7, 91, n), rng.integers(91, 365, n)]
+    )
+    old_years = rng.choice(
+        [1, 3, 5, 8, 10, 13, 15, 16, 17], n, p=[0.1, 0.1, 0.1, 0.1, 0.15, 0.15, 0.1, 0.12, 0.08]
+    )
+    old_age = (old_years * YEAR + rng.random(n) * YEAR).astype(int)
+    age = np.where(under1, young_age, old_age)
+    dob = starts - age * DAY
+    # time in care: long for infants (adoption), capped at the 18th birthday
+    mean_years = np.where(under1, 2.6, np.where(age < 10 * YEAR, 2.3, 1.8))
+    stay = np.maximum(rng.exponential(mean_years * YEAR).astype(int), 1)
+    end = np.minimum(starts + stay * DAY, dob + int(18 * YEAR) * DAY)
+    # a few children come back into care: a second period for the same child
+    back = (end < extract - 30 * DAY) & (rng.random(n) < 0.06)
+    child = np.arange(n)
+    re_start = end[back] + rng.integers(30, 400, back.sum()) * DAY
+    keep = re_start < extract
+    re_child = child[back][keep]
+    re_start = re_start[keep]
+    re_end = np.minimum(
+        re_start + rng.integers(60, 900, len(re_start)) * DAY, dob[re_child] + int(18 * YEAR) * DAY
+    )
+    p_child = np.concatenate([child, re_child])
+    p_start = np.concatenate([starts, re_start])
+    p_end = np.concatenate([end, np.maximum(re_end, re_start + DAY)])
+    p_young = np.concatenate([under1, np.zeros(len(re_child), bool)])
+
+    episodes = _split_into_episodes(rng, p_child, p_start, p_end, p_young, extract)
+    # children looked after only under short breaks (V3/V4): excluded by DfE convention
+    breaks = _short_breaks(rng, spec, n)
+    n_children = n + breaks["n_children"]
+    child_ids = _ids("C", 1, n_children)
+    episodes = pd.concat([episodes, breaks["episodes"]], ignore_index=True)
+    episodes["CHILD"] = child_ids[episodes.pop("_child").to_numpy()]
+    episodes = episodes[episodes["DECOM"] <= extract].sort_values(["CHILD", "DECOM"])
+    all_dob = np.concatenate([dob, breaks["dob"]])
+    header = pd.DataFrame(
+        {
+            "CHILD": child_ids,
+            "SEX": rng.choice(["1", "2"], n_children),
+            "DOB": _dates(all_dob, np.datetime64("2100-01-01")),
+            "ETHNIC": rng.choice(
+                ["WBRI", "WOTH", "MWBC", "APKN", "BAFR", "OOTH"],
+                n_children,
+                p=[0.7, 0.06, 0.08, 0.06, 0.05, 0.05],
+            ),
+            "UPN": np.char.add("FAKE", np.char.zfill(np.arange(1, n_children + 1).astype(str), 9)),
+            "MOTHER": "",
+            "MC_DOB": "",
+        }
+    )
+    header = header[header["CHILD"].isin(episodes["CHILD"])]
+    ep_out = episodes.assign(
+        DECOM=_dates(episodes["DECOM"].to_numpy(), extract).to_numpy(),
+        DEC=_dates(episodes["DEC"].to_numpy(), extract).to_numpy(),
+    )
+    ep_out.loc[ep_out["DEC"].isna(), "REC"] = ""
+    ep_out.loc[ep_out["DEC"].isna(), "REASON_PLACE_CHANGE"] = ""
+    family = _families(rng, child_ids[:n], starts, dob, under1)
+    family = family[family["CHILD"].isin(header["CHILD"])]
+    return header, ep_out, family
+
+
+def _split_into_episodes(rng, child, start, end, young, extract) -> pd.DataFrame:
+    """Split each period of care into episodes (placement or legal-status changes)."""
+    years = (end - start) / DAY / YEAR
+    n_ep = np.minimum(1 + rng.poisson(0.8 * years), 6)
+    period = np.repeat(np.arange(len(child)), n_ep)
+    cut = rng.random(len(period))
+    first = np.r_[True, period[1:] != period[:-1]]
+    cut[first] = 0.0
+    order = np.lexsort((cut, period))
+    period, cut = period[order], cut[order]
+    first = np.r_[True, period[1:] != period[:-1]]
+    last = np.r_[period[1:] != period[:-1], True]
+    span = ((end - start) / DAY)[period]
+    decom = start[period] + (cut * span).astype(int) * DAY
+    dec = np.empty_like(decom)
+    dec[:-1] = decom[1:]
+    dec[last] = end[period][last]
+    # zero-length episodes from rounding are merged away by nudging the start
+    dec = np.maximum(dec, decom + DAY)
+    decom[~first] = np.maximum(decom[~first], dec[np.flatnonzero(~first) - 1])
+    k = len(period)
+    is_young = young[period]
+    ls = np.where(
+        is_young,
+        rng.choice(["C2", "C1", "V2", "E1"], k, p=[0.55, 0.25, 0.12, 0.08]),
+        rng.choice(["C2", "C1", "V2", "J2"], k, p=[0.45, 0.2, 0.3, 0.05]),
+    )
+    cin = np.where(
+        is_young,
+        rng.choice(["N1", "N2", "N4", "N6"], k, p=[0.78, 0.07, 0.1, 0.05]),
+        rng.choice(
+            ["N1", "N2", "N3", "N4", "N5", "N6", "N7", "N8"],
+            k,
+            p=[0.6, 0.05, 0.03, 0.12, 0.1, 0.03, 0.02, 0.05],
+        ),
+    )
+    ls, cin = _carry_forward(ls, first), _carry_forward(cin, first)
+    rne = np.where(first, "S", rng.choice(["P", "T", "L", "U"], k, p=[0.6, 0.2, 0.1, 0.1]))
+    rec_final = np.where(
+        is_young,
+        rng.choice(["E11", "E12", "E13", "E41"], k),
+        rng.choice(["E13", "E8", "E41", "E17", "E7", "E4A"], k),
+    )
+    rec = np.where(last, rec_final, "X1")
+    place = rng.choice(
+        ["U1", "U3", "U4", "U6", "K2", "R1", "P1", "A4"],
+        k,
+        p=[0.08, 0.35, 0.2, 0.12, 0.1, 0.05, 0.05, 0.05],
+    )
+    return pd.DataFrame(
+        {
+            "_child": child[period],
+            "DECOM": decom,
+            "RNE": rne,
+            "LS": ls,
+            "CIN": cin,
+            "PLACE": place,
+            "PLACE_PROVIDER": rng.choice(["PR1", "PR4", "PR0"], k, p=[0.6, 0.3, 0.1]),
+            "DEC": np.where(dec <= extract, dec, np.datetime64("NaT")),
+            "REC": rec,
+            "REASON_PLACE_CHANGE": np.where(
+                last | (rne == "L"), "", rng.choice(["CARPL", "PLACE", "CHILD", "LAREQ"], k)
+            ),
+            "HOME_POST": "",
+            "PL_POST": "",
+            "URN": "SC999999",
+        }
+    )
+
+
+def _carry_forward(values: np.ndarray, first: np.ndarray) -> np.ndarray:
+    """Keep a period's first value on most of its later episodes (status rarely changes)."""
+    idx = np.where(first, np.arange(len(values)), 0)
+    idx = np.maximum.accumulate(idx)
+    return values[idx]
+
+
+def _short_breaks(rng, spec: DemoSpec, offset: int) -> dict:
+    """Disabled children in a series of short breaks (LS V3/V4): many short episodes."""
+    n = max(int(25 * spec.scale), 1)
+    dob = spec.first_day - rng.integers(int(5 * YEAR), int(16 * YEAR), n) * DAY
+    per = 8
+    child = np.repeat(np.arange(n), per)
+    gaps = rng.integers(20, 200, (n, per)).cumsum(axis=1)
+    decom = spec.first_day - 200 * DAY + gaps.ravel() * DAY
+    frame = pd.DataFrame(
+        {
+            "_child": offset + child,
+            "DECOM": decom,
+            "RNE": "S",
+            "LS": rng.choice(["V3", "V4"], n * per),
+            "CIN": "N1",
+            "PLACE": "R1",
+            "PLACE_PROVIDER": "PR1",
+            "DEC": np.where(
+                decom + 3 * DAY <= spec.extract_day, decom + 3 * DAY, np.datetime64("NaT")
+            ),
+            "REC": "E13",
+            "REASON_PLACE_CHANGE": "",
+            "HOME_POST": "",
+            "PL_POST": "",
+            "URN": "SC999999",
+        }
+    )
+    frame = frame.drop_duplicates(["_child", "DECOM"])
+    return {"n_children": n, "episodes": frame, "dob": dob}
+
+
+def _families(rng, child_ids, starts, dob, under1) -> pd.DataFrame:
+    """Family links: very young entrants more often join a family already known to care."""
+    n = len(child_ids)
+    order = np.argsort(starts, kind="stable")
+    link = rng.random(n) < np.where(under1, 0.45, 0.15)
+    family = np.arange(n)
+    pick = rng.random(n)
+    for pos, i in enumerate(order):
+        if link[i] and pos > 0:
+            family[i] = family[order[int(pick[i] * pos)]]
+    mother_age = np.where(under1, rng.normal(22.5, 4.5, n), rng.normal(27.5, 6.0, n))
+    mother_age = np.clip(mother_age, 14.5, 46)
+    own_mother_dob = dob - (mother_age * YEAR).astype(int) * DAY
+    mother_dob = own_mother_dob[family]
+    valid = ((dob - mother_dob) / DAY / YEAR >= 13) & ((dob - mother_dob) / DAY / YEAR <= 50)
+    mother_dob = np.where(valid & (rng.random(n) > 0.05), mother_dob, np.datetime64("NaT"))
+    father_dob = np.where(
+        rng.random(n) < 0.7, mother_dob - rng.integers(0, 2000, n) * DAY, np.datetime64("NaT")
+    )
+    has_family = rng.random(n) < 0.9
+    frame = pd.DataFrame(
+        {
+            "CHILD": child_ids,
+            "FAMILY_ID": np.char.add("F", np.char.zfill(family.astype(str), 7)),
+            "MOTHER_DOB": _dates(mother_dob, np.datetime64("2100-01-01")),
+            "FATHER_DOB": _dates(father_dob, np.datetime64("2100-01-01")),
+        }
+    )
+    return frame[has_family]
+
+
+# --- children in need and child protection -------------------------------------------------
+
+
+def _cin_cp(rng, spec: DemoSpec) -> pd.DataFrame:
+    extract, first = spec.extract_day, spec.first_day
+    frames, next_id = [], 50_000_001
+    for kind, rate, mean_days, young_p in (("CIN", 2000, 290, 0.19), ("CP", 480, 300, 0.28)):
+        start = _poisson_days(rng, rate * spec.scale, first - 3 * 365 * DAY, extract)
+        n = len(start)
+        young = rng.random(n) < young_p
+        age = np.where(
+            young, rng.integers(-120, 300, n), rng.integers(int(YEAR), int(17.5 * YEAR), n)
+        )
+        dob = start - age * DAY
+        end = start + np.maximum(rng.exponential(mean_days, n).astype(int), 7) * DAY
+        ids = _ids("C", next_id, n)
+        next_id += n
+        frames.append(
+            pd.DataFrame(
+                {
+                    "CHILD": ids,
+                    "DOB": _dates(dob, np.datetime64("2100-01-01")),
+                    "TYPE": kind,
+                    "START": _dates(start, extract),
+                    "END": _dates(end, extract),
+                }
+            )
+        )
+        if kind == "CP":  # a CP plan sits inside a child in need period
+            frames.append(
+                frames[-1].assign(
+                    TYPE="CIN", END=_dates(end + rng.integers(0, 200, n) * DAY, extract)
+                )
+            )
+    return pd.concat(frames, ignore_index=True)
+
+
+# --- assessments ---------------------------------------------------------------------------
+
+OUTCOME_LABELS = {
+    "NFA": ["No further action", "Closed - no further action"],
+    "STEP_DOWN": ["Step down to early help", "Referred to another agency"],
+    "CIN_PLAN": ["Child in need plan"],
+    "CP": ["Child protection conference"],
+    "S47": ["Section 47 enquiry"],
+    "STRATEGY": ["Strategy meeting"],
+    "LEGAL": ["Legal advice", "Legal planning meeting"],
+    "SHORT_BREAKS": ["Short breaks"],
+    "UPDATE_CIN": ["Assessment updated - CIN plan"],
+    "UPDATE_CP": ["Assessment updated - CP plan"],
+    "OTHER": ["Other"],
+}
+OUTCOME_WEIGHTS = {
+    "NFA": 32,
+    "STEP_DOWN": 10,
+    "CIN_PLAN": 32,
+    "CP": 15,
+    "S47": 4,
+    "STRATEGY": 4,
+    "LEGAL": 11,
+    "SHORT_BREAKS": 4,
+    "UPDATE_CIN": 5,
+    "UPDATE_CP": 8,
+    "OTHER": 2,
+}
+TEAMS = [
+    "Assessment North",
+    "Assessment South",
+    "Children in Need East",
+    "Children in Need West",
+    "Child Protection",
+    "Looked After Children",
+    "Leaving Care",
+    "Disabled Children",
+    "Front Door",
+    "Family Support",
+    "Court and Permanence",
+    "Fostering",
+]
+
+
+def _assessments(rng, spec: DemoSpec) -> pd.DataFrame:
+    extract, first = spec.extract_day, spec.first_day
+    start = _poisson_days(rng, 3400 * spec.scale, first - 120 * DAY, extract)
+    n = len(start)
+    band = rng.choice(3, n, p=[0.03, 0.125, 0.845])  # unborn, 0-2, 3-17
+    age = np.choose(
+        band,
+        [
+            rng.integers(-150, -1, n),
+            rng.integers(0, 3 * 365, n),
+            rng.integers(3 * 365 + 30, int(17.8 * YEAR), n),
+        ],
+    )
+    dob = start - age * DAY
+    days = np.maximum(rng.gamma(3.0, 14.0, n).astype(int), 1)
+    authorised = start + days * DAY
+    cats = list(OUTCOME_WEIGHTS)
+    p = np.array(list(OUTCOME_WEIGHTS.values()), float)
+    p /= p.sum()
+    n_out = rng.choice([1, 2, 3], n, p=[0.9, 0.085, 0.015])
+    outcome = []
+    for k in n_out:
+        chosen = rng.choice(cats, k, replace=False, p=p)
+        outcome.append("; ".join(rng.choice(OUTCOME_LABELS[c]) for c in chosen))
+    outcome = np.where(authorised <= extract, np.array(outcome, dtype=object), "")
+    return pd.DataFrame(
+        {
+            "CHILD": _ids("C", 80_000_001, n),
+            "DOB": _dates(dob, np.datetime64("2100-01-01")),
+            "ASSESSMENT_START": _dates(start, extract),
+            "ASSESSMENT_AUTHORISED": _dates(authorised, extract),
+            "OUTCOME": outcome,
+            "TEAM": rng.choice(TEAMS[:4] + TEAMS[8:9], n),
+        }
+    )
+
+
+# --- audits --------------------------------------------------------------------------------
+
+GRADES = ["OUTSTANDING", "GOOD", "REQUIRES_IMPROVEMENT", "INADEQUATE"]
+THEMES = ["Assessment", "Planning", "Voice of the child", "Management oversight", "Risk"]
+
+
+def _audits(rng, spec: DemoSpec) -> pd.DataFrame:
+    extract, first = spec.extract_day, spec.first_day
+    frames = []
+    for sample, per_year, moderated in (
+        ("NFA dip sample", 104, 0.5),
+        ("Themed audit", 180, 0.6),
+        ("Practice week", 70, 0.6),
+    ):
+        day = _poisson_days(rng, per_year * spec.scale, first, extract)
+        n = len(day)
+        progress = (day - first) / (extract - first)
+        grade = rng.choice(4, n, p=[0.05, 0.42, 0.38, 0.15])
+        agree = rng.random(n) < 0.45 + 0.4 * progress
+        shift = np.where(rng.random(n) < 0.7, 1, -1)
+        mod = np.where(agree, grade, np.clip(grade + shift, 0, 3))
+        is_mod = rng.random(n) < moderated
+        frame = pd.DataFrame(
+            {
+                "AUDIT_DATE": _dates(day, extract),
+                "SAMPLE": sample,
+                "THEME": rng.choice(THEMES, n),
+                "AUDITOR": np.char.add("AUD", rng.integers(10, 30, n).astype(str)),
+                "AUDITOR_GRADE": np.array(GRADES)[grade],
+                "MODERATOR": np.where(
+                    is_mod, np.char.add("MOD", rng.integers(1, 6, n).astype(str)), ""
+                ),
+                "MODERATOR_GRADE": np.where(is_mod, np.array(GRADES)[mod], ""),
+            }
+        )
+        nfa = np.where(
+            sample == "NFA dip sample",
+            rng.choice(["YES", "UNCLEAR", "NO", ""], n, p=[0.73, 0.15, 0.04, 0.08]),
+            "",
+        )
+        frame["NFA_APPROPRIATE"] = nfa
+        frame["SUPPORT_BENEFICIAL"] = np.where(
+            nfa == "", "", np.where((nfa == "YES") & (rng.random(n) < 0.37), "Y", "N")
+        )
+        frame["REFERRED_BACK"] = np.where(nfa == "", "", np.where(nfa == "NO", "Y", "N"))
+        frames.append(frame)
+    audits = pd.concat(frames, ignore_index=True).sort_values("AUDIT_DATE", kind="stable")
+    n = len(audits)
+    audits.insert(
+        0, "AUDIT_ID", np.char.add("AU", np.char.zfill(np.arange(1, n + 1).astype(str), 6))
+    )
+    audits.insert(1, "CHILD", _ids("C", 80_000_001, n))
+    return audits
+
+
+# --- sickness absence and staffing ---------------------------------------------------------
+
+SHORT_REASONS = (
+    [
+        "Cold / flu",
+        "Stomach / digestive",
+        "Stress",
+        "Headache / migraine",
+        "Back problems",
+        "Other",
+        "Injury / accident",
+    ],
+    [0.35, 0.2, 0.12, 0.1, 0.1, 0.08, 0.05],
+)
+LONG_REASONS = (
+    [
+        "Stress, depression, anxiety",
+        "Back problems",
+        "Operation / hospital",
+        "Pregnancy related",
+        "Other",
+        "Injury / accident",
+    ],
+    [0.4, 0.22, 0.18, 0.06, 0.09, 0.05],
+)
+
+
+def _absence(rng, spec: DemoSpec):
+    extract, first = spec.extract_day, spec.first_day
+    n_emp = max(int(260 * spec.scale), 12)
+    team = rng.choice(len(TEAMS), n_emp)
+    fte = np.where(rng.random(n_emp) < 0.7, 1.0, rng.integers(5, 10, n_emp) / 10)
+    days = working_day_index(str(first - 400 * DAY), str(extract + 400 * DAY))
+    short_rate, long_rate = 1.55, 0.23  # spells per working year
+    k = 40
+    gap = rng.exponential(252 / (short_rate + long_rate), (n_emp, k)).astype(int) + 1
+    is_long = rng.random((n_emp, k)) < long_rate / (short_rate + long_rate)
+    dur = np.where(is_long, rng.integers(20, 95, (n_emp, k)), rng.geometric(0.38, (n_emp, k)))
+    start_idx = np.cumsum(gap + np.c_[np.zeros(n_emp, int), dur[:, :-1]], axis=1)
+    end_idx = start_idx + dur - 1
+    ok = end_idx < len(days)
+    emp = np.broadcast_to(np.arange(n_emp)[:, None], (n_emp, k))[ok]
+    start = days[start_idx[ok]].to_numpy("datetime64[D]")
+    end = days[end_idx[ok]].to_numpy("datetime64[D]")
+    long_ = is_long[ok]
+    keep = start <= extract
+    emp, start, end, long_ = emp[keep], start[keep], end[keep], long_[keep]
+    m = len(emp)
+    reason = np.where(
+        long_,
+        rng.choice(LONG_REASONS[0], m, p=LONG_REASONS[1]),
+        rng.choice(SHORT_REASONS[0], m, p=SHORT_REASONS[1]),
+    )
+    absence = pd.DataFrame(
+        {
+            "EMPLOYEE_ID": _ids("E", 1, n_emp)[emp],
+            "TEAM": np.array(TEAMS)[team[emp]],
+            "FTE": fte[emp],
+            "START_DATE": _dates(start, extract),
+            "END_DATE": _dates(end, extract),
+            "REASON": reason,
+        }
+    )
+    months = pd.period_range(spec.start, spec.end, freq="M")
+    team_fte = pd.Series(fte).groupby(team).sum().reindex(range(len(TEAMS)), fill_value=0)
+    staffing = pd.DataFrame(
+        [
+            (str(mo), TEAMS[t], round(float(team_fte[t]) * rng.normal(1, 0.02), 1))
+            for mo in months
+            for t in range(len(TEAMS))
+        ],
+        columns=["MONTH", "TEAM", "FTE"],
+    )
+    return absence, staffing

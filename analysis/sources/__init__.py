@@ -1,0 +1,1 @@
+"""One module per input file: a schema, a loader returning typed DataFrames, and its checks."""

@@ -1,0 +1,38 @@
+"""`staffing.csv`: FTE in post per team per month, the denominator for absence rates."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from analysis.sources._table import ROW, Column, load_file, report_rows
+from analysis.validation import ERROR, ValidationReport
+
+FILE = "staffing.csv"
+COLUMNS = [
+    Column("MONTH", "month", blank_ok=False),
+    Column("TEAM", blank_ok=False),
+    Column("FTE", "number", blank_ok=False),
+]
+
+
+def load(data_dir: Path, report: ValidationReport) -> pd.DataFrame | None:
+    """Monthly FTE in post by team. Negative FTE and a team listed twice in a month are errors."""
+    frame = load_file(data_dir, FILE, COLUMNS, report, required=True)
+    if frame is None:
+        return None
+    negative = frame["FTE"].notna() & (frame["FTE"] < 0)
+    report_rows(
+        report,
+        ERROR,
+        FILE,
+        "FTE cannot be negative",
+        frame,
+        negative,
+        "FTE",
+        shown=frame["FTE"].astype(str),
+    )
+    dup = frame.duplicated(["MONTH", "TEAM"], keep=False)
+    report_rows(report, ERROR, FILE, "team listed more than once for the month", frame, dup, "TEAM")
+    return frame.drop(columns=[ROW])

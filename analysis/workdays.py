@@ -1,0 +1,44 @@
+"""Working days: Monday to Friday, excluding England and Wales bank holidays.
+
+Bank holidays come from the maintained `holidays` package (subdivision ENG), never a
+hand-typed list.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import holidays
+import numpy as np
+import pandas as pd
+
+
+@cache
+def bank_holidays(first_year: int, last_year: int) -> np.ndarray:
+    """England and Wales bank holidays in the years given, as numpy datetime64[D]."""
+    days = holidays.country_holidays("GB", subdiv="ENG", years=range(first_year, last_year + 1))
+    return np.array(sorted(days), dtype="datetime64[D]")
+
+
+def _calendar(start, end) -> np.ndarray:
+    years = pd.DatetimeIndex(pd.concat([pd.Series(start), pd.Series(end)]).dropna()).year
+    first, last = (int(years.min()), int(years.max())) if len(years) else (2000, 2000)
+    return bank_holidays(first - 1, last + 1)
+
+
+def working_days(start, end) -> np.ndarray:
+    """Working days from `start` to `end` inclusive (0 when end is before start).
+
+    Accepts scalars or array-likes of dates; returns an integer array.
+    """
+    s = pd.to_datetime(pd.Series(np.atleast_1d(start))).to_numpy("datetime64[D]")
+    e = pd.to_datetime(pd.Series(np.atleast_1d(end))).to_numpy("datetime64[D]")
+    counts = np.busday_count(s, e + np.timedelta64(1, "D"), holidays=_calendar(s, e))
+    return np.maximum(counts, 0)
+
+
+def working_day_index(first: str, last: str) -> pd.DatetimeIndex:
+    """Every working day from `first` to `last` inclusive."""
+    hol = bank_holidays(pd.Timestamp(first).year, pd.Timestamp(last).year)
+    days = np.arange(np.datetime64(first, "D"), np.datetime64(last, "D") + 1)
+    return pd.DatetimeIndex(days[np.is_busday(days, holidays=hol)])
