@@ -40,6 +40,6 @@ def codelists() -> dict:
 
 
 def label_map(name: str, params_dir: Path | None = None) -> dict[str, str]:
-    """A local-label -> category map from `params/<name>.yaml`, keys normalised (upper, stripped)."""
+    """A local-label -> category map from `params/<name>.yaml`, keys upper-cased and stripped."""
     raw = read_yaml((params_dir or PARAMS_DIR) / f"{name}.yaml")
     return {str(k).strip().upper(): str(v).strip().upper() for k, v in raw.items()}

@@ -28,7 +28,8 @@ class Column:
     """One column of an input file.
 
     kind: `text`, `code` (upper-cased, `1.0` read as `1`), `date` (dd/mm/yyyy or ISO),
-    `number`, or `month` (yyyy-mm, read as the month's first day). `codes` names a list checked with a warning.
+    `number`, or `month` (yyyy-mm, read as the month's first day). `codes` names a list
+    checked with a warning.
     """
 
     name: str
