@@ -1,7 +1,160 @@
-"""Sub-commands of `boardpack` that run and publish reports (filled in by the engine)."""
+"""`boardpack run`, `boardpack index` and `boardpack list`."""
 
 from __future__ import annotations
 
+import argparse
+import sys
+import time
+from datetime import datetime
+from pathlib import Path
+
+from analysis.config import PROJECT_ROOT
+from analysis.validation import BoardpackError
+
+
+def _logger(total_hint: int):
+    """Progress on a terminal; plain timestamped lines (no carriage returns) otherwise."""
+    t0 = time.monotonic()
+    tty = sys.stdout.isatty()
+
+    def log(message: str) -> None:
+        elapsed = time.monotonic() - t0
+        if tty:
+            print(f"{message}  (elapsed {elapsed:,.0f}s)", flush=True)
+        else:
+            print(f"{datetime.now():%Y-%m-%d %H:%M:%S} {message}", flush=True)
+
+    return log
+
+
+def _run(args: argparse.Namespace) -> int:
+    from analysis.engine import RunRequest, default_jobs, run
+    from analysis.params import available_reports, defaults
+    from analysis.periods import parse_period, period_range
+    from analysis.session import demo_folder
+
+    if args.period and (args.from_ or args.to):
+        raise BoardpackError("give either --period or --from/--to, not both")
+    if args.from_ or args.to:
+        if not (args.from_ and args.to):
+            raise BoardpackError("a backfill needs both --from YYYY-MM and --to YYYY-MM")
+        periods = [str(p) for p in period_range(args.from_, args.to)]
+    else:
+        periods = [str(parse_period(args.period or "latest"))]
+    shared = defaults()
+    known = available_reports()
+    reports = args.reports.split(",") if args.reports else known
+    unknown = [r for r in reports if r not in known]
+    if unknown:
+        raise BoardpackError(
+            f"unknown report(s): {', '.join(unknown)}; available: {', '.join(known)}"
+        )
+    formats = tuple(f.strip() for f in args.formats.split(",") if f.strip())
+    bad = [f for f in formats if f not in ("html", "pdf")]
+    if bad or not formats:
+        raise BoardpackError(f"--formats takes html and/or pdf, not {', '.join(bad) or 'nothing'}")
+    data_dir = demo_folder() if args.demo else Path(args.data or shared.get("data_dir", "data/raw"))
+    out = Path(args.out or shared.get("out_dir", "reports"))
+    processed = Path(args.processed or PROJECT_ROOT / shared.get("processed_dir", "data/processed"))
+    overrides = {}
+    if args.la_name:
+        overrides["la_name"] = args.la_name
+    req = RunRequest(
+        periods=periods,
+        reports=[r for r in known if r in reports],
+        data_dir=data_dir,
+        out=out,
+        processed_root=processed,
+        formats=formats,
+        jobs=args.jobs or default_jobs(),
+        synthetic=args.demo,
+        overrides=overrides,
+    )
+    log = _logger(len(periods) * len(reports))
+    log(
+        f"running {len(req.reports)} report(s) for {len(periods)} period(s) "
+        f"({periods[0]}{' to ' + periods[-1] if len(periods) > 1 else ''}) with {req.jobs} job(s)"
+    )
+    outcomes = run(req, log)
+    failed = [o for o in outcomes if o.status != "published"]
+    for o in failed:
+        print(
+            f"boardpack: {o.job.report} for {o.job.period} failed at {o.error}; "
+            f"its executed notebook is in {out / '.failed' / o.job.period}",
+            file=sys.stderr,
+        )
+    log(
+        f"published {len(outcomes) - len(failed)} of {len(outcomes)} report(s); "
+        f"landing page {out / 'index.html'}"
+    )
+    return 1 if failed else 0
+
+
+def _index(args: argparse.Namespace) -> int:
+    from analysis.landing import write_index
+
+    print(f"landing page written: {write_index(Path(args.out))}")
+    return 0
+
+
+def _list(args: argparse.Namespace) -> int:
+    from analysis.config import PARAMS_DIR, read_yaml
+    from analysis.params import available_reports, notebook_parameters, report_info
+
+    engine_set = {"period", "processed_dir", "data_dir", "metrics_path", "out_dir"}
+    for name in available_reports():
+        info = report_info(name)
+        print(f"{name}: {info['title']}")
+        if info["description"]:
+            print(f"    {info['description']}")
+        own = PARAMS_DIR / f"{name}.yaml"
+        configured = read_yaml(own) if own.exists() else {}
+        for pname, p in notebook_parameters(info["path"]).items():
+            if pname in engine_set:
+                continue
+            value = configured.get(pname, p["default"])
+            where = f"params/{name}.yaml" if pname in configured else "notebook default"
+            helptext = f" - {p['help']}" if p["help"] else ""
+            print(f"    {pname} = {value} ({where}){helptext}")
+    return 0
+
 
 def add_commands(sub) -> None:
-    """Register run / index / list."""
+    """Register run / index / list on the `boardpack` parser."""
+    p = sub.add_parser(
+        "run",
+        help="run reports for a period and publish HTML and PDF",
+        description="Validate the inputs, run every requested report for the "
+        "period(s) in fresh kernels, render HTML and A4 PDF, publish atomically.",
+    )
+    p.add_argument("--period", help="YYYY-MM, or 'latest' for the last complete month (default)")
+    p.add_argument("--from", dest="from_", metavar="YYYY-MM", help="first month of a backfill")
+    p.add_argument("--to", metavar="YYYY-MM", help="last month of a backfill")
+    p.add_argument("--data", help="input folder (default from params/defaults.yaml: data/raw)")
+    p.add_argument("--out", help="output folder (default: reports)")
+    p.add_argument("--processed", help="processed-data cache folder (default: data/processed)")
+    p.add_argument("--reports", help="comma-separated report names (default: all)")
+    p.add_argument("--formats", default="html,pdf", help="html,pdf (default both)")
+    p.add_argument("--jobs", type=int, default=0, help="parallel workers (default: CPU cores)")
+    p.add_argument(
+        "--demo",
+        action="store_true",
+        help="generate and use the synthetic demo data; reports are marked synthetic",
+    )
+    p.add_argument("--la-name", help="override the local authority name shown on reports")
+    p.set_defaults(func=_run)
+
+    p = sub.add_parser(
+        "index",
+        help="rebuild the landing page from what is published",
+        description="Rebuild <out>/index.html from the published periods.",
+    )
+    p.add_argument("--out", default="reports", help="output folder (default: reports)")
+    p.set_defaults(func=_index)
+
+    p = sub.add_parser(
+        "list",
+        help="list the reports, their descriptions and parameters",
+        description="Available reports with descriptions and parameters.",
+    )
+    p.set_defaults(func=_list)

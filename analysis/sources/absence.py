@@ -41,7 +41,7 @@ def load(
         frame,
         bad_fte,
         "FTE",
-        shown=frame["FTE"].astype(str),
+        shown=frame["FTE"].map("{:g}".format),
     )
     backwards = frame["END_DATE"].notna() & (frame["END_DATE"] < frame["START_DATE"])
     report_rows(report, ERROR, FILE, "START_DATE is after END_DATE", frame, backwards, "END_DATE")

@@ -163,7 +163,11 @@ def check(
             rows=rows[ROW],
             values=shown_dates(rows["DEC"]),
         )
-    dob = episodes["CHILD"].map(header.set_index("CHILD")["DOB"])
+    dob = pd.Series(
+        header.drop_duplicates("CHILD").set_index("CHILD")["DOB"]
+        .reindex(episodes["CHILD"]).to_numpy(),
+        index=episodes.index, dtype="datetime64[ns]",
+    )
     early = dob.notna() & (episodes["DECOM"] < dob)
     for file, rows in episodes[early].groupby("_FILE", sort=False):
         report.warning(

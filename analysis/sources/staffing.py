@@ -31,7 +31,7 @@ def load(data_dir: Path, report: ValidationReport) -> pd.DataFrame | None:
         frame,
         negative,
         "FTE",
-        shown=frame["FTE"].astype(str),
+        shown=frame["FTE"].map("{:g}".format),
     )
     dup = frame.duplicated(["MONTH", "TEAM"], keep=False)
     report_rows(report, ERROR, FILE, "team listed more than once for the month", frame, dup, "TEAM")

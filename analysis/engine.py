@@ -1,0 +1,295 @@
+"""Run report notebooks for one or more periods and publish them atomically.
+
+Each (period, report) runs in a fresh kernel through papermill's Python API in a worker
+process, is rendered to HTML and PDF in that worker, and lands in a staging folder. The
+main process publishes a report only when it fully succeeded: files are moved into
+`<out>/<period>/` with `os.replace`, so readers never see half-written files, and an
+interrupted run leaves what was published before intact.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import shutil
+import time
+import traceback
+import uuid
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from multiprocessing import get_context
+from pathlib import Path
+
+import nbformat
+
+from analysis import provenance
+from analysis.config import NOTEBOOKS_DIR, PARAMS_DIR
+from analysis.landing import write_index
+from analysis.metrics import write_json_atomic
+from analysis.params import defaults, report_info, resolve
+from analysis.render import render_html, render_pdf
+from analysis.validation import BoardpackError
+
+LAST = ("board_summary",)
+
+
+@dataclass
+class Job:
+    """One report for one period, with everything a worker needs."""
+
+    period: str
+    report: str
+    notebook: str
+    params: dict
+    staging: str
+    formats: tuple[str, ...]
+    meta: dict
+
+
+@dataclass
+class Outcome:
+    job: Job
+    status: str  # "published" or "failed"
+    started: str
+    ended: str
+    seconds: float
+    error: str = ""
+    metrics: dict = field(default_factory=dict)
+
+
+def execute(job: Job) -> Outcome:
+    """Run, render and stage one report; never raises (failures come back as an Outcome)."""
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    started, t0 = datetime.now(), time.perf_counter()
+    staging = Path(job.staging)
+    staging.mkdir(parents=True, exist_ok=True)
+    executed = staging / f"{job.report}.ipynb"
+
+    def done(status: str, error: str = "") -> Outcome:
+        metrics_file = Path(job.params.get("metrics_path", ""))
+        metrics = json.loads(metrics_file.read_text()) if metrics_file.is_file() else {}
+        return Outcome(
+            job,
+            status,
+            started.isoformat(timespec="seconds"),
+            datetime.now().isoformat(timespec="seconds"),
+            round(time.perf_counter() - t0, 2),
+            error,
+            metrics,
+        )
+
+    try:
+        papermill.execute_notebook(
+            job.notebook,
+            str(executed),
+            parameters=job.params,
+            kernel_name="python3",
+            progress_bar=False,
+            log_output=False,
+            cwd=str(Path(job.notebook).parent),
+        )
+    except PapermillExecutionError as exc:
+        return done("failed", f"cell {exc.cell_index + 1}: {exc.ename}: {exc.evalue}")
+    except Exception as exc:  # kernel died, notebook unreadable, ...
+        return done("failed", f"{type(exc).__name__}: {exc}")
+    try:
+        nb = nbformat.read(executed, as_version=4)
+        page = render_html(nb, job.meta)
+        if "html" in job.formats:
+            (staging / f"{job.report}.html").write_text(page, encoding="utf-8")
+        if "pdf" in job.formats:
+            render_pdf(page, staging / f"{job.report}.pdf")
+    except Exception as exc:
+        detail = traceback.format_exception_only(exc)[-1].strip()
+        return done("failed", f"rendering failed: {detail}")
+    return done("published")
+
+
+# --- publishing ------------------------------------------------------------------------------
+
+
+@contextmanager
+def out_lock(out: Path):
+    """Hold the output folder's lock; a second run refuses with a clear message."""
+    out.mkdir(parents=True, exist_ok=True)
+    handle = open(out / ".boardpack.lock", "a+")
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.close()
+        raise BoardpackError(
+            f"another boardpack run is publishing to {out}; try again when it has finished"
+        ) from None
+    try:
+        yield
+    finally:
+        fcntl.flock(handle, fcntl.LOCK_UN)
+        handle.close()
+
+
+def _read_json(path: Path, default):
+    try:
+        return json.loads(path.read_text())
+    except (FileNotFoundError, json.JSONDecodeError):
+        return default
+
+
+def publish(outcome: Outcome, out: Path, run_info: dict) -> None:
+    """Move a succeeded report into place, or keep a failed one's notebook aside; then
+    update the period's metrics.json and manifest.json."""
+    job = outcome.job
+    period_dir = out / job.period
+    staging = Path(job.staging)
+    (period_dir / "notebooks").mkdir(parents=True, exist_ok=True)
+    if outcome.status == "published":
+        for ext in ("html", "pdf"):
+            target = period_dir / f"{job.report}.{ext}"
+            if ext in job.formats:
+                os.replace(staging / f"{job.report}.{ext}", target)
+            elif target.exists():
+                target.unlink()  # a stale format from an earlier run would disagree
+        os.replace(
+            staging / f"{job.report}.ipynb", period_dir / "notebooks" / f"{job.report}.ipynb"
+        )
+        metrics = _read_json(period_dir / "metrics.json", {"period": job.period, "reports": {}})
+        metrics["reports"][job.report] = outcome.metrics
+        write_json_atomic(period_dir / "metrics.json", metrics)
+    else:
+        failed = out / ".failed" / job.period
+        failed.mkdir(parents=True, exist_ok=True)
+        if (staging / f"{job.report}.ipynb").exists():
+            os.replace(staging / f"{job.report}.ipynb", failed / f"{job.report}.ipynb")
+    manifest = _read_json(period_dir / "manifest.json", {"period": job.period, "reports": {}})
+    manifest.update(run_info)
+    entry = {
+        "status": outcome.status,
+        "started": outcome.started,
+        "ended": outcome.ended,
+        "seconds": outcome.seconds,
+        "parameters": {k: v for k, v in job.params.items() if k not in ("metrics_path",)},
+        "title": job.meta["title"],
+        "formats": list(job.formats),
+    }
+    if outcome.error:
+        entry["error"] = outcome.error
+        entry["failed_notebook"] = str(Path(".failed") / job.period / f"{job.report}.ipynb")
+    manifest["reports"][job.report] = entry
+    write_json_atomic(period_dir / "manifest.json", manifest)
+    shutil.rmtree(staging, ignore_errors=True)
+
+
+# --- the run ---------------------------------------------------------------------------------
+
+
+@dataclass
+class RunRequest:
+    periods: list[str]
+    reports: list[str]
+    data_dir: Path
+    out: Path
+    processed_root: Path
+    formats: tuple[str, ...] = ("html", "pdf")
+    jobs: int = 1
+    synthetic: bool = False
+    overrides: dict = field(default_factory=dict)
+    params_dir: Path = PARAMS_DIR
+    notebooks_dir: Path = NOTEBOOKS_DIR
+
+
+def plan(req: RunRequest, processed: Path, staging_root: Path) -> list[Job]:
+    shared = defaults(req.params_dir) | req.overrides
+    jobs = []
+    for period in req.periods:
+        for report in req.reports:
+            info = report_info(report, req.notebooks_dir)
+            staging = staging_root / period / report
+            extra = {
+                "processed_dir": str(processed),
+                "data_dir": str(req.data_dir),
+                "metrics_path": str(staging / "metrics.json"),
+                "out_dir": str(req.out.resolve()),
+            }
+            params = resolve(
+                report, period, req.overrides | extra, req.params_dir, req.notebooks_dir
+            )
+            meta = {
+                "title": info["title"],
+                "la_name": shared.get("la_name", ""),
+                "classification": shared.get("classification", ""),
+                "period_label": _period_label(period),
+                "synthetic": req.synthetic,
+            }
+            jobs.append(
+                Job(
+                    period,
+                    report,
+                    str(info["path"]),
+                    params,
+                    str(staging),
+                    tuple(req.formats),
+                    meta,
+                )
+            )
+    return jobs
+
+
+def _period_label(period: str) -> str:
+    return datetime.strptime(period, "%Y-%m").strftime("%B %Y")
+
+
+def run(req: RunRequest, log: Callable[[str], None] = print) -> list[Outcome]:
+    """Validate once, run every job (in parallel workers), publish, rebuild the index."""
+    from analysis.inputs import prepare
+
+    processed = prepare(req.data_dir, req.processed_root, req.params_dir)
+    shared = defaults(req.params_dir) | req.overrides
+    run_info = provenance.run_info(req.data_dir, processed) | {
+        "la_name": shared.get("la_name", ""),
+        "classification": shared.get("classification", ""),
+        "synthetic": req.synthetic,
+    }
+    outcomes: list[Outcome] = []
+    with out_lock(req.out):
+        staging_root = req.out / ".staging" / uuid.uuid4().hex[:12]
+        shutil.rmtree(req.out / ".staging", ignore_errors=True)
+        jobs = plan(req, processed, staging_root)
+        first = [j for j in jobs if j.report not in LAST]
+        last = [j for j in jobs if j.report in LAST]
+        total = len(jobs)
+        for batch in (first, last):
+            for outcome in _run_batch(batch, req.jobs):
+                publish(outcome, req.out, run_info)
+                outcomes.append(outcome)
+                job = outcome.job
+                state = "published" if outcome.status == "published" else "FAILED"
+                log(
+                    f"[{len(outcomes)}/{total}] {job.period} {job.report}: {state} "
+                    f"in {outcome.seconds:.1f}s" + (f" - {outcome.error}" if outcome.error else "")
+                )
+        shutil.rmtree(req.out / ".staging", ignore_errors=True)
+        write_index(req.out)
+    return outcomes
+
+
+def _run_batch(jobs: list[Job], workers: int):
+    if not jobs:
+        return
+    if workers <= 1 or len(jobs) == 1:
+        for job in jobs:
+            yield execute(job)
+        return
+    ctx = get_context("spawn")
+    with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=ctx) as pool:
+        futures = [pool.submit(execute, job) for job in jobs]
+        for future in as_completed(futures):
+            yield future.result()
+
+
+def default_jobs() -> int:
+    return os.cpu_count() or 1

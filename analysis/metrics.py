@@ -1,0 +1,50 @@
+"""Headline figures a report records for metrics.json, through one helper: `record`."""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+
+def plain(value):
+    """A JSON-ready copy of a metric: numpy and pandas scalars to Python, NaN/NA to None."""
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [plain(v) for v in value]
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
+        return None
+    if isinstance(value, pd.Timestamp | pd.Period):
+        return str(value)
+    return value
+
+
+class Metrics:
+    """The figures of one report run; written to `path` (atomically) after every record."""
+
+    def __init__(self, path: str | os.PathLike | None = None):
+        self.path = Path(path) if path else None
+        self.values: dict = {}
+
+    def record(self, name: str, value) -> None:
+        self.values[name] = plain(value)
+        if self.path is not None:
+            write_json_atomic(self.path, self.values)
+
+
+def write_json_atomic(path: Path, data) -> None:
+    """Write JSON to a temporary file beside `path`, then move it into place."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(json.dumps(data, indent=1, sort_keys=False, default=str))
+    os.replace(tmp, path)

@@ -1,0 +1,103 @@
+"""Resolving a report's parameters: notebook defaults < params/defaults.yaml <
+params/<report>.yaml < params/periods/<YYYY-MM>.yaml < command line."""
+
+from __future__ import annotations
+
+import ast
+import datetime as dt
+import json
+from functools import cache
+from pathlib import Path
+
+import nbformat
+import papermill
+
+from analysis.config import NOTEBOOKS_DIR, PARAMS_DIR, read_yaml
+from analysis.validation import BoardpackError
+
+
+@cache
+def notebook_parameters(path: Path) -> dict[str, dict]:
+    """The notebook's parameters cell: name -> {default, type, help} (papermill's reading)."""
+    return {
+        name: {"default": p["default"], "type": p["inferred_type_name"], "help": p["help"]}
+        for name, p in papermill.inspect_notebook(str(path)).items()
+    }
+
+
+def report_info(name: str, notebooks_dir: Path = NOTEBOOKS_DIR) -> dict:
+    """Title and one-line description from the notebook's metadata (`boardpack` key)."""
+    path = notebooks_dir / f"{name}.ipynb"
+    if not path.exists():
+        raise BoardpackError(f"no report called '{name}' (expected {path})")
+    meta = nbformat.read(path, as_version=4).metadata.get("boardpack", {})
+    return {
+        "name": name,
+        "path": path,
+        "title": meta.get("title", name),
+        "description": meta.get("description", ""),
+    }
+
+
+def defaults(params_dir: Path = PARAMS_DIR) -> dict:
+    return read_yaml(params_dir / "defaults.yaml")
+
+
+def available_reports(params_dir: Path = PARAMS_DIR, notebooks_dir: Path = NOTEBOOKS_DIR):
+    """Report names in run order: those listed in defaults.yaml, board_summary last."""
+    names = list(defaults(params_dir).get("reports", []))
+    if (notebooks_dir / "board_summary.ipynb").exists() and "board_summary" not in names:
+        names.append("board_summary")
+    return names
+
+
+def _literal(text: str):
+    """A notebook default as a value (papermill reports defaults as source text)."""
+    try:
+        return ast.literal_eval(text)
+    except (ValueError, SyntaxError):
+        return text
+
+
+def _plain(value):
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+def resolve(
+    report: str,
+    period: str,
+    overrides: dict | None = None,
+    params_dir: Path = PARAMS_DIR,
+    notebooks_dir: Path = NOTEBOOKS_DIR,
+) -> dict:
+    """Every parameter the report's notebook declares, resolved, as plain JSON values.
+
+    A key in `params/<report>.yaml` (or under the report in a period file) that the notebook
+    does not declare is an error, so a typo never silently falls back to a default.
+    """
+    declared = notebook_parameters(notebooks_dir / f"{report}.ipynb")
+    shared = defaults(params_dir)
+    own_file = params_dir / f"{report}.yaml"
+    own = read_yaml(own_file) if own_file.exists() else {}
+    period_file = params_dir / "periods" / f"{period}.yaml"
+    per = read_yaml(period_file) if period_file.exists() else {}
+    per_own = per.pop(report, {}) if isinstance(per.get(report), dict) else {}
+    for source, values in ((own_file, own), (period_file, per_own)):
+        unknown = sorted(set(values) - set(declared))
+        if unknown:
+            raise BoardpackError(
+                f"{source}: {', '.join(unknown)} not a parameter of notebooks/{report}.ipynb"
+            )
+    resolved = {k: _literal(v["default"]) for k, v in declared.items()}
+    for layer in (shared, own, per, per_own, overrides or {}):
+        resolved.update({k: v for k, v in layer.items() if k in declared})
+    resolved["period"] = period
+    resolved = _plain(resolved)
+    json.dumps(resolved)  # plain JSON values only
+    return resolved

@@ -1,0 +1,51 @@
+"""Report periods (`YYYY-MM`) and the windows measured from them."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+from analysis.validation import BoardpackError
+
+_PERIOD = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+
+
+def parse_period(text: str, today: pd.Timestamp | None = None) -> pd.Period:
+    """`YYYY-MM`, or `latest` for the last complete calendar month before `today`."""
+    if text == "latest":
+        today = today or pd.Timestamp.today()
+        return pd.Period(today, "M") - 1
+    if not _PERIOD.match(str(text)):
+        raise BoardpackError(f"period '{text}' is not a month (expected YYYY-MM or 'latest')")
+    return pd.Period(text, "M")
+
+
+def period_range(first: str, last: str) -> list[pd.Period]:
+    """Every month from `first` to `last` inclusive (a backfill)."""
+    a, b = parse_period(first), parse_period(last)
+    if b < a:
+        raise BoardpackError(f"--to {last} is before --from {first}")
+    return list(pd.period_range(a, b, freq="M"))
+
+
+def period_end(period: pd.Period | str) -> pd.Timestamp:
+    """The last day of the period (midnight)."""
+    return pd.Period(period, "M").end_time.normalize()
+
+
+def window(
+    period: pd.Period | str, months: int, offset: int = 0
+) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """First and last day of the `months` months ending with `period` shifted back by `offset`
+    months. `window("2017-03", 12)` is 1 April 2016 to 31 March 2017; with `offset=12` it is
+    the 12 months before that."""
+    last = pd.Period(period, "M") - offset
+    first = last - (months - 1)
+    return first.start_time.normalize(), last.end_time.normalize()
+
+
+def months_back(period: pd.Period | str, months: int) -> pd.PeriodIndex:
+    """The `months` months ending with `period`, oldest first."""
+    last = pd.Period(period, "M")
+    return pd.period_range(last - (months - 1), last, freq="M")

@@ -1,0 +1,129 @@
+"""Presentation helpers: every table, chart and sentence a report shows goes through here.
+
+One place applies the house number formats, accessibility (captions, header scopes, alt
+text) and privacy guards (no identifier or date-of-birth column can be displayed).
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from IPython.display import HTML, display
+
+from analysis.validation import BoardpackError
+
+IDENTIFIER_COLUMNS = {
+    "CHILD",
+    "UPN",
+    "EMPLOYEE_ID",
+    "DOB",
+    "MOTHER_DOB",
+    "FATHER_DOB",
+    "MC_DOB",
+    "FAMILY_ID",
+    "AUDIT_ID",
+    "AUDITOR",
+    "MODERATOR",
+    "HOME_POST",
+    "PL_POST",
+}
+
+
+def fmt(value, kind: str = "auto") -> str:
+    """One value in the house format: counts with thousands separators, shares as percentages
+    to one decimal place, other numbers to `decimalN` places; missing values as an en dash."""
+    if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
+        return "–"
+    if kind == "text" or isinstance(value, str):
+        return str(value)
+    if kind == "percent":
+        return f"{100 * float(value):.1f}%"
+    if kind.startswith("decimal"):
+        return f"{float(value):,.{int(kind[7:] or 1)}f}"
+    if kind == "count" or isinstance(value, int | np.integer):
+        return f"{int(round(float(value))):,}"
+    return f"{float(value):,.1f}"
+
+
+def _check_private(frame: pd.DataFrame) -> None:
+    names = {str(c).upper() for c in frame.columns} | {str(n).upper() for n in frame.index.names}
+    leaked = names & IDENTIFIER_COLUMNS
+    if leaked:
+        raise BoardpackError(
+            f"refusing to display identifier column(s): {', '.join(sorted(leaked))}"
+        )
+
+
+def table_html(
+    frame: pd.DataFrame, caption: str, formats: dict[str, str] | None = None, note: str = ""
+) -> str:
+    """An accessible HTML table: caption, column headers with scope, first column as row
+    headers, numbers right-aligned and formatted, no index clutter."""
+    _check_private(frame)
+    formats = formats or {}
+    frame = (
+        frame.reset_index() if frame.index.name or isinstance(frame.index, pd.MultiIndex) else frame
+    )
+    cols = list(frame.columns)
+    numeric = {c: pd.api.types.is_numeric_dtype(frame[c]) for c in cols}
+    head = "".join(
+        f'<th scope="col"{" class=num" if numeric[c] else ""}>{html.escape(str(c))}</th>'
+        for c in cols
+    )
+    rows = []
+    for _, row in frame.iterrows():
+        cells = []
+        for i, c in enumerate(cols):
+            text = html.escape(fmt(row[c], formats.get(c, "auto")))
+            cls = ' class="num"' if numeric[c] else ""
+            tag = 'th scope="row"' if i == 0 and not numeric[c] else "td"
+            cells.append(f"<{tag}{cls}>{text}</{tag.split()[0]}>")
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    foot = f'<p class="table-note">{html.escape(note)}</p>' if note else ""
+    return (
+        f'<div class="table-wrap"><table><caption>{html.escape(caption)}</caption>'
+        f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>{foot}</div>"
+    )
+
+
+def table(
+    frame: pd.DataFrame, caption: str, formats: dict[str, str] | None = None, note: str = ""
+) -> None:
+    """Display a table in the house style (see `table_html`)."""
+    display(HTML(table_html(frame, caption, formats, note)))
+
+
+def figure_html(fig, alt: str, caption: str = "") -> str:
+    """A chart as an embedded PNG with alt text (required) and an optional caption."""
+    if not alt or not alt.strip():
+        raise BoardpackError("every chart needs alt text describing what it shows")
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=150, bbox_inches="tight")
+    plt.close(fig)
+    data = base64.b64encode(buf.getvalue()).decode("ascii")
+    cap = f"<figcaption>{html.escape(caption)}</figcaption>" if caption else ""
+    return (
+        f'<figure><img src="data:image/png;base64,{data}" alt="{html.escape(alt, quote=True)}">'
+        f"{cap}</figure>"
+    )
+
+
+def figure(fig, alt: str, caption: str = "") -> None:
+    """Display a chart with alt text (see `figure_html`)."""
+    display(HTML(figure_html(fig, alt, caption)))
+
+
+def summary(sentences: list[str]) -> None:
+    """The plain-English summary that opens a report: a short list of sentences."""
+    items = "".join(f"<li>{html.escape(s)}</li>" for s in sentences if s)
+    display(HTML(f'<div class="summary"><ul>{items}</ul></div>'))
+
+
+def note(text: str) -> None:
+    """A short paragraph of explanation (method notes, caveats, 'data not available')."""
+    display(HTML(f'<p class="note">{html.escape(text)}</p>'))

@@ -1,0 +1,99 @@
+"""Render an executed notebook to a self-contained HTML page and an A4 PDF.
+
+HTML: nbconvert in-process with its `basic` template, inputs and prompts hidden, parameter
+cells and stderr removed, wrapped in the project's page template (title block, marking,
+synthetic-data banner, contents). PDF: WeasyPrint from that HTML; no LaTeX, no browser.
+"""
+
+from __future__ import annotations
+
+import html as htmllib
+import re
+from datetime import datetime
+from pathlib import Path
+
+import jinja2
+import nbformat
+from nbconvert import HTMLExporter
+
+from analysis import __version__
+from analysis.config import PACKAGE_DIR
+
+TEMPLATES = PACKAGE_DIR / "templates"
+HIDDEN_TAGS = {"parameters", "injected-parameters", "remove"}
+_HEADING = re.compile(r"<h([23])([^>]*)>(.*?)</h\1>", re.S)
+
+
+def clean_notebook(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """A copy without parameter cells and without stderr output (warnings, progress)."""
+    nb = nbformat.from_dict(nb)
+    nb.cells = [c for c in nb.cells if not HIDDEN_TAGS & set(c.get("metadata", {}).get("tags", []))]
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs = [
+                o
+                for o in cell.outputs
+                if not (o.get("output_type") == "stream" and o.get("name") == "stderr")
+            ]
+    return nb
+
+
+def _slug(text: str, seen: set[str]) -> str:
+    base = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "section"
+    slug, n = base, 2
+    while slug in seen:
+        slug, n = f"{base}-{n}", n + 1
+    seen.add(slug)
+    return slug
+
+
+def add_contents(body: str) -> tuple[str, list[tuple[str, str]]]:
+    """Give every h2 a stable id (dropping nbconvert's pilcrow links); list h2s for contents."""
+    seen: set[str] = set()
+    contents: list[tuple[str, str]] = []
+
+    def fix(match: re.Match) -> str:
+        level, inner = match.group(1), match.group(3)
+        inner = re.sub(r'<a class="anchor-link"[^>]*>.*?</a>', "", inner, flags=re.S)
+        text = htmllib.unescape(re.sub(r"<[^>]+>", "", inner)).strip()
+        slug = _slug(text, seen)
+        if level == "2":
+            contents.append((slug, text))
+        return f'<h{level} id="{slug}">{inner}</h{level}>'
+
+    return _HEADING.sub(fix, body), contents
+
+
+def notebook_body(nb: nbformat.NotebookNode) -> str:
+    exporter = HTMLExporter(template_name="basic")
+    exporter.exclude_input = True
+    exporter.exclude_input_prompt = True
+    exporter.exclude_output_prompt = True
+    body, _ = exporter.from_notebook_node(clean_notebook(nb))
+    return body
+
+
+def render_html(nb: nbformat.NotebookNode, meta: dict) -> str:
+    """The full page. `meta`: title, la_name, period_label, classification, synthetic."""
+    body, contents = add_contents(notebook_body(nb))
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True)
+    page = env.get_template("report.html")
+    return page.render(
+        body=jinja2.utils.markupsafe.Markup(body),
+        css=jinja2.utils.markupsafe.Markup((TEMPLATES / "report.css").read_text()),
+        contents=contents,
+        generated=datetime.now().strftime("%d/%m/%Y %H:%M"),
+        version=__version__,
+        **meta,
+    )
+
+
+def render_pdf(html_text: str, target: Path) -> None:
+    """An A4 PDF of the page, with running header (marking, title) and 'Page X of Y'."""
+    import logging
+
+    from weasyprint import HTML
+
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    logging.getLogger("fontTools").setLevel(logging.ERROR)
+    HTML(string=html_text, base_url=str(TEMPLATES)).write_pdf(str(target))

@@ -1,0 +1,56 @@
+"""The command line: clear messages and exit codes, never a traceback for bad data."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from conftest import VALID, write_inputs
+
+
+def boardpack(*args, cwd=None):
+    return subprocess.run([sys.executable, "-m", "analysis", *args], capture_output=True,
+                          text=True, cwd=cwd, timeout=300)
+
+
+def test_validate_lists_every_problem_and_exits_non_zero(tmp_path):
+    folder = write_inputs(tmp_path / "raw", {
+        "ssda903/episodes.csv": VALID["ssda903/episodes.csv"].replace("28/12/2016", "31/02/2017"),
+        "absence.csv": VALID["absence.csv"].replace("Team A,1,", "Team A,7,"),
+        "audits.csv": "AUDIT_ID,CHILD\nA1,C1\n",
+        "staffing.csv": b"\x00\x01\x02garbage",
+    })
+    result = boardpack("validate", "--data", str(folder))
+    assert result.returncode == 1
+    out = result.stdout
+    assert "ssda903/episodes.csv row 4, DECOM '31/02/2017': not a real date" in out
+    assert "absence.csv row 2, FTE '7': FTE must be more than 0 and at most 1" in out
+    assert "audits.csv row 1, AUDIT_DATE: required column missing" in out
+    assert "staffing.csv" in out
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_validate_passes_on_good_data(tmp_path):
+    result = boardpack("validate", "--data", str(write_inputs(tmp_path / "raw")))
+    assert result.returncode == 0, result.stdout
+    assert "0 error(s)" in result.stdout
+
+
+def test_missing_data_folder_is_one_clear_line(tmp_path):
+    result = boardpack("validate", "--data", str(tmp_path / "nowhere"))
+    assert result.returncode == 1
+    assert result.stderr.strip().startswith("boardpack: data folder")
+    assert "Traceback" not in result.stderr
+
+
+def test_demo_data_then_validate(tmp_path):
+    made = boardpack("demo-data", "--out", str(tmp_path / "demo"))
+    assert made.returncode == 0, made.stderr
+    checked = boardpack("validate", "--data", str(tmp_path / "demo"))
+    assert checked.returncode == 0, checked.stdout
+
+
+def test_every_command_has_help():
+    for command in ("validate", "demo-data", "run", "index", "list"):
+        result = boardpack(command, "--help")
+        assert result.returncode == 0 and "usage" in result.stdout

@@ -1,0 +1,137 @@
+"""The synthetic demo data validate cleanly and are calibrated to the board's figures.
+
+The calibration checks use plain pandas written here, independently of the project's
+analysis code. Tolerances are stated per figure; the defaults (seed 2017) are checked.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis.demo import DemoSpec, write_demo_data
+from analysis.inputs import read_inputs
+
+END = pd.Timestamp("2017-03-31")
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("demo")
+    write_demo_data(folder, DemoSpec())
+    return folder
+
+
+def read(folder, name, dates):
+    frame = pd.read_csv(folder / name, dtype=str, keep_default_na=False)
+    for col in dates:
+        frame[col] = pd.to_datetime(frame[col].replace("", None), format="%d/%m/%Y")
+    return frame
+
+
+def open_on(frame, start, end, day):
+    return frame[(frame[start] <= day) & (frame[end].isna() | (frame[end] > day))]
+
+
+def test_demo_data_validates_with_no_errors(demo):
+    report = read_inputs(demo).report
+    assert not report.has_errors, report.format()
+
+
+def test_same_seed_gives_same_files(tmp_path):
+    write_demo_data(tmp_path / "a", DemoSpec(seed=5))
+    write_demo_data(tmp_path / "b", DemoSpec(seed=5))
+    for path in (tmp_path / "a").rglob("*.csv"):
+        assert path.read_bytes() == (tmp_path / "b" / path.relative_to(tmp_path / "a")).read_bytes()
+
+
+def test_looked_after_figures(demo):
+    header = read(demo, "ssda903/header.csv", ["DOB"])
+    eps = read(demo, "ssda903/episodes.csv", ["DECOM", "DEC"]).merge(header[["CHILD", "DOB"]])
+    eps = eps[~eps["LS"].isin(["V3", "V4"])]
+    cla = open_on(eps, "DECOM", "DEC", END).drop_duplicates("CHILD")
+    under1 = ((END - cla["DOB"]).dt.days < 365).mean()
+    assert 700 <= len(cla) <= 860  # about 780
+    assert 0.07 <= under1 <= 0.13  # about 10%
+    starts = eps[eps["RNE"] == "S"]
+    shares = []
+    for first, last in (("2015-04-01", "2016-03-31"), ("2016-04-01", "2017-03-31")):
+        year = starts[(starts["DECOM"] >= first) & (starts["DECOM"] <= last)]
+        shares.append(((year["DECOM"] - year["DOB"]).dt.days < 365).mean())
+    assert 1.6 <= shares[1] / shares[0] <= 2.6  # roughly doubling
+
+
+def test_child_in_need_and_protection_figures(demo):
+    cin = read(demo, "cin_cp.csv", ["DOB", "START", "END"])
+    header = read(demo, "ssda903/header.csv", ["DOB"])
+    eps = read(demo, "ssda903/episodes.csv", ["DECOM", "DEC"]).merge(header[["CHILD", "DOB"]])
+    cla = open_on(eps[~eps["LS"].isin(["V3", "V4"])], "DECOM", "DEC", END)
+    live = open_on(cin, "START", "END", END)
+    cp = live[live["TYPE"] == "CP"].drop_duplicates("CHILD")
+    assert 350 <= len(cp) <= 450  # about 400
+    assert 0.12 <= ((END - cp["DOB"]).dt.days < 365).mean() <= 0.20  # about 16%
+    everyone = pd.concat([live[["CHILD", "DOB"]], cla[["CHILD", "DOB"]]]).drop_duplicates("CHILD")
+    assert 2600 <= len(everyone) <= 3100  # about 2,850
+    assert 0.09 <= ((END - everyone["DOB"]).dt.days < 365).mean() <= 0.15  # about 12%
+
+
+def test_assessments_and_audits(demo):
+    a = read(demo, "assessments.csv", ["DOB", "ASSESSMENT_START", "ASSESSMENT_AUTHORISED"])
+    quarter = a[(a["ASSESSMENT_AUTHORISED"] >= "2017-01-01") & (a["ASSESSMENT_AUTHORISED"] <= END)]
+    age = (quarter["ASSESSMENT_AUTHORISED"] - quarter["DOB"]).dt.days / 365.25
+    assert 95 <= (age < 3).sum() <= 150  # about 120
+    assert quarter["OUTCOME"].str.contains(";").any()  # several outcomes for some
+    audits = read(demo, "audits.csv", ["AUDIT_DATE"])
+    dip = audits[(audits["SAMPLE"] == "NFA dip sample") & (audits["AUDIT_DATE"] >= "2017-01-01")]
+    assert 18 <= len(dip) <= 34  # about 26
+    moderated = audits[audits["MODERATOR_GRADE"] != ""]
+    agree = (moderated["AUDITOR_GRADE"] == moderated["MODERATOR_GRADE"]).groupby(
+        moderated["AUDIT_DATE"] >= "2016-04-01").mean()
+    assert agree[True] > agree[False] + 0.1  # agreement improves
+
+
+def test_sickness_absence_figures(demo):
+    import holidays
+
+    ab = read(demo, "absence.csv", ["START_DATE", "END_DATE"])
+    staffing = pd.read_csv(demo / "staffing.csv")
+    hol = np.array(sorted(holidays.country_holidays("GB", subdiv="ENG", years=range(2012, 2019))),
+                   dtype="datetime64[D]")
+    first = pd.Timestamp("2016-04-01")
+    start = ab["START_DATE"].clip(lower=first)
+    end = ab["END_DATE"].fillna(END).clip(upper=END)
+    inside = end >= start
+
+    def wd(a, b):
+        return np.busday_count(a.to_numpy("datetime64[D]"),
+                               (b + pd.Timedelta(days=1)).to_numpy("datetime64[D]"), holidays=hol)
+
+    days = wd(start[inside], end[inside]) * ab.loc[inside, "FTE"].astype(float).to_numpy()
+    whole = wd(ab.loc[inside, "START_DATE"], ab.loc[inside, "END_DATE"].fillna(END))
+    fte = staffing[staffing["MONTH"].between("2016-04", "2017-03")].groupby("MONTH")["FTE"].sum()
+    per_fte = days.sum() / fte.mean()
+    assert 14 <= per_fte <= 20  # near 17
+    assert 0.67 <= days[whole >= 20].sum() / days.sum() <= 0.83  # about three quarters
+    mental = ab.loc[inside, "REASON"].str.contains("Stress|Depression|Anxiety").to_numpy()
+    assert 0.25 <= days[mental].sum() / days.sum() <= 0.42  # about a third
+
+
+def test_young_entrants_link_to_siblings_and_younger_mothers(demo):
+    header = read(demo, "ssda903/header.csv", ["DOB"])
+    fam = read(demo, "family.csv", ["MOTHER_DOB"])
+    eps = read(demo, "ssda903/episodes.csv", ["DECOM", "DEC"])
+    first = eps[eps["RNE"] == "S"].sort_values("DECOM").drop_duplicates("CHILD")
+    df = first.merge(header[["CHILD", "DOB"]]).merge(fam)
+    df["young"] = (df["DECOM"] - df["DOB"]).dt.days < 365
+    df["sib"] = df.duplicated("FAMILY_ID")  # an earlier child of the family started first
+    df["mother_age"] = (df["DOB"] - df["MOTHER_DOB"]).dt.days / 365.25
+    assert len(fam) / header["CHILD"].nunique() > 0.8  # family links for most children
+    assert df.groupby("young")["sib"].mean()[True] > df.groupby("young")["sib"].mean()[False]
+    assert df.groupby("young")["mother_age"].median()[True] < \
+        df.groupby("young")["mother_age"].median()[False]
+
+
+def test_identifiers_are_obviously_fake(demo):
+    header = read(demo, "ssda903/header.csv", [])
+    assert header["UPN"].str.match(r"^FAKE\d{9}$").all()

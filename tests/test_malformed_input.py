@@ -1,0 +1,42 @@
+"""Property: whatever bytes a file holds, loading either works or ends in the project's own
+validation report - never another exception."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+
+from conftest import VALID, write_inputs
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from analysis.inputs import read_inputs
+
+FILES = sorted(VALID)
+
+cell = st.one_of(
+    st.sampled_from(["", "01/02/2017", "2017-02-01", "31/02/2017", "1.0", "GOOD", "YES", "x",
+                     "C1", "-3", "1e9", "nan", '"quoted, comma"', "CIN", "CP"]),
+    st.text(max_size=8),
+)
+row = st.lists(cell, min_size=0, max_size=9).map(lambda cells: ",".join(cells))
+csv_text = st.builds(
+    lambda header, rows, ending: ending.join([header, *rows]),
+    st.one_of(st.sampled_from([text.splitlines()[0] for text in VALID.values()]), row),
+    st.lists(row, max_size=6),
+    st.sampled_from(["\n", "\r\n", "\r"]),
+)
+content = st.one_of(csv_text.map(lambda t: t.encode("utf-8")), st.binary(max_size=200))
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(name=st.sampled_from(FILES), data=content)
+def test_any_content_loads_or_is_reported(name, data):
+    folder = Path(tempfile.mkdtemp())
+    try:
+        write_inputs(folder, {name: data})
+        inputs = read_inputs(folder)  # must not raise
+        assert inputs.report.error_count >= 0
+    finally:
+        shutil.rmtree(folder)

@@ -1,0 +1,170 @@
+"""Input contract: each error class names file, spreadsheet row, column, value and rule."""
+
+from __future__ import annotations
+
+import pandas as pd
+from conftest import VALID, write_inputs
+
+from analysis.inputs import read_inputs
+from analysis.validation import ERROR, WARNING
+
+TODAY = pd.Timestamp("2017-04-15")
+
+
+def run(tmp_path, changes=None):
+    return read_inputs(write_inputs(tmp_path / "raw", changes), today=TODAY)
+
+
+def lines(inputs, severity):
+    return inputs.report.lines(severity)
+
+
+def test_valid_mini_dataset_has_no_problems(tmp_path):
+    inputs = run(tmp_path)
+    assert inputs.report.format() .startswith("No problems") or not inputs.report.groups
+    assert len(inputs["episodes"]) == 3
+    assert len(inputs["header"]) == 2
+
+
+def test_unreal_date_names_file_row_column_value_and_rule(tmp_path):
+    bad = VALID["ssda903/episodes.csv"].replace("28/12/2016", "31/02/2017")
+    inputs = run(tmp_path, {"ssda903/episodes.csv": bad})
+    assert (
+        "ssda903/episodes.csv row 4, DECOM '31/02/2017': not a real date (expected dd/mm/yyyy)"
+        in lines(inputs, ERROR)
+    )
+
+
+def test_other_date_formats_are_errors(tmp_path):
+    bad = VALID["absence.csv"].replace("02/01/2017", "2017/01/02")
+    inputs = run(tmp_path, {"absence.csv": bad})
+    assert any(line.startswith("absence.csv row 2, START_DATE '2017/01/02'")
+               for line in lines(inputs, ERROR))
+
+
+def test_missing_required_column(tmp_path):
+    text = "CHILD,DOB,TYPE,START\nC9,01/01/2015,CIN,01/01/2017\n"
+    inputs = run(tmp_path, {"cin_cp.csv": text})
+    assert "cin_cp.csv row 1, END: required column missing" in lines(inputs, ERROR)
+
+
+def test_dec_before_decom(tmp_path):
+    bad = VALID["ssda903/episodes.csv"].replace("C1,01/04/2016,S,C2,N1,U1,PR1,01/08/2016",
+                                                "C1,01/04/2016,S,C2,N1,U1,PR1,01/03/2016")
+    inputs = run(tmp_path, {"ssda903/episodes.csv": bad})
+    assert ("ssda903/episodes.csv row 2, DEC '01/03/2016': episode ends (DEC) before it "
+            "starts (DECOM)") in lines(inputs, ERROR)
+
+
+def test_fte_outside_range(tmp_path):
+    bad = VALID["absence.csv"].replace("Team A,1,", "Team A,1.5,")
+    inputs = run(tmp_path, {"absence.csv": bad})
+    assert "absence.csv row 2, FTE '1.5': FTE must be more than 0 and at most 1" in lines(
+        inputs, ERROR)
+
+
+def test_start_after_end(tmp_path):
+    bad = VALID["cin_cp.csv"].replace("CIN,01/01/2017,", "CIN,01/01/2017,01/12/2016")
+    inputs = run(tmp_path, {"cin_cp.csv": bad})
+    assert "cin_cp.csv row 2, END '01/12/2016': END is before START" in lines(inputs, ERROR)
+
+
+def test_unknown_grade(tmp_path):
+    bad = VALID["audits.csv"].replace("MOD1,GOOD", "MOD1,EXCELLENT")
+    inputs = run(tmp_path, {"audits.csv": bad})
+    assert any(line.startswith("audits.csv row 2, MODERATOR_GRADE 'EXCELLENT': must be one of")
+               for line in lines(inputs, ERROR))
+
+
+def test_messy_export_is_read(tmp_path):
+    """BOM, Windows line endings, stray spaces and case in headers, extra column, trailing
+    blank lines and codes written as 1.0 all load."""
+    messy = (
+        "\ufeff child , Sex,dob,ETHNIC,UPN,MOTHER,MC_DOB,Notes\r\n"
+        "C1,1.0,01/06/2010,WBRI,FAKE000000001,,,x\r\n"
+        "C2,2,2016-12-25,WBRI,FAKE000000002,,,\r\n\r\n\r\n"
+    )
+    inputs = run(tmp_path, {"ssda903/header.csv": messy})
+    assert not inputs.report.has_errors
+    assert list(inputs["header"]["SEX"]) == ["1", "2"]
+    assert "ssda903/header.csv row 1 'NOTES': column not used; ignored" in lines(inputs, WARNING)
+
+
+def test_codes_outside_dfe_lists_warn_not_crash(tmp_path):
+    bad = VALID["ssda903/episodes.csv"].replace("C2,28/12/2016,S,C1,N1,U4", "C2,28/12/2016,S,"
+                                                "ZZ,N1,U4")
+    inputs = run(tmp_path, {"ssda903/episodes.csv": bad})
+    assert "ssda903/episodes.csv row 4, LS 'ZZ': code not in the DfE list" in lines(inputs,
+                                                                                    WARNING)
+    assert not inputs.report.has_errors
+
+
+def test_data_quality_warnings(tmp_path):
+    episodes = VALID["ssda903/episodes.csv"].replace(
+        "C1,01/08/2016,P", "C1,01/07/2016,P") + "C7,01/01/2017,S,C2,N1,U1,PR1,,,,,,\n"
+    header = VALID["ssda903/header.csv"] + "C3,1,01/01/2018,WBRI,FAKE3,,\n"
+    audits = VALID["audits.csv"] + "A1,C9,02/03/2017,NFA dip sample,Risk,AUD1,GOOD,,,YES,N,N\n"
+    absence = VALID["absence.csv"] + "E1,Team A,1,05/01/2017,09/01/2017,Cold / flu\n"
+    inputs = run(tmp_path, {"ssda903/episodes.csv": episodes, "ssda903/header.csv": header,
+                            "audits.csv": audits, "absence.csv": absence})
+    warnings = lines(inputs, WARNING)
+    assert ("ssda903/episodes.csv row 2, DEC '01/08/2016': episode overlaps the child's next "
+            "episode") in warnings
+    assert "ssda903/episodes.csv row 5, CHILD 'C7': child has episodes but no header row" in \
+        warnings
+    assert "ssda903/header.csv row 4, DOB '01/01/2018': date of birth is in the future" in \
+        warnings
+    assert "audits.csv row 2, AUDIT_ID 'A1': AUDIT_ID appears more than once" in warnings
+    assert "absence.csv row 2, START_DATE '02/01/2017': spell overlaps the employee's next " \
+        "spell" in warnings
+
+
+def test_unmapped_label_warns_with_count_and_counts_as_other(tmp_path):
+    text = VALID["assessments.csv"] + "C7,01/01/2015,01/01/2017,02/01/2017,Mystery step,Team A\n" \
+        "C6,01/01/2015,01/01/2017,02/01/2017, mystery STEP ;nfa,Team A\n"
+    inputs = run(tmp_path, {"assessments.csv": text})
+    assert ("assessments.csv row 4, OUTCOME 'Mystery step': label not in the category map; "
+            "counted as OTHER (1 rows)") in lines(inputs, WARNING)
+    outcomes = inputs["assessment_outcomes"]
+    # category codes are accepted whatever the map says, ignoring case and spaces
+    assert sorted(outcomes.loc[outcomes.ASSESSMENT_ID == 4, "CATEGORY"]) == ["NFA", "OTHER"]
+    assert sorted(outcomes.loc[outcomes.ASSESSMENT_ID == 2, "CATEGORY"]) == ["CIN_PLAN",
+                                                                             "STRATEGY"]
+
+
+def test_repeated_problems_are_grouped_with_a_count(tmp_path):
+    rows = "".join(f"E{i},Team A,2,02/01/2017,06/01/2017,Cold / flu\n" for i in range(12))
+    inputs = run(tmp_path, {"absence.csv": "EMPLOYEE_ID,TEAM,FTE,START_DATE,END_DATE,REASON\n"
+                            + rows})
+    errs = lines(inputs, ERROR)
+    assert len([e for e in errs if "FTE must be" in e]) == 5
+    assert "  ... and 7 more in absence.csv with the same problem" in errs
+
+
+def test_later_return_wins_for_the_same_episode(tmp_path):
+    folder = tmp_path / "raw"
+    write_inputs(folder, {"ssda903/header.csv": None, "ssda903/episodes.csv": None})
+    head = VALID["ssda903/header.csv"]
+    for year, place in (("2016", "U1"), ("2017", "U6")):
+        (folder / "ssda903" / year).mkdir(parents=True)
+        (folder / "ssda903" / year / "header.csv").write_text(head)
+        (folder / "ssda903" / year / "episodes.csv").write_text(
+            "CHILD,DECOM,RNE,LS,CIN,PLACE,DEC,REC\n"
+            f"C1,01/04/2016,S,C2,N1,{place},,\n")
+    inputs = read_inputs(folder, today=TODAY)
+    assert not inputs.report.has_errors
+    assert list(inputs["episodes"]["PLACE"]) == ["U6"]
+    assert any("replaced" in note for note in inputs.report.notes)
+
+
+def test_missing_optional_family_is_fine(tmp_path):
+    inputs = run(tmp_path, {"family.csv": None})
+    assert not inputs.report.has_errors
+    assert inputs.get("family") is None
+
+
+def test_inputs_are_never_written(tmp_path):
+    folder = write_inputs(tmp_path / "raw")
+    before = {p: p.stat().st_mtime_ns for p in folder.rglob("*")}
+    read_inputs(folder, today=TODAY)
+    assert {p: p.stat().st_mtime_ns for p in folder.rglob("*")} == before
