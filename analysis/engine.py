@@ -13,6 +13,7 @@ import fcntl
 import json
 import os
 import shutil
+import subprocess
 import time
 import traceback
 import uuid
@@ -25,6 +26,7 @@ from multiprocessing import get_context
 from pathlib import Path
 
 import nbformat
+from jupyter_client.manager import AsyncKernelManager
 
 from analysis import provenance
 from analysis.config import NOTEBOOKS_DIR, PARAMS_DIR
@@ -61,6 +63,28 @@ class Outcome:
     metrics: dict = field(default_factory=dict)
 
 
+class QuietKernelManager(AsyncKernelManager):
+    """A kernel manager that sends the kernel's own log (start-up warnings) to a file in the
+    staging folder instead of the terminal, so cron logs stay readable."""
+
+    log_path: str | None = None
+
+    async def _async_launch_kernel(self, kernel_cmd, **kw):
+        kw["stderr"] = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL  # noqa: SIM115
+        return await super()._async_launch_kernel(kernel_cmd, **kw)
+
+
+def _cell_number(nb_path: Path, cell_index: int) -> int:
+    """The failing cell's number in the report's own notebook (not counting the cell
+    papermill injected with the run's parameters)."""
+    try:
+        cells = nbformat.read(nb_path, as_version=4).cells[:cell_index]
+    except Exception:
+        return cell_index + 1
+    injected = sum("injected-parameters" in c.metadata.get("tags", []) for c in cells)
+    return cell_index + 1 - injected
+
+
 def execute(job: Job) -> Outcome:
     """Run, render and stage one report; never raises (failures come back as an Outcome)."""
     import papermill
@@ -84,6 +108,7 @@ def execute(job: Job) -> Outcome:
             metrics,
         )
 
+    QuietKernelManager.log_path = str(staging / "kernel.log")
     try:
         papermill.execute_notebook(
             job.notebook,
@@ -93,9 +118,11 @@ def execute(job: Job) -> Outcome:
             progress_bar=False,
             log_output=False,
             cwd=str(Path(job.notebook).parent),
+            kernel_manager_class=QuietKernelManager,
         )
     except PapermillExecutionError as exc:
-        return done("failed", f"cell {exc.cell_index + 1}: {exc.ename}: {exc.evalue}")
+        cell = _cell_number(executed, exc.cell_index)
+        return done("failed", f"cell {cell}: {exc.ename}: {exc.evalue}")
     except Exception as exc:  # kernel died, notebook unreadable, ...
         return done("failed", f"{type(exc).__name__}: {exc}")
     try:

@@ -164,9 +164,12 @@ def check(
             values=shown_dates(rows["DEC"]),
         )
     dob = pd.Series(
-        header.drop_duplicates("CHILD").set_index("CHILD")["DOB"]
-        .reindex(episodes["CHILD"]).to_numpy(),
-        index=episodes.index, dtype="datetime64[ns]",
+        header.drop_duplicates("CHILD")
+        .set_index("CHILD")["DOB"]
+        .reindex(episodes["CHILD"])
+        .to_numpy(),
+        index=episodes.index,
+        dtype="datetime64[ns]",
     )
     early = dob.notna() & (episodes["DECOM"] < dob)
     for file, rows in episodes[early].groupby("_FILE", sort=False):

@@ -1,0 +1,198 @@
+"""End to end: `boardpack run` on demo data publishes every report, safely.
+
+These run real notebooks in real kernels (tens of seconds each)."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+import pandas as pd
+import pytest
+from pypdf import PdfReader
+
+from analysis.params import available_reports
+from analysis.session import demo_folder
+
+ROOT = Path(__file__).resolve().parents[1]
+PERIOD = "2017-03"
+A4 = (595.28, 841.89)
+ID_PATTERN = re.compile(r"\b(?:[CE]\d{8}|FAKE\d{9})\b")
+
+
+def boardpack(*args, env=None, **kw):
+    return subprocess.run([sys.executable, "-m", "analysis", *args], capture_output=True,
+                          text=True, timeout=900, env=env, **kw)
+
+
+@pytest.fixture(scope="module")
+def pack(tmp_path_factory):
+    out = tmp_path_factory.mktemp("reports")
+    result = boardpack("run", "--demo", "--period", PERIOD, "--out", str(out), "--jobs", "2")
+    assert result.returncode == 0, result.stdout + result.stderr
+    return out
+
+
+def identifiers() -> set[str]:
+    """Every child and employee identifier and UPN in the demo inputs."""
+    folder = demo_folder()
+    ids: set[str] = set()
+    for name, cols in (("ssda903/header.csv", ["CHILD", "UPN"]), ("cin_cp.csv", ["CHILD"]),
+                       ("assessments.csv", ["CHILD"]), ("audits.csv", ["CHILD", "AUDIT_ID"]),
+                       ("family.csv", ["CHILD", "FAMILY_ID"]), ("absence.csv", ["EMPLOYEE_ID"])):
+        frame = pd.read_csv(folder / name, dtype=str, usecols=cols)
+        for col in cols:
+            ids.update(frame[col].dropna())
+    return ids
+
+
+def published_text(out: Path) -> dict[str, str]:
+    texts = {}
+    for path in out.rglob("*"):
+        if path.suffix == ".html":
+            texts[str(path)] = path.read_text()
+        elif path.suffix == ".pdf":
+            texts[str(path)] = "\n".join(p.extract_text() or "" for p in PdfReader(path).pages)
+        elif path.suffix == ".ipynb":
+            nb = nbformat.read(path, as_version=4)
+            texts[str(path)] = json.dumps([c.get("outputs", []) for c in nb.cells])
+        elif path.suffix == ".json":
+            texts[str(path)] = path.read_text()
+    return texts
+
+
+def test_every_report_is_published_with_metrics_manifest_and_index(pack):
+    period_dir = pack / PERIOD
+    reports = available_reports()
+    for name in reports:
+        assert (period_dir / f"{name}.html").stat().st_size > 1000
+        assert (period_dir / "notebooks" / f"{name}.ipynb").exists()
+        pdf = PdfReader(period_dir / f"{name}.pdf")
+        assert len(pdf.pages) >= 1
+        box = pdf.pages[0].mediabox
+        assert (round(float(box.width), 0), round(float(box.height), 0)) == (595, 842)
+    metrics = json.loads((period_dir / "metrics.json").read_text())
+    assert metrics["period"] == PERIOD and set(metrics["reports"]) == set(reports)
+    manifest = json.loads((period_dir / "manifest.json").read_text())
+    assert manifest["period"] == PERIOD
+    assert {f["file"] for f in manifest["inputs"]["files"]} >= {"ssda903/episodes.csv"}
+    assert all(len(f["sha256"]) == 64 and f["rows"] > 0 for f in manifest["inputs"]["files"])
+    assert manifest["versions"]["papermill"] and manifest["versions"]["weasyprint"]
+    for name in reports:
+        entry = manifest["reports"][name]
+        assert entry["status"] == "published" and entry["parameters"]["period"] == PERIOD
+    index = (pack / "index.html").read_text()
+    for name in reports:
+        assert f'href="{PERIOD}/{name}.html"' in index and f'href="{PERIOD}/{name}.pdf"' in index
+
+
+def test_data_quality_metrics_match_the_inputs(pack):
+    metrics = json.loads((pack / PERIOD / "metrics.json").read_text())["reports"]["data_quality"]
+    files = list(demo_folder().rglob("*.csv"))
+    rows = sum(len(pd.read_csv(f, dtype=str)) for f in files)
+    assert metrics == {"files_loaded": len(files), "rows_total": rows, "warnings_total": 0}
+
+
+def test_html_has_no_code_no_parameters_and_is_self_contained(pack):
+    for path in (pack / PERIOD).glob("*.html"):
+        text = path.read_text()
+        assert "open_session" not in text and "import " not in text
+        assert "Parameters" not in text and "processed_dir" not in text
+        assert "<script" not in text.lower()
+        assert not re.search(r"""(src|href)=["']https?://""", text)
+        assert "Synthetic demonstration data" in text
+        for img in re.findall(r"<img [^>]*>", text):
+            assert re.search(r'alt="[^"]{10,}"', img), img[:80]
+
+
+def test_no_identifier_appears_in_any_output(pack):
+    ids = identifiers()
+    assert len(ids) > 1000
+    for where, text in published_text(pack).items():
+        leaked = set(ID_PATTERN.findall(text)) & ids
+        assert not leaked, f"{where}: {sorted(leaked)[:5]}"
+
+
+def _project_copy(tmp_path: Path, broken: bool) -> Path:
+    """A project root with the data_quality notebook and, optionally, a failing one."""
+    root = tmp_path / "project"
+    shutil.copytree(ROOT / "params", root / "params")
+    (root / "notebooks").mkdir(parents=True)
+    shutil.copy(ROOT / "notebooks" / "data_quality.ipynb", root / "notebooks")
+    names = ["data_quality"]
+    if broken:
+        nb = nbformat.v4.new_notebook()
+        params = nbformat.v4.new_code_cell('period = "2017-03"\nprocessed_dir = ""')
+        params.metadata["tags"] = ["parameters"]
+        nb.cells = [params, nbformat.v4.new_code_cell("x = 1"),
+                    nbformat.v4.new_code_cell("raise ValueError('deliberate failure')")]
+        nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                     "language": "python"}
+        nbformat.write(nb, root / "notebooks" / "broken.ipynb")
+        names.append("broken")
+    text = (root / "params" / "defaults.yaml").read_text()
+    text = re.sub(r"(?m)^reports: .*$", f"reports: [{', '.join(names)}]", text)
+    (root / "params" / "defaults.yaml").write_text(text)
+    return root
+
+
+def test_a_failing_notebook_does_not_stop_the_others(tmp_path):
+    out = tmp_path / "reports"
+    data = demo_folder()
+    good = dict(os.environ, BOARDPACK_HOME=str(_project_copy(tmp_path / "a", broken=False)))
+    first = boardpack("run", "--period", "2017-02", "--data", str(data), "--out", str(out),
+                      "--formats", "html", env=good)
+    assert first.returncode == 0, first.stderr
+    before = {p: p.read_bytes() for p in (out / "2017-02").rglob("*") if p.is_file()}
+
+    env = dict(os.environ, BOARDPACK_HOME=str(_project_copy(tmp_path / "b", broken=True)))
+    result = boardpack("run", "--period", PERIOD, "--data", str(data), "--out", str(out),
+                       "--formats", "html", "--jobs", "2", env=env)
+    assert result.returncode == 1
+    assert "broken for 2017-03 failed at cell 3: ValueError: deliberate failure" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert (out / PERIOD / "data_quality.html").exists()
+    assert not (out / PERIOD / "broken.html").exists()
+    assert (out / ".failed" / PERIOD / "broken.ipynb").exists()
+    assert {p: p.read_bytes() for p in (out / "2017-02").rglob("*") if p.is_file()} == before
+    manifest = json.loads((out / PERIOD / "manifest.json").read_text())
+    assert manifest["reports"]["broken"]["status"] == "failed"
+
+
+def test_killing_a_run_leaves_published_reports_byte_identical(tmp_path):
+    out = tmp_path / "reports"
+    env = dict(os.environ, BOARDPACK_HOME=str(_project_copy(tmp_path, broken=False)))
+    args = [sys.executable, "-m", "analysis", "run", "--period", PERIOD, "--data",
+            str(demo_folder()), "--out", str(out)]
+    assert subprocess.run(args, env=env, capture_output=True, timeout=600).returncode == 0
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file() and "/." not in str(p)}
+    proc = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, start_new_session=True)
+    deadline = time.time() + 60
+    while time.time() < deadline and not list((out / ".staging").rglob("*.ipynb")):
+        time.sleep(0.1)
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    after = {p: p.read_bytes() for p in out.rglob("*") if p.is_file() and "/." not in str(p)}
+    assert after == before
+    assert not [p for p in (out / PERIOD).iterdir() if p.name.startswith(".")]
+
+
+def test_a_second_run_on_the_same_output_is_refused(tmp_path):
+    import fcntl
+
+    out = tmp_path / "reports"
+    out.mkdir()
+    with open(out / ".boardpack.lock", "a+") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        result = boardpack("run", "--demo", "--period", PERIOD, "--out", str(out))
+    assert result.returncode == 1
+    assert "another boardpack run is publishing to" in result.stderr
