@@ -52,3 +52,108 @@ def apply_style() -> None:
 
 
 apply_style()
+
+
+def _label(value) -> str:
+    return f"{value:%b %Y}" if hasattr(value, "strftime") else str(value)
+
+
+def _value(value, percent: bool) -> str:
+    if value is None or value != value:
+        return "no value"
+    return (
+        f"{100 * value:.1f}%"
+        if percent
+        else f"{value:,.0f}"
+        if float(value).is_integer()
+        else f"{value:,.1f}"
+    )
+
+
+def stacked_bars(frame, title: str, ylabel: str):
+    """Stacked bar chart of a table (index along the x axis, columns stacked); returns the
+    figure and alt text describing it."""
+    fig, ax = new_chart(title, ylabel)
+    labels = [_label(i) for i in frame.index]
+    bottom = None
+    for i, col in enumerate(frame.columns):
+        values = frame[col].astype(float).to_numpy()
+        ax.bar(labels, values, bottom=bottom, label=str(col), color=PALETTE[i % len(PALETTE)])
+        bottom = values if bottom is None else bottom + values
+    ax.legend(loc="upper left", bbox_to_anchor=(1, 1))
+    ax.tick_params(axis="x", rotation=45 if len(labels) > 6 else 0)
+    last = frame.iloc[-1]
+    parts = ", ".join(f"{c} {_value(last[c], False)}" for c in frame.columns)
+    alt = (
+        f"Stacked bar chart: {title}. {len(labels)} bars from {labels[0]} to {labels[-1]}; "
+        f"the latest ({labels[-1]}) is made up of {parts}."
+    )
+    return fig, alt
+
+
+def line_with_interval(
+    series,
+    title: str,
+    ylabel: str,
+    low=None,
+    high=None,
+    percent: bool = True,
+    reference: float | None = None,
+):
+    """A line over time, optionally with a shaded 95% interval and a reference line; returns
+    the figure and alt text."""
+    fig, ax = new_chart(title, ylabel)
+    x = [_label(i) for i in series.index]
+    scale = 100 if percent else 1
+    ax.plot(x, series.astype(float) * scale, color=HIGHLIGHT, marker="o", markersize=3)
+    if low is not None and high is not None:
+        ax.fill_between(
+            x,
+            low.astype(float) * scale,
+            high.astype(float) * scale,
+            color=HIGHLIGHT,
+            alpha=0.15,
+            label="95% interval",
+        )
+        ax.legend(loc="upper left")
+    if reference is not None:
+        ax.axhline(reference * scale, color=MUTED, linestyle="--")
+    ax.tick_params(axis="x", rotation=45 if len(x) > 6 else 0)
+    step = max(len(x) // 12, 1)
+    for i, label in enumerate(ax.get_xticklabels()):
+        label.set_visible(i % step == 0 or i == len(x) - 1)
+    alt = (
+        f"Line chart: {title}. From {_value(series.iloc[0], percent)} in {x[0]} to "
+        f"{_value(series.iloc[-1], percent)} in {x[-1]}; highest "
+        f"{_value(series.max(), percent)}, lowest {_value(series.min(), percent)}."
+    )
+    return fig, alt
+
+
+def grouped_bars(frame, title: str, ylabel: str, percent: bool = False):
+    """Side-by-side bars: one group per row of the table, one bar per column."""
+    import numpy as np
+
+    fig, ax = new_chart(title, ylabel)
+    n = len(frame.columns)
+    x = np.arange(len(frame.index))
+    width = 0.8 / max(n, 1)
+    scale = 100 if percent else 1
+    for i, col in enumerate(frame.columns):
+        ax.bar(
+            x + i * width - 0.4 + width / 2,
+            frame[col].astype(float) * scale,
+            width,
+            label=str(col),
+            color=PALETTE[i % len(PALETTE)],
+        )
+    ax.set_xticks(
+        x, [_label(i) for i in frame.index], rotation=30 if len(frame.index) > 4 else 0, ha="right"
+    )
+    ax.legend()
+    parts = "; ".join(
+        f"{_label(idx)}: "
+        + ", ".join(f"{c} {_value(frame.loc[idx, c], percent)}" for c in frame.columns)
+        for idx in frame.index[:8]
+    )
+    return fig, f"Bar chart: {title}. {parts}."

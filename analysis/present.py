@@ -39,7 +39,9 @@ def fmt(value, kind: str = "auto") -> str:
     to one decimal place, other numbers to `decimalN` places; missing values as an en dash."""
     if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
         return "–"
-    if kind == "text" or isinstance(value, str):
+    if isinstance(value, pd.Period):
+        return value.strftime("%b %Y")
+    if kind == "text" or not isinstance(value, int | float | np.number) or isinstance(value, bool):
         return str(value)
     if kind == "percent":
         return f"{100 * float(value):.1f}%"
@@ -127,3 +129,23 @@ def summary(sentences: list[str]) -> None:
 def note(text: str) -> None:
     """A short paragraph of explanation (method notes, caveats, 'data not available')."""
     display(HTML(f'<p class="note">{html.escape(text)}</p>'))
+
+
+def table_or_note(
+    frame: pd.DataFrame | None,
+    caption: str,
+    missing: str,
+    formats: dict[str, str] | None = None,
+    note_text: str = "",
+) -> None:
+    """A table, or a one-line note when the data it needs are not available."""
+    if frame is None or len(frame) == 0:
+        note(missing)
+    else:
+        table(frame, caption, formats, note_text)
+
+
+def sentences(lines: list[str]) -> None:
+    """Several short explanatory paragraphs."""
+    for line in lines:
+        note(line)

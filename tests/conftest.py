@@ -23,7 +23,7 @@ VALID = {
     ),
     "family.csv": "CHILD,FAMILY_ID,MOTHER_DOB,FATHER_DOB\nC1,F1,01/01/1990,\nC2,F1,01/01/1990,\n",
     "cin_cp.csv": "CHILD,DOB,TYPE,START,END\nC9,01/01/2015,CIN,01/01/2017,\nC9,01/01/2015,CP,"
-                  "01/02/2017,\n",
+    "01/02/2017,\n",
     "assessments.csv": (
         "CHILD,DOB,ASSESSMENT_START,ASSESSMENT_AUTHORISED,OUTCOME,TEAM\n"
         "C9,01/01/2015,01/01/2017,20/01/2017,No further action,Team A\n"

@@ -9,17 +9,27 @@ from conftest import VALID, write_inputs
 
 
 def boardpack(*args, cwd=None):
-    return subprocess.run([sys.executable, "-m", "analysis", *args], capture_output=True,
-                          text=True, cwd=cwd, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "analysis", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=300,
+    )
 
 
 def test_validate_lists_every_problem_and_exits_non_zero(tmp_path):
-    folder = write_inputs(tmp_path / "raw", {
-        "ssda903/episodes.csv": VALID["ssda903/episodes.csv"].replace("28/12/2016", "31/02/2017"),
-        "absence.csv": VALID["absence.csv"].replace("Team A,1,", "Team A,7,"),
-        "audits.csv": "AUDIT_ID,CHILD\nA1,C1\n",
-        "staffing.csv": b"\x00\x01\x02garbage",
-    })
+    folder = write_inputs(
+        tmp_path / "raw",
+        {
+            "ssda903/episodes.csv": VALID["ssda903/episodes.csv"].replace(
+                "28/12/2016", "31/02/2017"
+            ),
+            "absence.csv": VALID["absence.csv"].replace("Team A,1,", "Team A,7,"),
+            "audits.csv": "AUDIT_ID,CHILD\nA1,C1\n",
+            "staffing.csv": b"\x00\x01\x02garbage",
+        },
+    )
     result = boardpack("validate", "--data", str(folder))
     assert result.returncode == 1
     out = result.stdout

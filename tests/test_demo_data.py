@@ -86,8 +86,11 @@ def test_assessments_and_audits(demo):
     dip = audits[(audits["SAMPLE"] == "NFA dip sample") & (audits["AUDIT_DATE"] >= "2017-01-01")]
     assert 18 <= len(dip) <= 34  # about 26
     moderated = audits[audits["MODERATOR_GRADE"] != ""]
-    agree = (moderated["AUDITOR_GRADE"] == moderated["MODERATOR_GRADE"]).groupby(
-        moderated["AUDIT_DATE"] >= "2016-04-01").mean()
+    agree = (
+        (moderated["AUDITOR_GRADE"] == moderated["MODERATOR_GRADE"])
+        .groupby(moderated["AUDIT_DATE"] >= "2016-04-01")
+        .mean()
+    )
     assert agree[True] > agree[False] + 0.1  # agreement improves
 
 
@@ -96,16 +99,21 @@ def test_sickness_absence_figures(demo):
 
     ab = read(demo, "absence.csv", ["START_DATE", "END_DATE"])
     staffing = pd.read_csv(demo / "staffing.csv")
-    hol = np.array(sorted(holidays.country_holidays("GB", subdiv="ENG", years=range(2012, 2019))),
-                   dtype="datetime64[D]")
+    hol = np.array(
+        sorted(holidays.country_holidays("GB", subdiv="ENG", years=range(2012, 2019))),
+        dtype="datetime64[D]",
+    )
     first = pd.Timestamp("2016-04-01")
     start = ab["START_DATE"].clip(lower=first)
     end = ab["END_DATE"].fillna(END).clip(upper=END)
     inside = end >= start
 
     def wd(a, b):
-        return np.busday_count(a.to_numpy("datetime64[D]"),
-                               (b + pd.Timedelta(days=1)).to_numpy("datetime64[D]"), holidays=hol)
+        return np.busday_count(
+            a.to_numpy("datetime64[D]"),
+            (b + pd.Timedelta(days=1)).to_numpy("datetime64[D]"),
+            holidays=hol,
+        )
 
     days = wd(start[inside], end[inside]) * ab.loc[inside, "FTE"].astype(float).to_numpy()
     whole = wd(ab.loc[inside, "START_DATE"], ab.loc[inside, "END_DATE"].fillna(END))
@@ -128,8 +136,10 @@ def test_young_entrants_link_to_siblings_and_younger_mothers(demo):
     df["mother_age"] = (df["DOB"] - df["MOTHER_DOB"]).dt.days / 365.25
     assert len(fam) / header["CHILD"].nunique() > 0.8  # family links for most children
     assert df.groupby("young")["sib"].mean()[True] > df.groupby("young")["sib"].mean()[False]
-    assert df.groupby("young")["mother_age"].median()[True] < \
-        df.groupby("young")["mother_age"].median()[False]
+    assert (
+        df.groupby("young")["mother_age"].median()[True]
+        < df.groupby("young")["mother_age"].median()[False]
+    )
 
 
 def test_identifiers_are_obviously_fake(demo):

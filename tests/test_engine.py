@@ -29,8 +29,14 @@ ID_PATTERN = re.compile(r"\b(?:[CE]\d{8}|FAKE\d{9})\b")
 
 
 def boardpack(*args, env=None, **kw):
-    return subprocess.run([sys.executable, "-m", "analysis", *args], capture_output=True,
-                          text=True, timeout=900, env=env, **kw)
+    return subprocess.run(
+        [sys.executable, "-m", "analysis", *args],
+        capture_output=True,
+        text=True,
+        timeout=900,
+        env=env,
+        **kw,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -45,9 +51,14 @@ def identifiers() -> set[str]:
     """Every child and employee identifier and UPN in the demo inputs."""
     folder = demo_folder()
     ids: set[str] = set()
-    for name, cols in (("ssda903/header.csv", ["CHILD", "UPN"]), ("cin_cp.csv", ["CHILD"]),
-                       ("assessments.csv", ["CHILD"]), ("audits.csv", ["CHILD", "AUDIT_ID"]),
-                       ("family.csv", ["CHILD", "FAMILY_ID"]), ("absence.csv", ["EMPLOYEE_ID"])):
+    for name, cols in (
+        ("ssda903/header.csv", ["CHILD", "UPN"]),
+        ("cin_cp.csv", ["CHILD"]),
+        ("assessments.csv", ["CHILD"]),
+        ("audits.csv", ["CHILD", "AUDIT_ID"]),
+        ("family.csv", ["CHILD", "FAMILY_ID"]),
+        ("absence.csv", ["EMPLOYEE_ID"]),
+    ):
         frame = pd.read_csv(folder / name, dtype=str, usecols=cols)
         for col in cols:
             ids.update(frame[col].dropna())
@@ -132,10 +143,16 @@ def _project_copy(tmp_path: Path, broken: bool) -> Path:
         nb = nbformat.v4.new_notebook()
         params = nbformat.v4.new_code_cell('period = "2017-03"\nprocessed_dir = ""')
         params.metadata["tags"] = ["parameters"]
-        nb.cells = [params, nbformat.v4.new_code_cell("x = 1"),
-                    nbformat.v4.new_code_cell("raise ValueError('deliberate failure')")]
-        nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
-                                     "language": "python"}
+        nb.cells = [
+            params,
+            nbformat.v4.new_code_cell("x = 1"),
+            nbformat.v4.new_code_cell("raise ValueError('deliberate failure')"),
+        ]
+        nb.metadata["kernelspec"] = {
+            "name": "python3",
+            "display_name": "Python 3",
+            "language": "python",
+        }
         nbformat.write(nb, root / "notebooks" / "broken.ipynb")
         names.append("broken")
     text = (root / "params" / "defaults.yaml").read_text()
@@ -148,14 +165,36 @@ def test_a_failing_notebook_does_not_stop_the_others(tmp_path):
     out = tmp_path / "reports"
     data = demo_folder()
     good = dict(os.environ, BOARDPACK_HOME=str(_project_copy(tmp_path / "a", broken=False)))
-    first = boardpack("run", "--period", "2017-02", "--data", str(data), "--out", str(out),
-                      "--formats", "html", env=good)
+    first = boardpack(
+        "run",
+        "--period",
+        "2017-02",
+        "--data",
+        str(data),
+        "--out",
+        str(out),
+        "--formats",
+        "html",
+        env=good,
+    )
     assert first.returncode == 0, first.stderr
     before = {p: p.read_bytes() for p in (out / "2017-02").rglob("*") if p.is_file()}
 
     env = dict(os.environ, BOARDPACK_HOME=str(_project_copy(tmp_path / "b", broken=True)))
-    result = boardpack("run", "--period", PERIOD, "--data", str(data), "--out", str(out),
-                       "--formats", "html", "--jobs", "2", env=env)
+    result = boardpack(
+        "run",
+        "--period",
+        PERIOD,
+        "--data",
+        str(data),
+        "--out",
+        str(out),
+        "--formats",
+        "html",
+        "--jobs",
+        "2",
+        env=env,
+    )
     assert result.returncode == 1
     assert "broken for 2017-03 failed at cell 3: ValueError: deliberate failure" in result.stderr
     assert "Traceback" not in result.stderr
@@ -170,12 +209,23 @@ def test_a_failing_notebook_does_not_stop_the_others(tmp_path):
 def test_killing_a_run_leaves_published_reports_byte_identical(tmp_path):
     out = tmp_path / "reports"
     env = dict(os.environ, BOARDPACK_HOME=str(_project_copy(tmp_path, broken=False)))
-    args = [sys.executable, "-m", "analysis", "run", "--period", PERIOD, "--data",
-            str(demo_folder()), "--out", str(out)]
+    args = [
+        sys.executable,
+        "-m",
+        "analysis",
+        "run",
+        "--period",
+        PERIOD,
+        "--data",
+        str(demo_folder()),
+        "--out",
+        str(out),
+    ]
     assert subprocess.run(args, env=env, capture_output=True, timeout=600).returncode == 0
     before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file() and "/." not in str(p)}
-    proc = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL, start_new_session=True)
+    proc = subprocess.Popen(
+        args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+    )
     deadline = time.time() + 60
     while time.time() < deadline and not list((out / ".staging").rglob("*.ipynb")):
         time.sleep(0.1)
@@ -196,3 +246,28 @@ def test_a_second_run_on_the_same_output_is_refused(tmp_path):
         result = boardpack("run", "--demo", "--period", PERIOD, "--out", str(out))
     assert result.returncode == 1
     assert "another boardpack run is publishing to" in result.stderr
+
+
+def test_young_children_renders_without_family_data(tmp_path):
+    data = tmp_path / "raw"
+    shutil.copytree(demo_folder(), data)
+    (data / "family.csv").unlink()
+    out = tmp_path / "reports"
+    result = boardpack(
+        "run",
+        "--period",
+        PERIOD,
+        "--data",
+        str(data),
+        "--out",
+        str(out),
+        "--reports",
+        "young_children",
+        "--formats",
+        "html",
+    )
+    assert result.returncode == 0, result.stderr
+    text = (out / PERIOD / "young_children.html").read_text()
+    assert "family.csv was not supplied" in text
+    metrics = json.loads((out / PERIOD / "metrics.json").read_text())["reports"]["young_children"]
+    assert metrics["starts_12m"] > 0 and "sibling_odds_ratio" not in metrics

@@ -16,8 +16,25 @@ from analysis.inputs import read_inputs
 FILES = sorted(VALID)
 
 cell = st.one_of(
-    st.sampled_from(["", "01/02/2017", "2017-02-01", "31/02/2017", "1.0", "GOOD", "YES", "x",
-                     "C1", "-3", "1e9", "nan", '"quoted, comma"', "CIN", "CP"]),
+    st.sampled_from(
+        [
+            "",
+            "01/02/2017",
+            "2017-02-01",
+            "31/02/2017",
+            "1.0",
+            "GOOD",
+            "YES",
+            "x",
+            "C1",
+            "-3",
+            "1e9",
+            "nan",
+            '"quoted, comma"',
+            "CIN",
+            "CP",
+        ]
+    ),
     st.text(max_size=8),
 )
 row = st.lists(cell, min_size=0, max_size=9).map(lambda cells: ",".join(cells))

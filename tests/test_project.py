@@ -55,8 +55,9 @@ def test_notebooks_are_thin():
             if cell.cell_type != "code":
                 continue
             for node in ast.walk(ast.parse(cell.source)):
-                assert not isinstance(node, ast.FunctionDef | ast.ClassDef | ast.For |
-                                      ast.While | ast.Lambda), f"{path.name}: {cell.source[:60]}"
+                assert not isinstance(
+                    node, ast.FunctionDef | ast.ClassDef | ast.For | ast.While | ast.Lambda
+                ), f"{path.name}: {cell.source[:60]}"
 
 
 def test_no_data_files_are_committed_outside_tests():

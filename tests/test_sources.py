@@ -21,7 +21,7 @@ def lines(inputs, severity):
 
 def test_valid_mini_dataset_has_no_problems(tmp_path):
     inputs = run(tmp_path)
-    assert inputs.report.format() .startswith("No problems") or not inputs.report.groups
+    assert inputs.report.format().startswith("No problems") or not inputs.report.groups
     assert len(inputs["episodes"]) == 3
     assert len(inputs["header"]) == 2
 
@@ -38,8 +38,10 @@ def test_unreal_date_names_file_row_column_value_and_rule(tmp_path):
 def test_other_date_formats_are_errors(tmp_path):
     bad = VALID["absence.csv"].replace("02/01/2017", "2017/01/02")
     inputs = run(tmp_path, {"absence.csv": bad})
-    assert any(line.startswith("absence.csv row 2, START_DATE '2017/01/02'")
-               for line in lines(inputs, ERROR))
+    assert any(
+        line.startswith("absence.csv row 2, START_DATE '2017/01/02'")
+        for line in lines(inputs, ERROR)
+    )
 
 
 def test_missing_required_column(tmp_path):
@@ -49,18 +51,21 @@ def test_missing_required_column(tmp_path):
 
 
 def test_dec_before_decom(tmp_path):
-    bad = VALID["ssda903/episodes.csv"].replace("C1,01/04/2016,S,C2,N1,U1,PR1,01/08/2016",
-                                                "C1,01/04/2016,S,C2,N1,U1,PR1,01/03/2016")
+    bad = VALID["ssda903/episodes.csv"].replace(
+        "C1,01/04/2016,S,C2,N1,U1,PR1,01/08/2016", "C1,01/04/2016,S,C2,N1,U1,PR1,01/03/2016"
+    )
     inputs = run(tmp_path, {"ssda903/episodes.csv": bad})
-    assert ("ssda903/episodes.csv row 2, DEC '01/03/2016': episode ends (DEC) before it "
-            "starts (DECOM)") in lines(inputs, ERROR)
+    assert (
+        "ssda903/episodes.csv row 2, DEC '01/03/2016': episode ends (DEC) before it starts (DECOM)"
+    ) in lines(inputs, ERROR)
 
 
 def test_fte_outside_range(tmp_path):
     bad = VALID["absence.csv"].replace("Team A,1,", "Team A,1.5,")
     inputs = run(tmp_path, {"absence.csv": bad})
     assert "absence.csv row 2, FTE '1.5': FTE must be more than 0 and at most 1" in lines(
-        inputs, ERROR)
+        inputs, ERROR
+    )
 
 
 def test_start_after_end(tmp_path):
@@ -72,8 +77,10 @@ def test_start_after_end(tmp_path):
 def test_unknown_grade(tmp_path):
     bad = VALID["audits.csv"].replace("MOD1,GOOD", "MOD1,EXCELLENT")
     inputs = run(tmp_path, {"audits.csv": bad})
-    assert any(line.startswith("audits.csv row 2, MODERATOR_GRADE 'EXCELLENT': must be one of")
-               for line in lines(inputs, ERROR))
+    assert any(
+        line.startswith("audits.csv row 2, MODERATOR_GRADE 'EXCELLENT': must be one of")
+        for line in lines(inputs, ERROR)
+    )
 
 
 def test_messy_export_is_read(tmp_path):
@@ -91,51 +98,67 @@ def test_messy_export_is_read(tmp_path):
 
 
 def test_codes_outside_dfe_lists_warn_not_crash(tmp_path):
-    bad = VALID["ssda903/episodes.csv"].replace("C2,28/12/2016,S,C1,N1,U4", "C2,28/12/2016,S,"
-                                                "ZZ,N1,U4")
+    bad = VALID["ssda903/episodes.csv"].replace(
+        "C2,28/12/2016,S,C1,N1,U4", "C2,28/12/2016,S,ZZ,N1,U4"
+    )
     inputs = run(tmp_path, {"ssda903/episodes.csv": bad})
-    assert "ssda903/episodes.csv row 4, LS 'ZZ': code not in the DfE list" in lines(inputs,
-                                                                                    WARNING)
+    assert "ssda903/episodes.csv row 4, LS 'ZZ': code not in the DfE list" in lines(inputs, WARNING)
     assert not inputs.report.has_errors
 
 
 def test_data_quality_warnings(tmp_path):
-    episodes = VALID["ssda903/episodes.csv"].replace(
-        "C1,01/08/2016,P", "C1,01/07/2016,P") + "C7,01/01/2017,S,C2,N1,U1,PR1,,,,,,\n"
+    episodes = (
+        VALID["ssda903/episodes.csv"].replace("C1,01/08/2016,P", "C1,01/07/2016,P")
+        + "C7,01/01/2017,S,C2,N1,U1,PR1,,,,,,\n"
+    )
     header = VALID["ssda903/header.csv"] + "C3,1,01/01/2018,WBRI,FAKE3,,\n"
     audits = VALID["audits.csv"] + "A1,C9,02/03/2017,NFA dip sample,Risk,AUD1,GOOD,,,YES,N,N\n"
     absence = VALID["absence.csv"] + "E1,Team A,1,05/01/2017,09/01/2017,Cold / flu\n"
-    inputs = run(tmp_path, {"ssda903/episodes.csv": episodes, "ssda903/header.csv": header,
-                            "audits.csv": audits, "absence.csv": absence})
+    inputs = run(
+        tmp_path,
+        {
+            "ssda903/episodes.csv": episodes,
+            "ssda903/header.csv": header,
+            "audits.csv": audits,
+            "absence.csv": absence,
+        },
+    )
     warnings = lines(inputs, WARNING)
-    assert ("ssda903/episodes.csv row 2, DEC '01/08/2016': episode overlaps the child's next "
-            "episode") in warnings
-    assert "ssda903/episodes.csv row 5, CHILD 'C7': child has episodes but no header row" in \
-        warnings
-    assert "ssda903/header.csv row 4, DOB '01/01/2018': date of birth is in the future" in \
-        warnings
+    assert (
+        "ssda903/episodes.csv row 2, DEC '01/08/2016': episode overlaps the child's next episode"
+    ) in warnings
+    assert (
+        "ssda903/episodes.csv row 5, CHILD 'C7': child has episodes but no header row" in warnings
+    )
+    assert "ssda903/header.csv row 4, DOB '01/01/2018': date of birth is in the future" in warnings
     assert "audits.csv row 2, AUDIT_ID 'A1': AUDIT_ID appears more than once" in warnings
-    assert "absence.csv row 2, START_DATE '02/01/2017': spell overlaps the employee's next " \
+    assert (
+        "absence.csv row 2, START_DATE '02/01/2017': spell overlaps the employee's next "
         "spell" in warnings
+    )
 
 
 def test_unmapped_label_warns_with_count_and_counts_as_other(tmp_path):
-    text = VALID["assessments.csv"] + "C7,01/01/2015,01/01/2017,02/01/2017,Mystery step,Team A\n" \
+    text = (
+        VALID["assessments.csv"] + "C7,01/01/2015,01/01/2017,02/01/2017,Mystery step,Team A\n"
         "C6,01/01/2015,01/01/2017,02/01/2017, mystery STEP ;nfa,Team A\n"
+    )
     inputs = run(tmp_path, {"assessments.csv": text})
-    assert ("assessments.csv row 4, OUTCOME 'Mystery step': label not in the category map; "
-            "counted as OTHER (1 rows)") in lines(inputs, WARNING)
+    assert (
+        "assessments.csv row 4, OUTCOME 'Mystery step': label not in the category map; "
+        "counted as OTHER (1 rows)"
+    ) in lines(inputs, WARNING)
     outcomes = inputs["assessment_outcomes"]
     # category codes are accepted whatever the map says, ignoring case and spaces
     assert sorted(outcomes.loc[outcomes.ASSESSMENT_ID == 4, "CATEGORY"]) == ["NFA", "OTHER"]
-    assert sorted(outcomes.loc[outcomes.ASSESSMENT_ID == 2, "CATEGORY"]) == ["CIN_PLAN",
-                                                                             "STRATEGY"]
+    assert sorted(outcomes.loc[outcomes.ASSESSMENT_ID == 2, "CATEGORY"]) == ["CIN_PLAN", "STRATEGY"]
 
 
 def test_repeated_problems_are_grouped_with_a_count(tmp_path):
     rows = "".join(f"E{i},Team A,2,02/01/2017,06/01/2017,Cold / flu\n" for i in range(12))
-    inputs = run(tmp_path, {"absence.csv": "EMPLOYEE_ID,TEAM,FTE,START_DATE,END_DATE,REASON\n"
-                            + rows})
+    inputs = run(
+        tmp_path, {"absence.csv": "EMPLOYEE_ID,TEAM,FTE,START_DATE,END_DATE,REASON\n" + rows}
+    )
     errs = lines(inputs, ERROR)
     assert len([e for e in errs if "FTE must be" in e]) == 5
     assert "  ... and 7 more in absence.csv with the same problem" in errs
@@ -149,8 +172,8 @@ def test_later_return_wins_for_the_same_episode(tmp_path):
         (folder / "ssda903" / year).mkdir(parents=True)
         (folder / "ssda903" / year / "header.csv").write_text(head)
         (folder / "ssda903" / year / "episodes.csv").write_text(
-            "CHILD,DECOM,RNE,LS,CIN,PLACE,DEC,REC\n"
-            f"C1,01/04/2016,S,C2,N1,{place},,\n")
+            f"CHILD,DECOM,RNE,LS,CIN,PLACE,DEC,REC\nC1,01/04/2016,S,C2,N1,{place},,\n"
+        )
     inputs = read_inputs(folder, today=TODAY)
     assert not inputs.report.has_errors
     assert list(inputs["episodes"]["PLACE"]) == ["U6"]

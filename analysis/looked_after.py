@@ -1,0 +1,328 @@
+"""Measures of children looked after from the SSDA903 return (report `young_children`).
+
+Definitions follow DfE convention:
+- episodes with legal status V3 or V4 (a series of short-term placements) are excluded from
+  starts and from counts of children looked after;
+- a child **starts to be looked after** on an episode with RNE = `S`;
+- a child is **looked after on a date** when an episode has DECOM <= date and (DEC blank or
+  DEC > date) - so a child whose episode ends on the date is not counted, and one whose next
+  episode starts that day is (once);
+- **age at start** is in completed years from DOB to DECOM; **newborn** = started before 7 days.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+
+from analysis.config import codelists
+from analysis.stats import Comparison, Share, odds_ratio, ratio_of_shares, wilson
+
+DEFAULT_BANDS = [
+    ["Newborn (under 7 days)", "0d"],
+    ["7 days to under 3 months", "7d"],
+    ["3 to under 12 months", "3m"],
+    ["1 to 4", "1y"],
+    ["5 to 9", "5y"],
+    ["10 to 15", "10y"],
+    ["16 and over", "16y"],
+]
+_BOUND = re.compile(r"^(\d+)([dmy])$")
+
+
+def care_episodes(episodes: pd.DataFrame) -> pd.DataFrame:
+    """Episodes that count as being looked after: all except legal status V3/V4."""
+    short_breaks = codelists()["ssda903"]["short_break_ls"]
+    return episodes[~episodes["LS"].isin(short_breaks)]
+
+
+def age_in_years(dob: pd.Series, on: pd.Series | pd.Timestamp) -> pd.Series:
+    """Completed years from `dob` to `on` (a birthday counts on the day itself). Negative
+    values mean `on` is before birth."""
+    on = pd.Series(on, index=dob.index) if isinstance(on, pd.Timestamp) else on
+    years = on.dt.year - dob.dt.year
+    before_birthday = (on.dt.month < dob.dt.month) | (
+        (on.dt.month == dob.dt.month) & (on.dt.day < dob.dt.day)
+    )
+    return years - before_birthday.astype(int)
+
+
+def _reached(dob: pd.Series, on: pd.Series, bound: str) -> pd.Series:
+    """Whether the age on `on` is at least `bound` (e.g. `7d`, `3m`, `16y`)."""
+    match = _BOUND.match(bound)
+    if not match:
+        raise ValueError(f"age band bound '{bound}' should look like 7d, 3m or 16y")
+    n, unit = int(match.group(1)), match.group(2)
+    if unit == "d":
+        return (on - dob).dt.days >= n
+    if unit == "y":
+        return age_in_years(dob, on) >= n
+    years_months = (on.dt.year - dob.dt.year) * 12 + (on.dt.month - dob.dt.month)
+    return (years_months - (on.dt.day < dob.dt.day).astype(int)) >= n
+
+
+def age_band(dob: pd.Series, on: pd.Series, bands: list[list[str]] = DEFAULT_BANDS) -> pd.Series:
+    """The label of the band the age falls in; each band runs from its bound to the next.
+
+    Returned as an ordered categorical in band order."""
+    labels = [b[0] for b in bands]
+    out = pd.Series(labels[0], index=dob.index, dtype=object)
+    for label, bound in bands[1:]:
+        out = out.mask(_reached(dob, on, bound), label)
+    return pd.Series(pd.Categorical(out, categories=labels, ordered=True), index=dob.index)
+
+
+def starts(
+    episodes: pd.DataFrame,
+    header: pd.DataFrame,
+    first: pd.Timestamp,
+    last: pd.Timestamp,
+    bands: list[list[str]] = DEFAULT_BANDS,
+) -> pd.DataFrame:
+    """Starts to be looked after with DECOM from `first` to `last` inclusive (one row per
+    start: a child starting twice counts twice), with age at start and band."""
+    eps = care_episodes(episodes)
+    s = eps[(eps["RNE"] == "S") & (eps["DECOM"] >= first) & (eps["DECOM"] <= last)]
+    s = s[["CHILD", "DECOM", "LS", "CIN"]].merge(
+        header[["CHILD", "DOB"]].drop_duplicates("CHILD"), on="CHILD", how="left"
+    )
+    s["AGE"] = age_in_years(s["DOB"], s["DECOM"])
+    s["AGE_DAYS"] = (s["DECOM"] - s["DOB"]).dt.days
+    s["NEWBORN"] = s["AGE_DAYS"] < 7
+    s["BAND"] = age_band(s["DOB"], s["DECOM"], bands)
+    return s.reset_index(drop=True)
+
+
+def looked_after_on(
+    episodes: pd.DataFrame,
+    header: pd.DataFrame,
+    day: pd.Timestamp,
+    bands: list[list[str]] = DEFAULT_BANDS,
+) -> pd.DataFrame:
+    """Children looked after on `day`: one row per child, with age and band on that day."""
+    eps = care_episodes(episodes)
+    on = eps[(eps["DECOM"] <= day) & (eps["DEC"].isna() | (eps["DEC"] > day))]
+    kids = (
+        on[["CHILD"]]
+        .drop_duplicates()
+        .merge(header[["CHILD", "DOB"]].drop_duplicates("CHILD"), on="CHILD", how="left")
+    )
+    on_day = pd.Series(day, index=kids.index)
+    kids["AGE"] = age_in_years(kids["DOB"], on_day)
+    kids["BAND"] = age_band(kids["DOB"], on_day, bands)
+    return kids
+
+
+def share_under(frame: pd.DataFrame, years: int) -> Share:
+    """Share of rows (starts or children) aged under `years` completed years, Wilson 95% CI."""
+    return wilson(int((frame["AGE"] < years).sum()), len(frame))
+
+
+def share_table(frame: pd.DataFrame, under: tuple[int, ...] = (1, 2, 5)) -> pd.DataFrame:
+    """Under-N shares with Wilson intervals, one row per N."""
+    rows = []
+    for years in under:
+        s = share_under(frame, years)
+        rows.append(
+            {
+                "Age": f"Under {years}",
+                "Number": s.count,
+                "Of": s.total,
+                "Share": s.share,
+                "95% CI low": s.low,
+                "95% CI high": s.high,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def change_in_share(current: pd.DataFrame, previous: pd.DataFrame, years: int = 1) -> Comparison:
+    """Ratio of the under-`years` share of starts this window to the previous window, with a
+    95% score interval and the score test against 'no change'."""
+    x1, n1 = int((current["AGE"] < years).sum()), len(current)
+    x0, n0 = int((previous["AGE"] < years).sum()), len(previous)
+    return ratio_of_shares(x1, n1, x0, n0)
+
+
+def band_counts(frame: pd.DataFrame, by: pd.Series | None = None) -> pd.DataFrame:
+    """Counts by age band (rows) and optionally by another grouping (columns)."""
+    if by is None:
+        return frame.groupby("BAND", observed=False).size().rename("Starts").to_frame()
+    return pd.crosstab(frame["BAND"], by).reindex(frame["BAND"].cat.categories, fill_value=0)
+
+
+def starts_series(
+    episodes: pd.DataFrame,
+    header: pd.DataFrame,
+    period,
+    months: int,
+    freq: str = "M",
+) -> pd.DataFrame:
+    """Starts per month ('M') or per quarter ending with the period ('Q'), over the `months`
+    months ending with `period`: total, under 1, newborn, and the under-1 share."""
+    last = pd.Period(period, "M")
+    first = last - (months - 1)
+    s = starts(episodes, header, first.start_time, last.end_time.normalize())
+    month = s["DECOM"].dt.to_period("M")
+    if freq == "Q":
+        step = (s["DECOM"].dt.year * 12 + s["DECOM"].dt.month) - (first.year * 12 + first.month)
+        index = [first + 3 * i + 2 for i in range(months // 3)]
+        key = (step // 3).map(dict(enumerate(index)))
+    else:
+        key, index = month, list(pd.period_range(first, last, freq="M"))
+    grouped = (
+        pd.DataFrame(
+            {
+                "Starts": s.groupby(key).size(),
+                "Under 1": s[s["AGE"] < 1].groupby(key[s["AGE"] < 1]).size(),
+                "Newborn": s[s["NEWBORN"]].groupby(key[s["NEWBORN"]]).size(),
+            }
+        )
+        .reindex(index, fill_value=0)
+        .fillna(0)
+        .astype(int)
+    )
+    grouped["Under-1 share"] = grouped["Under 1"] / grouped["Starts"].where(grouped["Starts"] > 0)
+    grouped.index.name = "Month" if freq == "M" else "Quarter ending"
+    return grouped
+
+
+def status_on_entry(frame: pd.DataFrame, column: str) -> pd.DataFrame:
+    """Share of under-1 and older starters by `column` (LS or CIN): column percentages."""
+    group = np.where(frame["AGE"] < 1, "Under 1", "Aged 1 and over")
+    table = pd.crosstab(frame[column].fillna("not recorded"), group)
+    for col in ("Under 1", "Aged 1 and over"):
+        if col not in table:
+            table[col] = 0
+    table = table[["Under 1", "Aged 1 and over"]]
+    shares = table / table.sum().where(table.sum() > 0)
+    return pd.concat({"Number": table, "Share": shares}, axis=1)
+
+
+# --- family links ------------------------------------------------------------------------
+
+
+def mothers_age(frame: pd.DataFrame, family: pd.DataFrame) -> pd.DataFrame:
+    """Mother's age at the child's birth in years (DOB minus MOTHER_DOB, / 365.25) per start;
+    NaN without a family row or mother's DOB (`mothers_age_summary` counts the known ones)."""
+    m = frame.merge(family[["CHILD", "MOTHER_DOB"]], on="CHILD", how="left")
+    m["MOTHER_AGE"] = (m["DOB"] - m["MOTHER_DOB"]).dt.days / 365.25
+    m["GROUP"] = np.where(m["AGE"] < 1, "Under 1", "Aged 1 and over")
+    return m
+
+
+def mothers_age_summary(with_age: pd.DataFrame) -> pd.DataFrame:
+    """Per group: starts, starts with a known mother's age, median age, shares under 20 and
+    under 25 (of those known)."""
+    rows = []
+    for group in ("Under 1", "Aged 1 and over"):
+        g = with_age[with_age["GROUP"] == group]
+        known = g["MOTHER_AGE"].dropna()
+        rows.append(
+            {
+                "Starters": group,
+                "Starts": len(g),
+                "Mother's age known": len(known),
+                "Median age (years)": float(known.median()) if len(known) else None,
+                "Mother under 20": (known < 20).mean() if len(known) else None,
+                "Mother under 25": (known < 25).mean() if len(known) else None,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def sibling_in_care(frame: pd.DataFrame, episodes: pd.DataFrame, family: pd.DataFrame) -> pd.Series:
+    """For each start: whether another child of the same FAMILY_ID had been looked after at
+    or before the start date (any non-V3/V4 episode with DECOM on or before it). Starts of
+    children with no family row are NA."""
+    first_care = care_episodes(episodes).groupby("CHILD")["DECOM"].min()
+    fam = family[["CHILD", "FAMILY_ID"]].assign(FIRST=family["CHILD"].map(first_care))
+    fam = fam.dropna(subset=["FIRST"]).sort_values(["FAMILY_ID", "FIRST", "CHILD"])
+    rank = fam.groupby("FAMILY_ID").cumcount()
+    info = fam[rank == 0].set_index("FAMILY_ID").rename(columns={"CHILD": "C1", "FIRST": "E1"})
+    info["E2"] = fam[rank == 1].set_index("FAMILY_ID")["FIRST"]
+    m = frame[["CHILD", "DECOM"]].merge(family[["CHILD", "FAMILY_ID"]], on="CHILD", how="left")
+    m = m.join(info, on="FAMILY_ID")
+    other_first = m["E1"].where(m["C1"] != m["CHILD"], m["E2"])
+    result = (other_first.notna() & (other_first <= m["DECOM"])).astype("boolean")
+    return result.mask(m["FAMILY_ID"].isna()).set_axis(frame.index)
+
+
+def sibling_comparison(frame: pd.DataFrame, sibling: pd.Series) -> dict:
+    """Shares with a sibling in care for under-1 and older starters, and the odds ratio
+    (Fisher's exact test) of under-1 starters having one."""
+    known = sibling.notna()
+    young = (frame["AGE"] < 1) & known
+    old = (frame["AGE"] >= 1) & known
+    a, b = int(sibling[young].sum()), int((~sibling[young].astype(bool)).sum())
+    c, d = int(sibling[old].sum()), int((~sibling[old].astype(bool)).sum())
+    return {
+        "under1": wilson(a, a + b),
+        "older": wilson(c, c + d),
+        "odds": odds_ratio([[a, b], [c, d]]),
+        "unknown": int((~known).sum()),
+    }
+
+
+def band_counts_by_year(
+    episodes: pd.DataFrame,
+    header: pd.DataFrame,
+    period,
+    years: int = 3,
+    bands: list[list[str]] = DEFAULT_BANDS,
+) -> pd.DataFrame:
+    """Starts by age band in each of the `years` 12-month windows ending with the period
+    month (e.g. years to March 2015, 2016, 2017), with a total row."""
+    from analysis.periods import window
+
+    columns = {}
+    for k in reversed(range(years)):
+        first, last = window(period, 12, offset=12 * k)
+        s = starts(episodes, header, first, last, bands)
+        columns[f"Year to {last:%b %Y}"] = s.groupby("BAND", observed=False).size()
+    table = pd.DataFrame(columns)
+    table.loc["All ages"] = table.sum()
+    table.index.name = "Age at start"
+    return table
+
+
+def looked_after_series(
+    episodes: pd.DataFrame, header: pd.DataFrame, period, months: int
+) -> pd.DataFrame:
+    """Children looked after at each month end over the `months` months to `period`: total,
+    under 1, and the under-1 share."""
+    rows = {}
+    for month in pd.period_range(pd.Period(period, "M") - (months - 1), period, freq="M"):
+        kids = looked_after_on(episodes, header, month.end_time.normalize())
+        under = int((kids["AGE"] < 1).sum())
+        rows[month] = {
+            "Looked after": len(kids),
+            "Under 1": under,
+            "Under-1 share": under / len(kids) if len(kids) else None,
+        }
+    frame = pd.DataFrame.from_dict(rows, orient="index")
+    frame.index.name = "Month end"
+    return frame
+
+
+MOTHER_AGE_GROUPS = [
+    (0, 20, "Under 20"),
+    (20, 25, "20 to 24"),
+    (25, 30, "25 to 29"),
+    (30, 35, "30 to 34"),
+    (35, 200, "35 and over"),
+]
+
+
+def mothers_age_distribution(with_age: pd.DataFrame) -> pd.DataFrame:
+    """Share of starts (with a known mother's age) in each mother's-age group, per group."""
+    known = with_age.dropna(subset=["MOTHER_AGE"])
+    labels = [g[2] for g in MOTHER_AGE_GROUPS]
+    bins = [g[0] for g in MOTHER_AGE_GROUPS] + [MOTHER_AGE_GROUPS[-1][1]]
+    cut = pd.cut(known["MOTHER_AGE"], bins=bins, right=False, labels=labels)
+    table = pd.crosstab(cut, known["GROUP"]).reindex(labels, fill_value=0)
+    table = table.reindex(columns=["Under 1", "Aged 1 and over"], fill_value=0)
+    table.index.name = "Mother's age at birth"
+    return table / table.sum().where(table.sum() > 0)

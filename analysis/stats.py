@@ -1,0 +1,108 @@
+"""Shared statistics: proportions with intervals and comparisons of two proportions.
+
+Thin, documented wrappers over statsmodels and scipy so every report states its method the
+same way; nothing here re-derives a formula the libraries already provide.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from scipy.stats import contingency, fisher_exact, mannwhitneyu
+from statsmodels.stats.proportion import (
+    confint_proportions_2indep,
+    proportion_confint,
+    test_proportions_2indep,
+)
+
+WILSON = "Wilson score interval (statsmodels proportion_confint, method='wilson')"
+RATIO = (
+    "score interval and score test for the ratio of two independent proportions "
+    "(statsmodels confint_proportions_2indep / test_proportions_2indep, compare='ratio')"
+)
+DIFFERENCE = "Newcombe hybrid score interval (statsmodels, method='newcomb')"
+ODDS = (
+    "Fisher's exact test with the conditional maximum-likelihood odds ratio and its exact "
+    "interval (scipy.stats.fisher_exact and contingency.odds_ratio)"
+)
+
+
+@dataclass(frozen=True)
+class Share:
+    """count / total with a 95% Wilson interval; `share` and bounds are None when total is 0."""
+
+    count: int
+    total: int
+    share: float | None
+    low: float | None
+    high: float | None
+
+
+def wilson(count: int, total: int, alpha: float = 0.05) -> Share:
+    """The share count/total with its Wilson score interval (Newcombe 1998a, method 3)."""
+    count, total = int(count), int(total)
+    if total == 0:
+        return Share(count, total, None, None, None)
+    low, high = proportion_confint(count, total, alpha=alpha, method="wilson")
+    return Share(count, total, count / total, float(low), float(high))
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """A comparison of two proportions (1 = this period, 0 = the one before)."""
+
+    estimate: float | None
+    low: float | None
+    high: float | None
+    p_value: float | None
+
+
+def ratio_of_shares(x1: int, n1: int, x0: int, n0: int, alpha: float = 0.05) -> Comparison:
+    """(x1/n1) / (x0/n0) with a score interval and the score test of 'no change' (ratio 1)."""
+    if min(n1, n0) == 0 or x0 == 0:
+        return Comparison(None, None, None, None)
+    low, high = confint_proportions_2indep(
+        x1, n1, x0, n0, method="score", compare="ratio", alpha=alpha
+    )
+    test = test_proportions_2indep(x1, n1, x0, n0, method="score", compare="ratio")
+    return Comparison((x1 / n1) / (x0 / n0), float(low), float(high), float(test.pvalue))
+
+
+def difference_of_shares(x1: int, n1: int, x0: int, n0: int, alpha: float = 0.05) -> Comparison:
+    """x1/n1 - x0/n0 with Newcombe's hybrid score interval (statsmodels' score method for a
+    difference has an open bug, statsmodels issue 10269, so it is not used)."""
+    if min(n1, n0) == 0:
+        return Comparison(None, None, None, None)
+    low, high = confint_proportions_2indep(
+        x1, n1, x0, n0, method="newcomb", compare="diff", alpha=alpha
+    )
+    return Comparison(x1 / n1 - x0 / n0, float(low), float(high), None)
+
+
+def odds_ratio(table: list[list[int]], alpha: float = 0.05) -> Comparison:
+    """Odds ratio of a 2x2 table [[a, b], [c, d]] (rows: group, columns: yes/no), Fisher's
+    exact p-value and the exact conditional interval; None where undefined."""
+    if (
+        any(sum(row) == 0 for row in table)
+        or sum(r[0] for r in table) == 0
+        or sum(r[1] for r in table) == 0
+    ):
+        return Comparison(None, None, None, None)
+    result = contingency.odds_ratio(table, kind="conditional")
+    ci = result.confidence_interval(confidence_level=1 - alpha)
+    _, p_value = fisher_exact(table)
+    est = float(result.statistic)
+    return Comparison(
+        est if math.isfinite(est) else None,
+        float(ci.low),
+        float(ci.high) if math.isfinite(ci.high) else None,
+        float(p_value),
+    )
+
+
+def compare_distributions(a, b) -> float | None:
+    """Two-sided Mann-Whitney U p-value for two samples; None if either is empty."""
+    if len(a) == 0 or len(b) == 0:
+        return None
+    return float(mannwhitneyu(a, b, alternative="two-sided").pvalue)

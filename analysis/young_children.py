@@ -1,0 +1,212 @@
+"""The `young_children` report's headline figures and plain-English summary, built from the
+measures in `analysis.looked_after` so the notebook only calls and displays."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from analysis import looked_after as la
+from analysis.periods import period_end, window
+from analysis.stats import Comparison
+
+
+@dataclass
+class Windows:
+    """Starts in the 12 months to the period end and the 12 months before, and children
+    looked after at the period end."""
+
+    current: pd.DataFrame
+    previous: pd.DataFrame
+    looked_after: pd.DataFrame
+    change: Comparison
+
+
+def windows(episodes, header, period, bands=la.DEFAULT_BANDS) -> Windows:
+    cur = la.starts(episodes, header, *window(period, 12), bands)
+    prev = la.starts(episodes, header, *window(period, 12, offset=12), bands)
+    cla = la.looked_after_on(episodes, header, period_end(period), bands)
+    return Windows(cur, prev, cla, la.change_in_share(cur, prev))
+
+
+def headline(w: Windows) -> dict:
+    """The metrics recorded in metrics.json (report key `young_children`)."""
+    cur, prev = la.share_under(w.current, 1), la.share_under(w.previous, 1)
+    return {
+        "starts_12m": cur.total,
+        "starts_under1_12m": cur.count,
+        "starts_under1_share_12m": cur.share,
+        "starts_12m_prev": prev.total,
+        "starts_under1_12m_prev": prev.count,
+        "starts_under1_share_12m_prev": prev.share,
+        "under1_share_ratio": w.change.estimate,
+        "under1_share_ratio_ci_low": w.change.low,
+        "under1_share_ratio_ci_high": w.change.high,
+        "newborn_starts_12m": int(w.current["NEWBORN"].sum()),
+        "cla_at_period_end": len(w.looked_after),
+        "cla_under1_at_period_end": int((w.looked_after["AGE"] < 1).sum()),
+    }
+
+
+def family_metrics(comparison: dict) -> dict:
+    """Metrics recorded when family data exist."""
+    return {
+        "under1_sibling_in_care_share": comparison["under1"].share,
+        "older_sibling_in_care_share": comparison["older"].share,
+        "sibling_odds_ratio": comparison["odds"].estimate,
+    }
+
+
+def doubling_verdict(change: Comparison) -> str:
+    """Plain words for the ratio of the under-1 share to the year before."""
+    if change.estimate is None:
+        return "The change cannot be measured: there were no under-1 starts in the previous year."
+    ci = f"(95% confidence interval {change.low:.2f} to {change.high:.2f})"
+    if change.low > 1:
+        chance = "more than chance would explain"
+    elif change.high < 1:
+        chance = "a fall more than chance would explain"
+    else:
+        chance = "within what chance alone could produce"
+    doubling = (
+        "consistent with a doubling"
+        if change.low <= 2 <= change.high
+        else "not consistent with a doubling"
+    )
+    return (
+        f"The under-1 share is {change.estimate:.2f} times last year's {ci}: {chance}, and "
+        f"{doubling}."
+    )
+
+
+def summary(h: dict, change: Comparison, period_label: str) -> list[str]:
+    """A few sentences a board member can read in a minute, using only figures shown below."""
+    share = h["starts_under1_share_12m"]
+    prev = h["starts_under1_share_12m_prev"]
+    return [
+        f"In the 12 months to {period_label}, {h['starts_12m']:,} children started to be looked "
+        f"after; {h['starts_under1_12m']:,} of them were under 1, including "
+        f"{h['newborn_starts_12m']:,} newborn babies (under 7 days old).",
+        f"That is {_pct(share)} of all starts, compared with {_pct(prev)} "
+        f"({h['starts_under1_12m_prev']:,} of {h['starts_12m_prev']:,}) in the 12 months before.",
+        doubling_verdict(change),
+        f"At the end of {period_label}, {h['cla_at_period_end']:,} children were looked after, "
+        f"{h['cla_under1_at_period_end']:,} of them under 1.",
+    ]
+
+
+def _pct(value) -> str:
+    return "–" if value is None else f"{100 * value:.1f}%"
+
+
+@dataclass
+class FamilyLinks:
+    mothers: pd.DataFrame
+    mothers_distribution: pd.DataFrame
+    mothers_p_value: float | None
+    siblings: dict
+
+
+def family_links(w: Windows, episodes: pd.DataFrame, family: pd.DataFrame | None):
+    """Mother's age and siblings in care for starts in the last 12 months; None without
+    family.csv."""
+    from analysis.stats import compare_distributions
+
+    if family is None:
+        return None
+    with_age = la.mothers_age(w.current, family)
+    young = with_age.loc[with_age["GROUP"] == "Under 1", "MOTHER_AGE"].dropna()
+    old = with_age.loc[with_age["GROUP"] != "Under 1", "MOTHER_AGE"].dropna()
+    sib = la.sibling_in_care(w.current, episodes, family)
+    return FamilyLinks(
+        la.mothers_age_summary(with_age),
+        la.mothers_age_distribution(with_age),
+        compare_distributions(young, old),
+        la.sibling_comparison(w.current, sib),
+    )
+
+
+def sibling_table(links: FamilyLinks) -> pd.DataFrame:
+    rows = []
+    for label, key in (("Under 1", "under1"), ("Aged 1 and over", "older")):
+        s = links.siblings[key]
+        rows.append(
+            {
+                "Starters": label,
+                "With a sibling in care": s.count,
+                "Of": s.total,
+                "Share": s.share,
+                "95% CI low": s.low,
+                "95% CI high": s.high,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def family_sentences(links: FamilyLinks | None) -> list[str]:
+    """What the family data show, with the caveat about association and small numbers."""
+    if links is None:
+        return [
+            "family.csv was not supplied, so parents' age and siblings in care cannot be "
+            "shown; the rest of this report is unaffected."
+        ]
+    odds = links.siblings["odds"]
+    m = links.mothers.set_index("Starters")
+    out = [
+        f"Median mother's age at the child's birth: {m.loc['Under 1', 'Median age (years)']:.1f} "
+        f"years for under-1 starters and {m.loc['Aged 1 and over', 'Median age (years)']:.1f} "
+        "for older starters"
+        + (
+            f" (Mann–Whitney test p = {links.mothers_p_value:.3f})."
+            if links.mothers_p_value is not None
+            else "."
+        ),
+    ]
+    if odds.estimate is not None:
+        out.append(
+            f"{_pct(links.siblings['under1'].share)} of under-1 starters had a sibling already "
+            f"looked after, against {_pct(links.siblings['older'].share)} of older starters "
+            f"(odds ratio {odds.estimate:.2f}, 95% CI {odds.low:.2f} to "
+            f"{'∞' if odds.high is None else f'{odds.high:.2f}'}; Fisher's exact p = "
+            f"{odds.p_value:.3f})."
+        )
+    out.append(
+        "These are associations in one authority's data, not causes, and with small "
+        "numbers a single family can move the shares a lot."
+    )
+    return out
+
+
+def change_table(w: Windows) -> pd.DataFrame:
+    """This year's and last year's under-1 share of starts, side by side."""
+    rows = []
+    for name, frame in (("Previous 12 months", w.previous), ("Last 12 months", w.current)):
+        s = la.share_under(frame, 1)
+        rows.append({"Window": name, "Under 1": s.count, "All starts": s.total, "Share": s.share})
+    rows.append(
+        {"Window": "Ratio (last / previous)", "Under 1": None, "All starts": None, "Share": None}
+    )
+    table = pd.DataFrame(rows)
+    table["Ratio and 95% CI"] = ["", "", _ratio_text(w.change)]
+    return table
+
+
+def _ratio_text(c: Comparison) -> str:
+    if c.estimate is None:
+        return "not measurable"
+    return f"{c.estimate:.2f} ({c.low:.2f} to {c.high:.2f}), p = {c.p_value:.3f}"
+
+
+def flatten(table: pd.DataFrame) -> pd.DataFrame:
+    """Two-level (measure, group) columns as single labels, e.g. 'Under 1: Share'."""
+    flat = table.copy()
+    flat.columns = [f"{group}: {measure.lower()}" for measure, group in table.columns]
+    order = [c for g in ("Under 1", "Aged 1 and over") for c in flat.columns if c.startswith(g)]
+    flat = flat[order]
+    flat.index.name = table.index.name or "Code"
+    return flat.reset_index()
+
+
+def share_formats() -> dict[str, str]:
+    return {f"{g}: share": "percent" for g in ("Under 1", "Aged 1 and over")}

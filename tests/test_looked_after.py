@@ -1,0 +1,167 @@
+"""Children looked after: each definition on small hand-built SSDA903 frames.
+
+Expected values are worked out by hand in the comments."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from analysis import looked_after as la
+from analysis import young_children as yc
+
+T = pd.Timestamp
+
+
+def episodes(rows):
+    frame = pd.DataFrame(rows, columns=["CHILD", "DECOM", "RNE", "LS", "CIN", "DEC", "REC"])
+    frame["DECOM"] = pd.to_datetime(frame["DECOM"])
+    frame["DEC"] = pd.to_datetime(frame["DEC"])
+    return frame
+
+
+def header(rows):
+    frame = pd.DataFrame(rows, columns=["CHILD", "DOB"])
+    frame["DOB"] = pd.to_datetime(frame["DOB"])
+    return frame
+
+
+HEADER = header(
+    [
+        ("A", "2017-03-01"),  # starts at 6 days old: newborn
+        ("B", "2017-03-01"),  # starts at 7 days old: not newborn
+        ("C", "2010-05-20"),  # short breaks only (V3)
+        ("D", "2012-01-01"),  # moves placement on 01/03/2017 (X1 then P)
+        ("E", "2016-06-30"),  # starts twice in the window
+        ("F", "2016-04-01"),  # born and started on the window's first day
+        ("G", "2005-04-01"),  # started the day before the window
+    ]
+)
+EPISODES = episodes(
+    [
+        ("A", "2017-03-07", "S", "C2", "N1", None, None),  # open episode
+        ("B", "2017-03-08", "S", "C1", "N1", "2017-03-20", "E13"),
+        ("C", "2016-08-01", "S", "V3", "N1", "2016-08-04", "E13"),
+        ("D", "2016-05-01", "S", "C2", "N2", "2017-03-01", "X1"),
+        ("D", "2017-03-01", "P", "C2", "N2", None, None),
+        ("E", "2016-07-10", "S", "V2", "N1", "2016-09-01", "E13"),
+        ("E", "2016-12-01", "S", "C2", "N1", None, None),
+        ("F", "2016-04-01", "S", "C2", "N1", None, None),
+        ("G", "2016-03-31", "S", "V2", "N4", None, None),
+    ]
+)
+FIRST, LAST = T("2016-04-01"), T("2017-03-31")
+
+
+def test_age_in_completed_years_counts_the_birthday_itself():
+    dob = pd.Series(pd.to_datetime(["2010-03-31", "2010-03-31", "2012-02-29"]))
+    on = pd.Series(pd.to_datetime(["2017-03-30", "2017-03-31", "2013-02-28"]))
+    assert list(la.age_in_years(dob, on)) == [6, 7, 0]
+
+
+def test_starts_exclude_short_breaks_and_count_repeat_starts():
+    s = la.starts(EPISODES, HEADER, FIRST, LAST)
+    # S episodes in window: A, B, D, E twice, F = 6 (C is V3; G started 31/03/2016)
+    assert len(s) == 6
+    assert sorted(s["CHILD"]) == ["A", "B", "D", "E", "E", "F"]
+
+
+def test_newborn_is_under_7_days():
+    s = la.starts(EPISODES, HEADER, FIRST, LAST).set_index("CHILD")
+    assert bool(s.loc["A", "NEWBORN"]) and s.loc["A", "AGE_DAYS"] == 6
+    assert not bool(s.loc["B", "NEWBORN"]) and s.loc["B", "AGE_DAYS"] == 7
+    assert s.loc["F", "AGE_DAYS"] == 0 and bool(s.loc["F", "NEWBORN"])
+    assert s.loc["A", "BAND"] == "Newborn (under 7 days)"
+    assert s.loc["B", "BAND"] == "7 days to under 3 months"
+
+
+def test_under_1_share_of_starts_by_hand():
+    s = la.starts(EPISODES, HEADER, FIRST, LAST)
+    # under 1 at start: A (6d), B (7d), E (10 days old on 10/07/2016; 5 months on 01/12/2016),
+    # F (0d) = 5 of 6; D is 4
+    share = la.share_under(s, 1)
+    assert (share.count, share.total) == (5, 6)
+
+
+def test_looked_after_on_a_date():
+    on = la.looked_after_on(EPISODES, HEADER, T("2017-03-01"))
+    # D ends one episode and starts the next on 01/03/2017: counted once; E (open since
+    # 01/12/2016), F, G open; A and B not yet started; C short breaks only
+    assert sorted(on["CHILD"]) == ["D", "E", "F", "G"]
+    end = la.looked_after_on(EPISODES, HEADER, T("2017-03-20"))
+    # B's episode ends on 20/03/2017, so B is not looked after on that day
+    assert sorted(end["CHILD"]) == ["A", "D", "E", "F", "G"]
+
+
+def test_headline_metrics_against_a_hand_count():
+    w = yc.windows(EPISODES, HEADER, "2017-03")
+    h = yc.headline(w)
+    # previous 12 months (Apr 2015-Mar 2016): G only, aged 10 -> 0 of 1 under 1
+    assert (h["starts_12m"], h["starts_under1_12m"]) == (6, 5)
+    assert (h["starts_12m_prev"], h["starts_under1_12m_prev"]) == (1, 0)
+    assert h["starts_under1_share_12m"] == pytest.approx(5 / 6)
+    assert h["under1_share_ratio"] is None  # no baseline under-1 starts
+    assert h["newborn_starts_12m"] == 2  # A and F
+    # 31/03/2017: A, D, E, F, G looked after; under 1: A (0), E (0: born 30/06/2016), F (0)
+    assert (h["cla_at_period_end"], h["cla_under1_at_period_end"]) == (5, 3)
+
+
+def test_bands_are_parameters():
+    bands = [["Under 1", "0d"], ["1 and over", "1y"]]
+    s = la.starts(EPISODES, HEADER, FIRST, LAST, bands)
+    assert list(s["BAND"].cat.categories) == ["Under 1", "1 and over"]
+    assert (s["BAND"] == "Under 1").sum() == 5
+
+
+def test_sibling_in_care_at_or_before_the_start():
+    family = pd.DataFrame({"CHILD": ["A", "B", "D", "E"], "FAMILY_ID": ["F1", "F1", "F2", "F2"]})
+    s = la.starts(EPISODES, HEADER, FIRST, LAST)
+    sib = la.sibling_in_care(s, EPISODES, family)
+    got = dict(zip(s["CHILD"] + s["DECOM"].dt.strftime("%m"), sib, strict=True))
+    # A started 07/03/2017, sibling B first looked after 08/03/2017: not yet -> False
+    # B started 08/03/2017 after A (07/03/2017) -> True
+    # D started 01/05/2016, sibling E first 10/07/2016 -> False; E's starts follow D -> True
+    assert (
+        not bool(got["A03"])
+        and bool(got["B03"])
+        and not bool(got["D05"])
+        and bool(got["E07"])
+        and bool(got["E12"])
+    )
+    assert pd.isna(got["F04"])  # no family record
+
+
+def test_sibling_comparison_by_hand():
+    family = pd.DataFrame({"CHILD": ["A", "B", "D", "E"], "FAMILY_ID": ["F1", "F1", "F2", "F2"]})
+    s = la.starts(EPISODES, HEADER, FIRST, LAST)
+    result = la.sibling_comparison(s, la.sibling_in_care(s, EPISODES, family))
+    # under 1 with family: A (no), B (yes), E x2 (yes, yes) -> 3 of 4; older: D (no) -> 0 of 1
+    assert (result["under1"].count, result["under1"].total) == (3, 4)
+    assert (result["older"].count, result["older"].total) == (0, 1)
+    assert result["unknown"] == 1
+
+
+def test_mothers_age_at_birth():
+    family = pd.DataFrame(
+        {
+            "CHILD": ["A", "D"],
+            "FAMILY_ID": ["F1", "F2"],
+            "MOTHER_DOB": pd.to_datetime(["1998-03-01", "1985-01-01"]),
+        }
+    )
+    s = la.starts(EPISODES, HEADER, FIRST, LAST)
+    summary = la.mothers_age_summary(la.mothers_age(s, family)).set_index("Starters")
+    # A's mother was 19 at A's birth (01/03/1998 -> 01/03/2017): 19.0 years; D's mother 27.0
+    assert summary.loc["Under 1", "Mother's age known"] == 1
+    assert summary.loc["Under 1", "Median age (years)"] == pytest.approx(19.0, abs=0.01)
+    assert summary.loc["Under 1", "Mother under 20"] == 1.0
+    assert summary.loc["Aged 1 and over", "Median age (years)"] == pytest.approx(27.0, abs=0.01)
+
+
+def test_doubling_verdict_wording():
+    from analysis.stats import Comparison
+
+    assert "consistent with a doubling" in yc.doubling_verdict(Comparison(1.8, 1.3, 2.4, 0.001))
+    assert "more than chance" in yc.doubling_verdict(Comparison(1.8, 1.3, 2.4, 0.001))
+    assert "not consistent with a doubling" in yc.doubling_verdict(Comparison(1.2, 0.8, 1.7, 0.3))
+    assert "within what chance" in yc.doubling_verdict(Comparison(1.2, 0.8, 1.7, 0.3))

@@ -1,0 +1,67 @@
+"""Intervals and comparisons against published worked examples (../shared/oracles.md)."""
+
+from __future__ import annotations
+
+import pytest
+
+from analysis.stats import difference_of_shares, odds_ratio, ratio_of_shares, wilson
+
+
+@pytest.mark.parametrize(
+    ("count", "total", "low", "high"),
+    [
+        (81, 263, 0.2553, 0.3662),  # Newcombe (1998a) examples of the Wilson score interval
+        (15, 148, 0.0624, 0.1605),
+        (0, 20, 0.0, 0.1611),
+    ],
+)
+def test_wilson_matches_newcombe_1998a(count, total, low, high):
+    share = wilson(count, total)
+    assert share.low == pytest.approx(low, abs=1e-4)
+    assert share.high == pytest.approx(high, abs=1e-4)
+    assert share.share == pytest.approx(count / total)
+
+
+def test_wilson_of_nothing_is_undefined():
+    assert wilson(0, 0).share is None
+
+
+@pytest.mark.parametrize(
+    ("x1", "n1", "x0", "n0", "est", "low", "high"),
+    [
+        (56, 70, 48, 80, 0.2000, 0.0524, 0.3339),  # Newcombe (1998b) Table II, method 10
+        (9, 10, 3, 10, 0.6000, 0.1705, 0.8090),
+        (6, 7, 2, 7, 0.5714, 0.0582, 0.8062),
+    ],
+)
+def test_difference_matches_newcombe_1998b(x1, n1, x0, n0, est, low, high):
+    d = difference_of_shares(x1, n1, x0, n0)
+    assert d.estimate == pytest.approx(est, abs=1e-4)
+    assert d.low == pytest.approx(low, abs=1e-4)
+    assert d.high == pytest.approx(high, abs=1e-4)
+
+
+def test_ratio_of_shares_brackets_the_estimate_and_tests_no_change():
+    # 40/200 vs 20/200: the share doubled (ratio 2 exactly, by hand)
+    r = ratio_of_shares(40, 200, 20, 200)
+    assert r.estimate == pytest.approx(2.0)
+    assert r.low < 2.0 < r.high and r.low > 1.0  # clearly more than chance
+    assert r.p_value < 0.05
+    same = ratio_of_shares(20, 200, 20, 200)
+    assert same.estimate == pytest.approx(1.0) and same.p_value == pytest.approx(1.0)
+
+
+def test_ratio_undefined_without_a_baseline():
+    assert ratio_of_shares(3, 10, 0, 10).estimate is None
+
+
+def test_odds_ratio_artstein_poesio_table():
+    # [[20, 20], [10, 50]]: sample odds ratio (20*50)/(20*10) = 5 by hand; the conditional
+    # MLE is close to it and the exact interval excludes 1.
+    r = odds_ratio([[20, 20], [10, 50]])
+    assert r.estimate == pytest.approx(5.0, rel=0.05)
+    assert r.low > 1 and r.p_value < 0.01
+
+
+def test_odds_ratio_undefined_for_an_empty_group():
+    assert odds_ratio([[0, 0], [3, 4]]).estimate is None
