@@ -157,3 +157,57 @@ def grouped_bars(frame, title: str, ylabel: str, percent: bool = False):
         for idx in frame.index[:8]
     )
     return fig, f"Bar chart: {title}. {parts}."
+
+
+SPC_COLOURS = {
+    "common_cause": "#7F7F7F",
+    "special_cause_improvement": "#12436D",
+    "special_cause_concern": CONCERN,
+    "special_cause_neutral": NEUTRAL,
+}
+SPC_MARKERS = {
+    "common_cause": "o",
+    "special_cause_improvement": "^",
+    "special_cause_concern": "v",
+    "special_cause_neutral": "s",
+}
+
+
+def spc_chart(chart, title: str, ylabel: str, target: float | None = None):
+    """An XmR chart from `analysis.spc.xmr` output: values, mean, process limits, and points
+    coloured and shaped by variation type (so colour is never the only cue)."""
+    from analysis.spc import WORDS, describe
+
+    fig, ax = new_chart(title, ylabel, size=(8, 4.2))
+    x = [_label(i) for i in chart.index]
+    ax.plot(x, chart["value"], color="#3D3D3D", linewidth=1)
+    ax.plot(x, chart["mean"], color="#3D3D3D", linestyle="-", linewidth=0.8, label="Mean")
+    ax.plot(x, chart["upl"], color="#3D3D3D", linestyle="--", linewidth=0.8, label="Process limits")
+    ax.plot(x, chart["lpl"], color="#3D3D3D", linestyle="--", linewidth=0.8)
+    if target is not None:
+        ax.axhline(target, color=PALETTE[2], linestyle=":", label="Target")
+    for kind, colour in SPC_COLOURS.items():
+        mask = (chart["point_type"] == kind).to_numpy()
+        if mask.any():
+            ax.scatter(
+                [v for v, m in zip(x, mask, strict=True) if m],
+                chart["value"][mask],
+                color=colour,
+                marker=SPC_MARKERS[kind],
+                s=36,
+                zorder=3,
+                label=WORDS[kind].capitalize(),
+            )
+    ax.legend(loc="upper left", bbox_to_anchor=(1, 1), fontsize=9)
+    step = max(len(x) // 12, 1)
+    for i, label in enumerate(ax.get_xticklabels()):
+        label.set_visible(i % step == 0 or i == len(x) - 1)
+    ax.tick_params(axis="x", rotation=45)
+    special = int((chart["point_type"] != "common_cause").sum())
+    alt = (
+        f"Statistical process control chart: {title}, {x[0]} to {x[-1]}. Mean "
+        f"{chart['mean'].iloc[0]:.1f}, process limits {chart['lpl'].iloc[0]:.1f} to "
+        f"{chart['upl'].iloc[0]:.1f}. {special} point(s) show special cause variation; the "
+        f"latest ({x[-1]}, {chart['value'].iloc[-1]:.1f}) shows {describe(chart)}."
+    )
+    return fig, alt

@@ -1,0 +1,238 @@
+"""Sickness absence measures (report `sickness_absence`).
+
+Definitions:
+- **Working days**: Monday to Friday, excluding England and Wales bank holidays.
+- **FTE days lost** for a spell = its working days inside the window x the employee's FTE.
+  An ongoing spell (END_DATE blank) counts up to the window end.
+- **FTE days lost per FTE** over a window = FTE days lost in the window / average FTE in post
+  (mean of the monthly total FTE in staffing.csv over the window's months). This is the
+  local-government indicator (LG Inform metric 3524, formerly BVPI 12).
+- **Absence rate** = FTE days lost / (average FTE x working days in the window).
+- **Long-term** spell: at least `threshold` working days (default 20) - or calendar days
+  when the 28-calendar-day rule is chosen - judged on the whole spell, including days
+  outside the window; an ongoing spell's length runs to the window end.
+- **Bradford factor** S^2 x D per employee over the 52 weeks to the window end: S spells
+  (touching those weeks) and D working days absent within them.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from analysis.workdays import working_days
+
+WORKING = "working_days"
+REASON_LABELS = {
+    "MENTAL_HEALTH": "Mental health",
+    "MUSCULOSKELETAL": "Musculoskeletal",
+    "RESPIRATORY": "Respiratory (colds, flu, COVID-19)",
+    "GASTROINTESTINAL": "Stomach and digestive",
+    "HEADACHE_MIGRAINE": "Headache and migraine",
+    "SURGERY_HOSPITAL": "Surgery and hospital",
+    "PREGNANCY_RELATED": "Pregnancy related",
+    "INJURY": "Injury",
+    "OTHER": "Other",
+}
+CALENDAR = "calendar_days"
+
+
+def reason_label(code: str) -> str:
+    """Plain words for a standard absence reason category."""
+    return REASON_LABELS.get(code, code.replace("_", " ").capitalize())
+
+
+def days_in_window(spells: pd.DataFrame, first: pd.Timestamp, last: pd.Timestamp) -> np.ndarray:
+    """Working days of each spell from `first` to `last` inclusive (0 if outside)."""
+    start = spells["START_DATE"].clip(lower=first)
+    end = spells["END_DATE"].fillna(last).clip(upper=last)
+    inside = (end >= start).to_numpy()
+    out = np.zeros(len(spells), dtype=int)
+    if inside.any():
+        out[inside] = working_days(start[inside], end[inside])
+    return out
+
+
+def spell_length(spells: pd.DataFrame, window_end: pd.Timestamp, unit: str = WORKING) -> np.ndarray:
+    """Whole length of each spell in working or calendar days; ongoing spells run to
+    `window_end`."""
+    end = spells["END_DATE"].fillna(window_end)
+    if unit == CALENDAR:
+        return ((end - spells["START_DATE"]).dt.days + 1).to_numpy()
+    if unit != WORKING:
+        raise ValueError(f"long-term unit must be '{WORKING}' or '{CALENDAR}'")
+    return working_days(spells["START_DATE"], end)
+
+
+def is_long_term(
+    spells: pd.DataFrame, window_end: pd.Timestamp, threshold: int = 20, unit: str = WORKING
+) -> np.ndarray:
+    """Spells at least `threshold` days long (working or calendar days, whole spell)."""
+    return spell_length(spells, window_end, unit) >= threshold
+
+
+def average_fte(
+    staffing: pd.DataFrame, first: pd.Timestamp, last: pd.Timestamp, team: str | None = None
+) -> float | None:
+    """Mean over the window's months of the total FTE in post (or one team's); None when
+    staffing has no month in the window."""
+    s = staffing if team is None else staffing[staffing["TEAM"] == team]
+    months = s[(s["MONTH"] >= first.to_period("M").start_time) & (s["MONTH"] <= last)]
+    if months.empty:
+        return None
+    return float(months.groupby("MONTH")["FTE"].sum().mean())
+
+
+def fte_days_lost(spells: pd.DataFrame, first: pd.Timestamp, last: pd.Timestamp) -> float:
+    """Sum over spells of working days inside the window x FTE."""
+    return float((days_in_window(spells, first, last) * spells["FTE"].to_numpy()).sum())
+
+
+def _ratio(num: float, den: float | None) -> float | None:
+    return None if not den else num / den
+
+
+def per_fte(spells, staffing, first, last) -> float | None:
+    """FTE days lost per FTE over the window (LG Inform metric 3524)."""
+    return _ratio(fte_days_lost(spells, first, last), average_fte(staffing, first, last))
+
+
+def absence_rate(spells, staffing, first, last) -> float | None:
+    """FTE days lost / (average FTE x working days in the window)."""
+    fte = average_fte(staffing, first, last)
+    days = int(working_days(first, last)[0])
+    return _ratio(fte_days_lost(spells, first, last), None if fte is None else fte * days)
+
+
+def long_term_share(spells, first, last, threshold=20, unit=WORKING) -> float | None:
+    """Share of FTE days lost in the window that belong to long-term spells."""
+    lost = days_in_window(spells, first, last) * spells["FTE"].to_numpy()
+    long_ = is_long_term(spells, last, threshold, unit)
+    return _ratio(float(lost[long_].sum()), float(lost.sum()))
+
+
+def reason_share(spells, first, last, category: str) -> float | None:
+    """Share of FTE days lost in the window whose reason maps to `category`."""
+    lost = days_in_window(spells, first, last) * spells["FTE"].to_numpy()
+    mask = (spells["REASON_CATEGORY"] == category).to_numpy()
+    return _ratio(float(lost[mask].sum()), float(lost.sum()))
+
+
+def by_reason(spells, first, last) -> pd.DataFrame:
+    """FTE days lost by reason category in the window, largest first, with shares."""
+    lost = pd.Series(
+        days_in_window(spells, first, last) * spells["FTE"].to_numpy(), index=spells.index
+    )
+    table = lost.groupby(spells["REASON_CATEGORY"].fillna("OTHER")).sum()
+    table = table[table > 0].sort_values(ascending=False)
+    out = pd.DataFrame(
+        {"Reason": [reason_label(r) for r in table.index], "FTE days lost": table.to_numpy()}
+    )
+    out["Share"] = out["FTE days lost"] / out["FTE days lost"].sum()
+    out.insert(0, "_code", table.index)
+    return out
+
+
+def monthly(spells, staffing, period, months: int, threshold=20, unit=WORKING) -> pd.DataFrame:
+    """Per month over the look-back: FTE days lost (long-term and short-term), average FTE,
+    FTE days lost per FTE, the same annualised (x 12), short-term spells starting per FTE,
+    and the rolling 12-month FTE days lost per FTE ending that month."""
+    last = pd.Period(period, "M")
+    rows = {}
+    for month in pd.period_range(last - (months - 1), last, freq="M"):
+        first_day, last_day = month.start_time.normalize(), month.end_time.normalize()
+        lost = days_in_window(spells, first_day, last_day) * spells["FTE"].to_numpy()
+        long_ = is_long_term(spells, last_day, threshold, unit)
+        fte = average_fte(staffing, first_day, last_day)
+        starts_short = (
+            (spells["START_DATE"] >= first_day) & (spells["START_DATE"] <= last_day)
+        ).to_numpy() & ~long_
+        roll_first = (month - 11).start_time.normalize()
+        rows[month] = {
+            "Long-term": float(lost[long_].sum()),
+            "Short-term": float(lost[~long_].sum()),
+            "FTE in post": fte,
+            "Per FTE": _ratio(float(lost.sum()), fte),
+            "Short-term spells per FTE": _ratio(float(starts_short.sum()), fte),
+            "Rolling 12 months per FTE": per_fte(spells, staffing, roll_first, last_day),
+        }
+    frame = pd.DataFrame.from_dict(rows, orient="index")
+    frame["Per FTE (annualised)"] = frame["Per FTE"] * 12
+    frame.index.name = "Month"
+    return frame
+
+
+def reason_trend(spells, period, months: int, top: list[str]) -> pd.DataFrame:
+    """FTE days lost per quarter for the given reason categories (quarters ending with the
+    period month)."""
+    last = pd.Period(period, "M")
+    rows = {}
+    for k in reversed(range(months // 3)):
+        q_last = last - 3 * k
+        first_day, last_day = (q_last - 2).start_time.normalize(), q_last.end_time.normalize()
+        lost = pd.Series(
+            days_in_window(spells, first_day, last_day) * spells["FTE"].to_numpy(),
+            index=spells.index,
+        )
+        sums = lost.groupby(spells["REASON_CATEGORY"]).sum()
+        rows[q_last] = {reason_label(r): float(sums.get(r, 0.0)) for r in top}
+    frame = pd.DataFrame.from_dict(rows, orient="index")
+    frame.index.name = "Quarter ending"
+    return frame
+
+
+def by_team(spells, staffing, first, last, small_fte: float = 10) -> pd.DataFrame:
+    """FTE days lost per FTE by team over the window, highest first; teams whose average
+    FTE is below `small_fte` are flagged as too small for a reliable rate."""
+    lost = (
+        pd.Series(
+            days_in_window(spells, first, last) * spells["FTE"].to_numpy(), index=spells.index
+        )
+        .groupby(spells["TEAM"])
+        .sum()
+    )
+    in_window = staffing[
+        (staffing["MONTH"] >= first.to_period("M").start_time) & (staffing["MONTH"] <= last)
+    ]
+    fte = in_window.groupby("TEAM")["FTE"].mean()
+    teams = sorted(set(fte.index) | set(lost.index))
+    table = pd.DataFrame(
+        {
+            "Team": teams,
+            "Average FTE": [fte.get(t) for t in teams],
+            "FTE days lost": [float(lost.get(t, 0.0)) for t in teams],
+        }
+    )
+    table["Per FTE"] = table["FTE days lost"] / table["Average FTE"].where(table["Average FTE"] > 0)
+    table["Reliable"] = np.where(
+        table["Average FTE"].fillna(0) >= small_fte, "yes", f"no: under {small_fte:g} FTE"
+    )
+    return table.sort_values("Per FTE", ascending=False, na_position="last").reset_index(drop=True)
+
+
+def bradford(spells: pd.DataFrame, end: pd.Timestamp) -> pd.DataFrame:
+    """Bradford factor per employee over the 52 weeks ending on `end`: S spells touching
+    that time, D working days absent within it, score S^2 x D. For counting only: reports
+    never show a row of it."""
+    first = end - pd.Timedelta(weeks=52) + pd.Timedelta(days=1)
+    d = days_in_window(spells, first, end)
+    touching = d > 0
+    per = (
+        pd.DataFrame({"EMPLOYEE_ID": spells["EMPLOYEE_ID"].to_numpy()[touching], "D": d[touching]})
+        .groupby("EMPLOYEE_ID")["D"]
+        .agg(["count", "sum"])
+    )
+    return pd.DataFrame(
+        {"S": per["count"], "D": per["sum"], "score": per["count"] ** 2 * per["sum"]}
+    )
+
+
+def bradford_counts(spells, end, triggers: list[int]) -> pd.DataFrame:
+    """Number of employees at or above each Bradford trigger point (never per person)."""
+    scores = bradford(spells, end)["score"]
+    return pd.DataFrame(
+        {
+            "Trigger point": [f"{t:,} or more" for t in triggers],
+            "Employees": [int((scores >= t).sum()) for t in triggers],
+        }
+    )
