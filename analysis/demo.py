@@ -59,7 +59,7 @@ def write_demo_data(out: Path, spec: DemoSpec = DemoSpec()) -> dict[str, int]:
     tables["ssda903/episodes.csv"] = episodes
     tables["family.csv"] = family
     tables["cin_cp.csv"] = _cin_cp(rng, spec)
-    tables["assessments.csv"] = _assessments(rng, spec)
+    tables["assessments.csv"] = _link_updates(rng, _assessments(rng, spec), tables["cin_cp.csv"])
     tables["audits.csv"] = _audits(rng, spec)
     absence, staffing = _absence(rng, spec)
     tables["absence.csv"] = absence
@@ -418,6 +418,20 @@ def _assessments(rng, spec: DemoSpec) -> pd.DataFrame:
             "TEAM": rng.choice(TEAMS[:4] + TEAMS[8:9], n),
         }
     )
+
+
+def _link_updates(rng, assessments: pd.DataFrame, cin_cp: pd.DataFrame) -> pd.DataFrame:
+    """Give assessments that record an update to a plan the identity of a child whose CIN
+    period or CP plan started that month, as happens when a plan starts."""
+    updates = assessments["OUTCOME"].str.contains("Assessment updated", regex=False)
+    month = assessments["ASSESSMENT_AUTHORISED"].dt.to_period("M")
+    starts = cin_cp.dropna(subset=["START"])
+    pool = starts.groupby(starts["START"].dt.to_period("M"))["CHILD"].agg(list)
+    for m, idx in assessments[updates].groupby(month[updates]).groups.items():
+        children = pool.get(m)
+        if children:
+            assessments.loc[idx, "CHILD"] = rng.choice(children, len(idx))
+    return assessments
 
 
 # --- audits --------------------------------------------------------------------------------

@@ -1,0 +1,154 @@
+"""Assessments and caseload: hand-built edge cases, and the board's own figures end to end."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+from board_fixture import BOARD, BOARD_OUTCOMES, write_board_fixture
+
+from analysis import caseload as cl
+from analysis import outcomes as oc
+from analysis.inputs import read_inputs
+
+T = pd.Timestamp
+Q1 = (T("2017-01-01"), T("2017-03-31"))
+
+
+def frame(rows):
+    f = pd.DataFrame(
+        rows, columns=["ASSESSMENT_ID", "CHILD", "DOB", "ASSESSMENT_START", "ASSESSMENT_AUTHORISED"]
+    )
+    for col in ("DOB", "ASSESSMENT_START", "ASSESSMENT_AUTHORISED"):
+        f[col] = pd.to_datetime(f[col])
+    return f
+
+
+ASSESSMENTS = frame(
+    [
+        (1, "U", "2017-04-20", "2017-01-03", "2017-01-01"),  # unborn; authorised on the first day
+        (2, "B", "2014-03-31", "2017-02-01", "2017-03-31"),  # turns 3 on the last day: not young
+        (3, "C", "2014-04-01", "2017-02-01", "2017-03-31"),  # still 2 on the last day: young
+        (4, "D", "2016-01-01", "2016-12-01", "2016-12-31"),  # authorised before the window
+        (5, "E", "2016-01-01", "2017-03-01", None),  # not yet authorised
+    ]
+)
+OUTCOMES = pd.DataFrame(
+    {
+        "ASSESSMENT_ID": [1, 1, 2, 3, 4],
+        "LABEL": ["x"] * 5,
+        "CATEGORY": ["CP", "UPDATE_CP", "NFA", "OTHER", "NFA"],
+    }
+)
+
+
+def test_completed_window_boundaries_and_unborn():
+    done = oc.completed(ASSESSMENTS, *Q1).set_index("CHILD")
+    assert sorted(done.index) == ["B", "C", "U"]
+    assert bool(done.loc["U", "UNBORN"]) and bool(done.loc["U", "YOUNG"])
+    assert done.loc["B", "AGE"] == 3 and not bool(done.loc["B", "YOUNG"])
+    assert done.loc["C", "AGE"] == 2 and bool(done.loc["C", "YOUNG"])
+
+
+def test_several_outcomes_count_once_each_and_mentions_add_up():
+    done = oc.completed(ASSESSMENTS, *Q1)
+    young = done[done["YOUNG"]]  # U (CP + UPDATE_CP) and C (OTHER, from an unmapped label)
+    counts = oc.outcome_counts(young, OUTCOMES)["Assessments"]
+    assert counts["CP"] == 1 and counts["UPDATE_CP"] == 1 and counts["OTHER"] == 1
+    assert counts["NFA"] == 0 and len(counts) == 11  # every category listed
+    assert oc.mentions(young, OUTCOMES) == 3
+    table = oc.board_layout(young, OUTCOMES).set_index("Outcome")
+    assert table.loc["Assessments", "Assessments"] == 2
+    assert table.loc["Outcome mentions (one assessment can have several)", "Assessments"] == 3
+    assert table.loc["Child protection", "Unborn"] == 1
+
+
+def test_timeliness_in_working_days():
+    # started Tue 03/01/2017, authorised Tue 07/03/2017: 45 working days after the start
+    # (Jan 4-31: 20, Feb: 20, Mar 1-7: 5), so within the standard; one day later is not
+    done = frame(
+        [
+            (1, "A", "2016-01-01", "2017-01-03", "2017-03-07"),
+            (2, "B", "2016-01-01", "2017-01-03", "2017-03-08"),
+        ]
+    )
+    share = oc.timeliness(done, 45)
+    assert (share.count, share.total) == (1, 2)
+
+
+def cin_frame(rows):
+    f = pd.DataFrame(rows, columns=["CHILD", "DOB", "TYPE", "START", "END"])
+    for col in ("DOB", "START", "END"):
+        f[col] = pd.to_datetime(f[col])
+    return f
+
+
+def test_caseload_counts_each_child_once():
+    cin = cin_frame(
+        [
+            ("K1", "2016-10-01", "CP", "2017-01-01", None),  # CP and looked after: once in CIN
+            ("K2", "2017-05-01", "CIN", "2017-01-01", None),  # unborn: under 1
+            ("K3", "2010-01-01", "CP", "2017-01-01", "2017-03-31"),  # ends on the day: not open
+        ]
+    )
+    episodes = pd.DataFrame(
+        {"CHILD": ["K1"], "DECOM": [T("2017-02-01")], "RNE": ["S"], "LS": ["C2"], "DEC": [pd.NaT]}
+    )
+    header = pd.DataFrame({"CHILD": ["K1"], "DOB": [T("2016-10-01")]})
+    h = cl.headline(cl.caseload(cin, episodes, header, T("2017-03-31")))
+    assert h == {
+        "open_cin_total": 2,
+        "open_cin_under1": 2,
+        "open_cp_total": 1,
+        "open_cp_under1": 1,
+        "cla_total": 1,
+        "cla_under1": 1,
+    }
+
+
+def test_board_figures_come_out_of_the_report_exactly(tmp_path):
+    data = write_board_fixture(tmp_path / "raw")
+    assert not read_inputs(data).report.has_errors
+    out = tmp_path / "reports"
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "analysis",
+            "run",
+            "--period",
+            "2017-03",
+            "--data",
+            str(data),
+            "--out",
+            str(out),
+            "--reports",
+            "assessments",
+            "--formats",
+            "html",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr
+    metrics = json.loads((out / "2017-03" / "metrics.json").read_text())["reports"]["assessments"]
+    for key, value in BOARD.items():
+        assert metrics[key] == value, key
+    assert {k: v for k, v in metrics["outcomes_age_0_2"].items() if v} == BOARD_OUTCOMES
+    assert metrics["assessments_unborn"] == 13
+
+
+@pytest.mark.parametrize("label", ["Mystery step"])
+def test_unmapped_outcome_label_counts_as_other(tmp_path, label):
+    data = write_board_fixture(tmp_path / "raw")
+    path = data / "assessments.csv"
+    path.write_text(path.read_text().replace("Strategy meeting", label))
+    inputs = read_inputs(data)
+    assert any(label in line for line in inputs.report.lines("warning"))
+    done = oc.completed(inputs["assessments"], *Q1)
+    counts = oc.outcome_counts(done[done["YOUNG"]], inputs["assessment_outcomes"])
+    assert counts.loc["OTHER", "Assessments"] == 4 and counts.loc["STRATEGY", "Assessments"] == 0
