@@ -211,3 +211,33 @@ def spc_chart(chart, title: str, ylabel: str, target: float | None = None):
         f"latest ({x[-1]}, {chart['value'].iloc[-1]:.1f}) shows {describe(chart)}."
     )
     return fig, alt
+
+
+def heatmap(table, title: str, xlabel: str, ylabel: str):
+    """A cross-table as a heatmap with the count written in every cell."""
+    import numpy as np
+
+    fig, ax = new_chart(title, ylabel, xlabel, size=(6.5, 5))
+    values = table.to_numpy(dtype=float)
+    ax.grid(False)
+    ax.imshow(values, cmap="Blues")
+    rows = [str(i).replace("_", " ").capitalize() for i in table.index]
+    cols = [str(c).replace("_", " ").capitalize() for c in table.columns]
+    ax.set_xticks(range(len(cols)), cols, rotation=30, ha="right")
+    ax.set_yticks(range(len(rows)), rows)
+    top = values.max() if values.size else 0
+    for (i, j), v in np.ndenumerate(values):
+        ax.text(
+            j,
+            i,
+            f"{v:.0f}",
+            ha="center",
+            va="center",
+            color="white" if top and v > top / 2 else "#0b0c0c",
+        )
+    diagonal = int(np.trace(values)) if values.shape[0] == values.shape[1] else 0
+    alt = (
+        f"Heatmap: {title}. {int(values.sum())} pairs; {diagonal} on the diagonal where both "
+        f"gave the same grade. Rows are {ylabel.lower()}, columns {xlabel.lower()}."
+    )
+    return fig, alt

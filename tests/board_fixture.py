@@ -5,6 +5,8 @@ from its published totals - not from this project's output.
   32 no further action, 10 stepped across, 11 legal advice, 5 updates in line with the CIN
   plan, 4 section 47, 15 child protection, 32 child in need, 4 strategy meetings, 4 short
   breaks, 8 updates within the protection process (125 outcome mentions).
+- An NFA dip sample of 26 in the quarter: 19 appropriate (7 with more support beneficial),
+  4 unclear, 1 not appropriate and referred back, 2 not recorded.
 - At 31 March 2017: 2,857 children in need including CP and CLA (339 under 1), 402 on child
   protection plans (63 under 1), 778 looked after (78 under 1).
 """
@@ -38,6 +40,15 @@ LABELS = {
     "STRATEGY": "Strategy meeting",
     "SHORT_BREAKS": "Short breaks",
     "UPDATE_CP": "Assessment updated - CP plan",
+}
+BOARD_DIP = {
+    "dip_sample_size": 26,
+    "dip_nfa_appropriate": 19,
+    "dip_nfa_unclear": 4,
+    "dip_nfa_not_appropriate": 1,
+    "dip_not_recorded": 2,
+    "dip_support_beneficial": 7,
+    "dip_referred_back": 1,
 }
 BOARD = {
     "open_cin_total": 2857,
@@ -133,39 +144,32 @@ def write_board_fixture(folder: Path) -> Path:
     _write(folder / "cin_cp.csv", ["CHILD", "DOB", "TYPE", "START", "END"], periods)
 
     # --- the other required files, minimal -----------------------------------------------
-    _write(
-        folder / "audits.csv",
-        [
-            "AUDIT_ID",
-            "CHILD",
-            "AUDIT_DATE",
-            "SAMPLE",
-            "THEME",
-            "AUDITOR",
-            "AUDITOR_GRADE",
-            "MODERATOR",
-            "MODERATOR_GRADE",
-            "NFA_APPROPRIATE",
-            "SUPPORT_BENEFICIAL",
-            "REFERRED_BACK",
-        ],
-        [
-            [
-                "AU1",
-                "N0001",
-                "01/03/2017",
-                "Themed audit",
-                "Risk",
-                "AUD1",
-                "GOOD",
-                "MOD1",
-                "GOOD",
-                "",
-                "",
-                "",
-            ]
-        ],
+    # --- audits: the board's NFA dip sample of 26 in the quarter ---------------------------
+    # 19 appropriate (7 of them noting more support would have helped), 4 unclear,
+    # 1 not appropriate and referred back, 2 with no finding recorded
+    findings = (
+        [("YES", "Y", "N")] * 7
+        + [("YES", "N", "N")] * 12
+        + [("UNCLEAR", "N", "N")] * 4
+        + [("NO", "N", "Y")]
+        + [("", "", "")] * 2
     )
+    audit_rows = [
+        [f"AU{i:03d}", f"N{i:04d}", "15/02/2017", "NFA dip sample", "Assessment", "AUD1", "GOOD"]
+        + ["", "", *f]
+        for i, f in enumerate(findings)
+    ]
+    audit_rows.append(
+        ["AU900", "N0001", "01/03/2017", "Themed audit", "Risk", "AUD1", "GOOD", "MOD1", "GOOD"]
+        + ["", "", ""]
+    )
+    audit_rows.append(  # the quarter before: not counted
+        ["AU901", "N0002", "31/12/2016", "NFA dip sample", "Risk", "AUD1", "GOOD", "", ""]
+        + ["YES", "N", "N"]
+    )
+    columns = "AUDIT_ID CHILD AUDIT_DATE SAMPLE THEME AUDITOR AUDITOR_GRADE MODERATOR"
+    columns += " MODERATOR_GRADE NFA_APPROPRIATE SUPPORT_BENEFICIAL REFERRED_BACK"
+    _write(folder / "audits.csv", columns.split(), audit_rows)
     _write(
         folder / "absence.csv",
         ["EMPLOYEE_ID", "TEAM", "FTE", "START_DATE", "END_DATE", "REASON"],

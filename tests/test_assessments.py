@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-
 import pandas as pd
 import pytest
-from board_fixture import BOARD, BOARD_OUTCOMES, write_board_fixture
+from board_fixture import write_board_fixture
 
 from analysis import caseload as cl
 from analysis import outcomes as oc
@@ -107,39 +103,6 @@ def test_caseload_counts_each_child_once():
         "cla_total": 1,
         "cla_under1": 1,
     }
-
-
-def test_board_figures_come_out_of_the_report_exactly(tmp_path):
-    data = write_board_fixture(tmp_path / "raw")
-    assert not read_inputs(data).report.has_errors
-    out = tmp_path / "reports"
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "analysis",
-            "run",
-            "--period",
-            "2017-03",
-            "--data",
-            str(data),
-            "--out",
-            str(out),
-            "--reports",
-            "assessments",
-            "--formats",
-            "html",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert result.returncode == 0, result.stderr
-    metrics = json.loads((out / "2017-03" / "metrics.json").read_text())["reports"]["assessments"]
-    for key, value in BOARD.items():
-        assert metrics[key] == value, key
-    assert {k: v for k, v in metrics["outcomes_age_0_2"].items() if v} == BOARD_OUTCOMES
-    assert metrics["assessments_unborn"] == 13
 
 
 @pytest.mark.parametrize("label", ["Mystery step"])

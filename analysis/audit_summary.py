@@ -1,0 +1,118 @@
+"""The `audit_agreement` report's headline figures and plain-English summary."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from analysis import agreement as ag
+
+
+def headline(dip: pd.DataFrame, stats: dict) -> dict:
+    """Metrics for metrics.json (report key `audit_agreement`)."""
+    keys = (
+        "moderated_pairs",
+        "percent_agreement",
+        "kappa",
+        "kappa_se",
+        "kappa_ci_low",
+        "kappa_ci_high",
+        "kappa_linear",
+        "kappa_quadratic",
+        "ac1",
+        "moderator_lower_share",
+    )
+    return ag.dip_counts(dip) | {k: stats[k] for k in keys}
+
+
+def stats_table(stats: dict) -> pd.DataFrame:
+    """The agreement statistics with intervals, one row each."""
+
+    def num(key):
+        return stats.get(key)
+
+    ci = (
+        "–"
+        if num("kappa_ci_low") is None
+        else f"{num('kappa_ci_low'):.2f} to {num('kappa_ci_high'):.2f}"
+    )
+    rows = [
+        ("Moderated pairs", num("moderated_pairs"), ""),
+        (
+            "Exact agreement (%)",
+            None if num("percent_agreement") is None else 100 * num("percent_agreement"),
+            "",
+        ),
+        ("Cohen's kappa", num("kappa"), f"95% CI {ci}; {ag.landis_koch(num('kappa'))}"),
+        ("Weighted kappa (linear)", num("kappa_linear"), ag.landis_koch(num("kappa_linear"))),
+        (
+            "Weighted kappa (quadratic)",
+            num("kappa_quadratic"),
+            ag.landis_koch(num("kappa_quadratic")),
+        ),
+        ("Gwet's AC1", num("ac1"), "robust when one grade dominates"),
+        (
+            "Moderator graded lower (%)",
+            None if num("moderator_lower_share") is None else 100 * num("moderator_lower_share"),
+            "auditor more positive",
+        ),
+        (
+            "Moderator graded higher (%)",
+            None if num("moderator_higher_share") is None else 100 * num("moderator_higher_share"),
+            "auditor more critical",
+        ),
+    ]
+    return pd.DataFrame(rows, columns=["Statistic", "Value", "Reading"])
+
+
+def summary(
+    counts: dict, stats: dict, last_year: dict, p_value: float | None, window_label: str
+) -> list[str]:
+    """Sentences for the board from figures shown in the report."""
+    out = [
+        f"There were no dip-sample audits in {window_label}."
+        if not counts["dip_sample_size"]
+        else f"The NFA dip sample in {window_label} looked at {counts['dip_sample_size']} assessments "
+        f"closed with no further action: {counts['dip_nfa_appropriate']} closures were "
+        f"appropriate ({counts['dip_support_beneficial']} of all audits noted that more support "
+        f"would have helped), {counts['dip_nfa_unclear']} were unclear, "
+        f"{counts['dip_nfa_not_appropriate']} were not appropriate "
+        f"({counts['dip_referred_back']} referred back to the team manager) and "
+        f"{counts['dip_not_recorded']} had no finding recorded.",
+    ]
+    if not stats["moderated_pairs"]:
+        out.append("No audits were moderated in the period, so agreement cannot be measured.")
+        return out
+    kappa = stats["kappa"]
+    ci = (
+        ""
+        if stats["kappa_ci_low"] is None
+        else f" (95% CI {stats['kappa_ci_low']:.2f} to {stats['kappa_ci_high']:.2f})"
+    )
+    out.append(
+        f"Auditors and moderators gave the same grade in "
+        f"{100 * stats['percent_agreement']:.0f}% of {stats['moderated_pairs']} moderated audits; "
+        + (
+            f"Cohen's kappa, which allows for agreement by chance, was {kappa:.2f}{ci}: "
+            f"{ag.landis_koch(kappa)} agreement."
+            if kappa is not None
+            else "kappa cannot be calculated because only one grade was used."
+        )
+    )
+    if last_year.get("kappa") is not None and kappa is not None and p_value is not None:
+        change = "higher" if kappa > last_year["kappa"] else "lower"
+        verdict = (
+            "more than chance would explain"
+            if p_value < 0.05
+            else "within what chance alone could produce, given the small samples"
+        )
+        out.append(
+            f"A year earlier kappa was {last_year['kappa']:.2f}; this quarter is {change}, "
+            f"{verdict} (p = {p_value:.3f})."
+        )
+    if stats["moderator_lower_share"] is not None:
+        out.append(
+            f"Where they differed, moderators graded lower than auditors in "
+            f"{100 * stats['moderator_lower_share']:.0f}% of pairs and higher in "
+            f"{100 * stats['moderator_higher_share']:.0f}%."
+        )
+    return out

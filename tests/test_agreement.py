@@ -1,0 +1,172 @@
+"""Audit agreement against published worked examples (../shared/oracles.md), the board's dip
+sample, and edge cases."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis import agreement as ag
+
+SAS = [[0, 4, 1], [0, 8, 0], [0, 1, 5]]  # SAS PROC FREQ example used in statsmodels' tests
+
+
+def test_simple_kappa_matches_sas_proc_freq():
+    k = ag.kappa_stats(SAS)
+    assert k["kappa"] == pytest.approx(0.4842, abs=1e-4)
+    assert k["kappa_se"] == pytest.approx(0.1380, abs=1e-4)
+    assert k["kappa_ci_low"] == pytest.approx(0.2137, abs=1e-4)
+    assert k["kappa_ci_high"] == pytest.approx(0.7547, abs=1e-4)
+    assert k["kappa_p_value"] == pytest.approx(0.0011, abs=1e-4)  # under H0: SE 0.1484, Z 3.26
+
+
+def test_linear_weighted_kappa_matches_sas_proc_freq():
+    assert ag.kappa_stats(SAS)["kappa_linear"] == pytest.approx(0.4701, abs=1e-4)
+
+
+def test_kappas_match_scikit_learn_reference():
+    y1 = [0] * 46 + [1] * 44 + [2] * 10
+    y2 = [0] * 50 + [1] * 40 + [2] * 10
+    table = np.zeros((3, 3))
+    for a, b in zip(y1, y2, strict=True):
+        table[a, b] += 1
+    k = ag.kappa_stats(table)
+    assert k["kappa"] == pytest.approx(0.9315, abs=1e-4)
+    assert k["kappa_linear"] == pytest.approx(0.9412, abs=1e-4)
+    assert k["kappa_quadratic"] == pytest.approx(0.9541, abs=1e-4)
+    assert ag.kappa_stats([[20, 20], [10, 50]])["kappa"] == pytest.approx(0.348, abs=1e-3)
+
+
+def test_gwet_ac1_artstein_poesio():
+    assert ag.gwet_ac1([[20, 20], [10, 50]]) == pytest.approx(0.4495, abs=1e-4)
+
+
+def test_landis_koch_labels():
+    assert [ag.landis_koch(k) for k in (-0.1, 0.1, 0.3, 0.5, 0.7, 0.9, None)] == [
+        "poor",
+        "slight",
+        "fair",
+        "moderate",
+        "substantial",
+        "almost perfect",
+        "not measurable",
+    ]
+
+
+def audits(rows):
+    frame = pd.DataFrame(
+        rows,
+        columns=[
+            "AUDIT_DATE",
+            "SAMPLE",
+            "THEME",
+            "AUDITOR_GRADE",
+            "MODERATOR_GRADE",
+            "NFA_APPROPRIATE",
+            "SUPPORT_BENEFICIAL",
+            "REFERRED_BACK",
+        ],
+    )
+    frame["AUDIT_DATE"] = pd.to_datetime(frame["AUDIT_DATE"])
+    return frame
+
+
+def board_dip_sample():
+    """The board's dip sample: 26 audits, 19 YES of which 7 support beneficial, 4 UNCLEAR,
+    1 NO referred back, 2 not recorded."""
+    rows = []
+    rows += [("2017-02-01", "NFA dip sample", "Risk", None, None, "YES", "Y", "N")] * 7
+    rows += [("2017-02-01", "NFA dip sample", "Risk", None, None, "YES", "N", "N")] * 12
+    rows += [("2017-02-01", "NFA dip sample", "Risk", None, None, "UNCLEAR", "N", "N")] * 4
+    rows += [("2017-02-01", "NFA dip sample", "Risk", None, None, "NO", "N", "Y")]
+    rows += [("2017-02-01", "NFA dip sample", "Risk", None, None, None, None, None)] * 2
+    rows += [("2016-12-31", "NFA dip sample", "Risk", None, None, "YES", "Y", "N")]  # before
+    rows += [("2017-02-01", "Themed audit", "Risk", None, None, "YES", "Y", "N")]  # other sample
+    return audits(rows)
+
+
+def test_board_dip_sample_counts_exactly():
+    dip = ag.dip_sample(
+        board_dip_sample(), "NFA dip sample", pd.Timestamp("2017-01-01"), pd.Timestamp("2017-03-31")
+    )
+    assert ag.dip_counts(dip) == {
+        "dip_sample_size": 26,
+        "dip_nfa_appropriate": 19,
+        "dip_nfa_unclear": 4,
+        "dip_nfa_not_appropriate": 1,
+        "dip_not_recorded": 2,
+        "dip_support_beneficial": 7,
+        "dip_referred_back": 1,
+    }
+    table = ag.dip_table(dip).set_index("Finding")
+    assert table.loc["Dip sample", "Audits"] == 26
+    assert (
+        table.loc["No further action was appropriate", "of which more support would have helped"]
+        == 7
+    )
+    assert table.loc["Not recorded", "Audits"] == 2
+
+
+def test_no_moderated_pairs():
+    empty = audits([("2017-02-01", "Themed audit", "Risk", "GOOD", None, None, None, None)])
+    stats = ag.agreement(
+        ag.moderated_pairs(empty, pd.Timestamp("2017-01-01"), pd.Timestamp("2017-03-31"))
+    )
+    assert stats["moderated_pairs"] == 0
+    assert all(v is None for k, v in stats.items() if k != "moderated_pairs")
+
+
+def test_perfect_agreement_and_one_grade_only():
+    perfect = audits(
+        [
+            ("2017-02-01", "T", "Risk", g, g, None, None, None)
+            for g in ["GOOD", "GOOD", "INADEQUATE", "OUTSTANDING"]
+        ]
+    )
+    stats = ag.agreement(perfect)
+    assert stats["kappa"] == pytest.approx(1.0) and stats["percent_agreement"] == 1.0
+    assert stats["kappa_se"] is None and stats["kappa_ci_low"] is None  # SE zero: undefined
+    one = audits([("2017-02-01", "T", "Risk", "GOOD", "GOOD", None, None, None)] * 3)
+    stats = ag.agreement(one)
+    assert stats["percent_agreement"] == 1.0 and stats["kappa"] is None
+    assert stats["ac1"] == pytest.approx(1.0)
+
+
+def test_grade_table_always_has_all_four_grades_in_order():
+    pairs = audits([("2017-02-01", "T", "Risk", "GOOD", "REQUIRES_IMPROVEMENT", None, None, None)])
+    table = ag.grade_table(pairs)
+    assert list(table.index) == ["OUTSTANDING", "GOOD", "REQUIRES_IMPROVEMENT", "INADEQUATE"]
+    assert list(table.columns) == list(table.index)
+    assert table.loc["GOOD", "REQUIRES_IMPROVEMENT"] == 1 and table.to_numpy().sum() == 1
+
+
+def test_direction_of_disagreement():
+    pairs = audits(
+        [
+            ("2017-02-01", "T", "Risk", "GOOD", "INADEQUATE", None, None, None),
+            ("2017-02-01", "T", "Risk", "GOOD", "REQUIRES_IMPROVEMENT", None, None, None),
+            ("2017-02-01", "T", "Risk", "GOOD", "OUTSTANDING", None, None, None),
+            ("2017-02-01", "T", "Risk", "GOOD", "GOOD", None, None, None),
+        ]
+    )
+    stats = ag.agreement(pairs)
+    assert stats["moderator_lower_share"] == 0.5 and stats["moderator_higher_share"] == 0.25
+
+
+def test_summary_says_when_nothing_was_moderated():
+    from analysis import audit_summary as au
+
+    empty = audits([("2017-02-01", "Themed audit", "Risk", "GOOD", None, None, None, None)])
+    stats = ag.agreement(
+        ag.moderated_pairs(empty, pd.Timestamp("2017-01-01"), pd.Timestamp("2017-03-31"))
+    )
+    dip = ag.dip_sample(
+        empty, "NFA dip sample", pd.Timestamp("2017-01-01"), pd.Timestamp("2017-03-31")
+    )
+    lines = au.summary(ag.dip_counts(dip), stats, stats, None, "Q1")
+    assert lines == [
+        "There were no dip-sample audits in Q1.",
+        "No audits were moderated in the period, so agreement cannot be measured.",
+    ]
+    assert au.headline(dip, stats)["kappa"] is None
