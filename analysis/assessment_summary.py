@@ -19,6 +19,7 @@ def headline(done: pd.DataFrame, outcomes: pd.DataFrame, standard: int = 45) -> 
         "outcomes_age_0_2": {c: int(v) for c, v in counts.items()},
         "outcome_mentions_age_0_2": oc.mentions(young, outcomes),
         "timeliness_45wd_share_age_0_2": oc.timeliness(young, standard).share,
+        "step_down_share_age_0_2": int(counts["STEP_DOWN"]) / len(young) if len(young) else None,
     }
 
 

@@ -21,7 +21,9 @@ def headline(dip: pd.DataFrame, stats: dict) -> dict:
         "ac1",
         "moderator_lower_share",
     )
-    return ag.dip_counts(dip) | {k: stats[k] for k in keys}
+    counts = ag.dip_counts(dip)
+    share = counts["dip_nfa_appropriate"] / counts["dip_sample_size"] if len(dip) else None
+    return counts | {"dip_nfa_appropriate_share": share} | {k: stats[k] for k in keys}
 
 
 def stats_table(stats: dict) -> pd.DataFrame:

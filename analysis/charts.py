@@ -241,3 +241,23 @@ def heatmap(table, title: str, xlabel: str, ylabel: str):
         f"gave the same grade. Rows are {ylabel.lower()}, columns {xlabel.lower()}."
     )
     return fig, alt
+
+
+def sparkline(series, label: str):
+    """A small trend line (no axes) for the board summary; alt text gives the values' range."""
+    fig, ax = plt.subplots(figsize=(1.6, 0.45))
+    values = series.to_numpy(dtype=float)
+    ax.plot(range(len(values)), values, color=HIGHLIGHT, linewidth=1.2)
+    if len(values):
+        ax.plot(len(values) - 1, values[-1], "o", color=HIGHLIGHT, markersize=3)
+    ax.axis("off")
+    fig.subplots_adjust(0, 0, 1, 1)
+    if len(values):
+        alt = (
+            f"Trend of {label}: {len(values)} monthly values from {_label(series.index[0])} "
+            f"to {_label(series.index[-1])}, lowest {values.min():.3g}, highest "
+            f"{values.max():.3g}, latest {values[-1]:.3g}."
+        )
+    else:
+        alt = f"Trend of {label}: no values yet."
+    return fig, alt

@@ -251,6 +251,7 @@ def plan(req: RunRequest, processed: Path, staging_root: Path) -> list[Job]:
                 "classification": shared.get("classification", ""),
                 "period_label": _period_label(period),
                 "synthetic": req.synthetic,
+                "layout": info["layout"],
             }
             jobs.append(
                 Job(

@@ -112,7 +112,8 @@ def _list(args: argparse.Namespace) -> int:
         for pname, p in notebook_parameters(info["path"]).items():
             if pname in engine_set:
                 continue
-            value = configured.get(pname, p["default"])
+            value = str(configured.get(pname, p["default"]))
+            value = value if len(value) <= 70 else value[:67] + "..."
             where = f"params/{name}.yaml" if pname in configured else "notebook default"
             helptext = f" - {p['help']}" if p["help"] else ""
             print(f"    {pname} = {value} ({where}){helptext}")

@@ -1,5 +1,10 @@
-"""The landing page `<out>/index.html`: every period, newest first, each report's links and
-status. Static, self-contained HTML with no scripts, readable on a phone."""
+"""The landing page `<out>/index.html`.
+
+It leads with the latest board summary (its key points and links), then lists every period,
+newest first, with each report's web page and PDF links and status. A filter by report works
+without JavaScript (radio buttons and CSS), so the page is self-contained static HTML that
+opens from a shared drive or any web server, and reads well on a phone.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +16,7 @@ from datetime import datetime
 from pathlib import Path
 
 _PERIOD_DIR = re.compile(r"^\d{4}-\d{2}$")
+SUMMARY = "board_summary"
 
 CSS = """
 html{font-family:"DejaVu Sans",Arial,Helvetica,sans-serif;color:#0b0c0c;background:#fff}
@@ -19,12 +25,17 @@ h1{color:#12436D;font-size:1.8rem;margin:.5rem 0}
 h2{color:#12436D;font-size:1.35rem;border-bottom:1px solid #b1b4b6;margin-top:2rem}
 .marking{font-weight:bold;text-align:center;border:2px solid #0b0c0c;padding:.2rem}
 .synthetic{background:#801650;color:#fff;font-weight:bold;padding:.4rem .75rem}
-a{color:#1d70b8}a:focus{outline:3px solid #fd0;background:#fd0;color:#0b0c0c}
+.lead{background:#f3f2f1;border-left:6px solid #28A197;padding:.5rem 1rem;margin:1rem 0}
+.lead h2{margin-top:.25rem;border:0}
+a{color:#1d70b8}a:focus,input:focus+label{outline:3px solid #fd0;background:#fd0;color:#0b0c0c}
 table{border-collapse:collapse;width:100%}
 caption{text-align:left;font-weight:bold;padding:.25rem 0}
 th,td{border-bottom:1px solid #b1b4b6;padding:.35rem .5rem;text-align:left;vertical-align:top}
 thead th{border-bottom:2px solid #0b0c0c}
 .failed{color:#A8200D;font-weight:bold}
+fieldset{border:1px solid #b1b4b6;margin:1rem 0;padding:.5rem .75rem}
+legend{font-weight:bold;padding:0 .25rem}
+fieldset label{display:inline-block;margin:.15rem 1rem .15rem .25rem}
 @media (max-width:40rem){thead{display:none}tr{display:block;border-bottom:2px solid #b1b4b6;
 padding:.4rem 0}td,th{display:block;border:0;padding:.1rem 0}}
 """
@@ -39,15 +50,13 @@ def _load(path: Path) -> dict:
 
 def periods(out: Path) -> list[tuple[str, dict]]:
     """(period, manifest) for every published period folder, newest first."""
-    found = (
-        [
-            (p.name, _load(p / "manifest.json"))
-            for p in Path(out).iterdir()
-            if p.is_dir() and _PERIOD_DIR.match(p.name)
-        ]
-        if Path(out).is_dir()
-        else []
-    )
+    if not Path(out).is_dir():
+        return []
+    found = [
+        (p.name, _load(p / "manifest.json"))
+        for p in Path(out).iterdir()
+        if p.is_dir() and _PERIOD_DIR.match(p.name)
+    ]
     return sorted(found, reverse=True)
 
 
@@ -55,24 +64,63 @@ def _label(period: str) -> str:
     return datetime.strptime(period, "%Y-%m").strftime("%B %Y")
 
 
+def _links(out: Path, period: str, name: str, title: str) -> list[str]:
+    links = []
+    for ext, what in (("html", "web page"), ("pdf", "PDF")):
+        if (Path(out) / period / f"{name}.{ext}").exists():
+            links.append(
+                f'<a href="{period}/{name}.{ext}">{html.escape(title)}, '
+                f"{_label(period)} ({what})</a>"
+            )
+    return links
+
+
 def _rows(out: Path, period: str, manifest: dict) -> str:
     rows = []
     for name, entry in manifest.get("reports", {}).items():
-        title = html.escape(entry.get("title", name))
-        links = []
-        for ext, what in (("html", "web page"), ("pdf", "PDF")):
-            if (Path(out) / period / f"{name}.{ext}").exists():
-                links.append(
-                    f'<a href="{period}/{name}.{ext}">{title}, {_label(period)} ({what})</a>'
-                )
-        status = entry.get("status", "unknown")
-        cls = ' class="failed"' if status != "published" else ""
-        shown = "published" if status == "published" else "failed in the latest run"
+        title = entry.get("title", name)
+        links = _links(out, period, name, title)
+        ok = entry.get("status") == "published"
+        status = "published" if ok else "failed in the latest run"
         rows.append(
-            f'<tr><th scope="row">{title}</th><td>{"<br>".join(links) or "–"}</td>'
-            f"<td{cls}>{shown}</td></tr>"
+            f'<tr class="r-{html.escape(name)}"><th scope="row">{html.escape(title)}'
+            f"</th><td>{'<br>'.join(links) or 'not published'}</td>"
+            f"<td{'' if ok else ' class=failed'}>{status}</td></tr>"
         )
     return "".join(rows)
+
+
+def _lead(out: Path, found: list[tuple[str, dict]]) -> str:
+    """The latest period with a published board summary: its key points and links."""
+    for period, manifest in found:
+        entry = manifest.get("reports", {}).get(SUMMARY, {})
+        if entry.get("status") != "published":
+            continue
+        metrics = _load(Path(out) / period / "metrics.json").get("reports", {}).get(SUMMARY, {})
+        points = "".join(f"<li>{html.escape(p)}</li>" for p in metrics.get("key_points", []))
+        links = " · ".join(_links(out, period, SUMMARY, entry.get("title", "Board summary")))
+        return (
+            f'<section class="lead" aria-labelledby="latest"><h2 id="latest">Latest board '
+            f"summary: {_label(period)}</h2><ul>{points}</ul><p>{links}</p></section>"
+        )
+    return ""
+
+
+def _filter(names: dict[str, str]) -> tuple[str, str]:
+    """Radio buttons that show one report's rows (CSS only), and the CSS rules for them."""
+    inputs = [
+        '<input type="radio" name="show" id="show-all" checked>'
+        '<label for="show-all">All reports</label>'
+    ]
+    rules = []
+    for name, title in names.items():
+        inputs.append(
+            f'<input type="radio" name="show" id="show-{name}">'
+            f'<label for="show-{name}">{html.escape(title)}</label>'
+        )
+        rules.append(f"body:has(#show-{name}:checked) main tbody tr:not(.r-{name}){{display:none}}")
+    form = "<fieldset><legend>Show reports</legend>" + "".join(inputs) + "</fieldset>"
+    return form, "".join(rules)
 
 
 def build_index(out: Path) -> str:
@@ -82,32 +130,33 @@ def build_index(out: Path) -> str:
     la = html.escape(latest.get("la_name", ""))
     marking = html.escape(latest.get("classification", ""))
     synthetic = any(m.get("synthetic") for _, m in found)
-    sections = []
-    for period, manifest in found:
-        sections.append(
-            f'<section aria-labelledby="p{period}"><h2 id="p{period}">{_label(period)}</h2>'
-            f"<table><caption>Reports for {_label(period)}</caption><thead><tr>"
-            f'<th scope="col">Report</th><th scope="col">Read it</th>'
-            f'<th scope="col">Status</th></tr></thead><tbody>'
-            f"{_rows(out, period, manifest)}</tbody></table></section>"
-        )
+    names = {}
+    for _, manifest in found:
+        for name, entry in manifest.get("reports", {}).items():
+            names.setdefault(name, entry.get("title", name))
+    form, rules = _filter(names)
+    sections = [
+        f'<section aria-labelledby="p{period}"><h2 id="p{period}">{_label(period)}</h2>'
+        f"<table><caption>Reports for {_label(period)}</caption><thead><tr>"
+        '<th scope="col">Report</th><th scope="col">Read it</th>'
+        f'<th scope="col">Status</th></tr></thead><tbody>{_rows(out, period, manifest)}'
+        "</tbody></table></section>"
+        for period, manifest in found
+    ]
     body = "".join(sections) or "<p>No reports have been published yet.</p>"
     banner = (
-        (
-            '<p class="synthetic" role="note">Synthetic demonstration data – not real '
-            "children or staff</p>"
-        )
+        ('<p class="synthetic">Synthetic demonstration data – not real children or staff</p>')
         if synthetic
         else ""
     )
     return (
         '<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>Improvement board reports – {la}</title><style>{CSS}</style></head><body>"
-        f'<header><p class="marking">{marking}</p>{banner}'
+        f"<title>Improvement board reports – {la}</title><style>{CSS}{rules}</style></head>"
+        f'<body><header><p class="marking">{marking}</p>{banner}'
         f"<h1>Improvement board reports</h1><p>{la}</p></header>"
-        f"<main>{body}</main><footer><p>Built {datetime.now():%d/%m/%Y %H:%M}.</p></footer>"
-        "</body></html>"
+        f"{form}<main>{_lead(out, found)}{body}</main>"
+        f"<footer><p>Page built {datetime.now():%d/%m/%Y %H:%M}.</p></footer></body></html>"
     )
 
 

@@ -40,6 +40,10 @@ class Metrics:
         if self.path is not None:
             write_json_atomic(self.path, self.values)
 
+    def record_all(self, values: dict) -> None:
+        for name, value in values.items():
+            self.record(name, value)
+
 
 def write_json_atomic(path: Path, data) -> None:
     """Write JSON to a temporary file beside `path`, then move it into place."""

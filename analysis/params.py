@@ -36,6 +36,7 @@ def report_info(name: str, notebooks_dir: Path = NOTEBOOKS_DIR) -> dict:
         "path": path,
         "title": meta.get("title", name),
         "description": meta.get("description", ""),
+        "layout": meta.get("layout", ""),
     }
 
 

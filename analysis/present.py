@@ -149,3 +149,48 @@ def sentences(lines: list[str]) -> None:
     """Several short explanatory paragraphs."""
     for line in lines:
         note(line)
+
+
+SPC_ICONS = {
+    "special_cause_improvement": ("▲", "icon-improvement"),
+    "special_cause_concern": ("▼", "icon-concern"),
+    "special_cause_neutral": ("◆", "icon-neutral"),
+    "common_cause": ("●", "icon-common"),
+}
+
+
+def _image(fig, alt: str) -> str:
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=150)
+    plt.close(fig)
+    data = base64.b64encode(buf.getvalue()).decode("ascii")
+    return f'<img class="spark" src="data:image/png;base64,{data}" alt="{html.escape(alt)}">'
+
+
+def scorecard(card: pd.DataFrame, period_label: str) -> None:
+    """The board summary's scorecard: measure (linked to its detail section), this period, a
+    year earlier, trend sparkline and the SPC verdict as an icon with words beside it."""
+    from analysis.board import shown
+    from analysis.charts import sparkline
+
+    rows = []
+    for r in card.itertuples():
+        icon, cls = SPC_ICONS.get(r.point_type, ("", ""))
+        mark = f'<span class="{cls}" aria-hidden="true">{icon}</span> ' if icon else ""
+        spark = _image(*sparkline(r.trend, r.label)) if len(r.trend) else "–"
+        rows.append(
+            f'<tr><th scope="row"><a href="{html.escape(r.link)}">{html.escape(r.label)}</a></th>'
+            f'<td class="num">{html.escape(shown(r.value, r.measure.format))}</td>'
+            f'<td class="num">{html.escape(shown(r.year_earlier, r.measure.format, "–"))}</td>'
+            f"<td>{spark}</td><td>{mark}{html.escape(r.verdict)}</td></tr>"
+        )
+    display(
+        HTML(
+            '<div class="table-wrap"><table class="scorecard"><caption>Headline measures, '
+            f"{html.escape(period_label)}</caption><thead><tr>"
+            '<th scope="col">Measure (links to the detail)</th><th scope="col" class="num">This '
+            'period</th><th scope="col" class="num">A year earlier</th><th scope="col">Trend</th>'
+            f'<th scope="col">Variation (SPC)</th></tr></thead><tbody>{"".join(rows)}</tbody>'
+            "</table></div>"
+        )
+    )

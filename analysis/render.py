@@ -81,7 +81,7 @@ def render_html(nb: nbformat.NotebookNode, meta: dict) -> str:
     return page.render(
         body=jinja2.utils.markupsafe.Markup(body),
         css=jinja2.utils.markupsafe.Markup((TEMPLATES / "report.css").read_text()),
-        contents=contents,
+        contents=contents if len(contents) >= 3 else [],
         generated=datetime.now().strftime("%d/%m/%Y %H:%M"),
         version=__version__,
         **meta,

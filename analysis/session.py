@@ -54,8 +54,7 @@ class Session:
 
     def record_all(self, values: dict) -> None:
         """Record several headline figures at once."""
-        for name, value in values.items():
-            self.metrics.record(name, value)
+        self.metrics.record_all(values)
 
 
 def open_session(

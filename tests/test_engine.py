@@ -105,6 +105,23 @@ def test_every_report_is_published_with_metrics_manifest_and_index(pack):
         assert f'href="{PERIOD}/{name}.html"' in index and f'href="{PERIOD}/{name}.pdf"' in index
 
 
+def test_published_pages_pass_the_accessibility_checks(pack):
+    from a11y import check
+
+    for path in [pack / "index.html", *sorted((pack / PERIOD).glob("*.html"))]:
+        assert check(path.read_text()) == [], path.name
+
+
+def test_board_summary_is_one_page_and_links_to_real_sections(pack):
+    from analysis import board
+
+    assert len(PdfReader(pack / PERIOD / "board_summary.pdf").pages) == 1
+    for m in board.measures():
+        assert f'id="{m.section}"' in (pack / PERIOD / f"{m.report}.html").read_text(), m.section
+    index = (pack / "index.html").read_text()
+    assert index.index("Latest board summary") < index.index(f'id="p{PERIOD}"')
+
+
 def test_data_quality_metrics_match_the_inputs(pack):
     metrics = json.loads((pack / PERIOD / "metrics.json").read_text())["reports"]["data_quality"]
     files = list(demo_folder().rglob("*.csv"))
@@ -271,3 +288,35 @@ def test_young_children_renders_without_family_data(tmp_path):
     assert "family.csv was not supplied" in text
     metrics = json.loads((out / PERIOD / "metrics.json").read_text())["reports"]["young_children"]
     assert metrics["starts_12m"] > 0 and "sibling_odds_ratio" not in metrics
+
+
+def test_backfill_summaries_have_a_point_per_month_and_agree_with_the_detail(tmp_path):
+    out = tmp_path / "reports"
+    result = boardpack(
+        "run",
+        "--demo",
+        "--from",
+        "2016-03",
+        "--to",
+        PERIOD,
+        "--out",
+        str(out),
+        "--reports",
+        "young_children,sickness_absence,board_summary",
+        "--jobs",
+        "2",
+    )
+    assert result.returncode == 0, result.stderr
+    periods = sorted(p.name for p in out.iterdir() if re.match(r"^\d{4}-\d{2}$", p.name))
+    assert len(periods) == 13
+    for period in periods:
+        assert len(PdfReader(out / period / "board_summary.pdf").pages) == 1
+    page = (out / PERIOD / "board_summary.html").read_text()
+    assert page.count("13 monthly values") == 2  # the two measures these reports feed
+    metrics = json.loads((out / PERIOD / "metrics.json").read_text())["reports"]
+    shown = f"{metrics['sickness_absence']['fte_days_lost_per_fte_12m']:,.2f}"
+    share = f"{100 * metrics['young_children']['starts_under1_share_12m']:.1f}%"
+    assert f'<td class="num">{shown}</td>' in page and f'<td class="num">{share}</td>' in page
+    assert metrics["board_summary"]["measures_not_available"] == 5
+    index = (out / "index.html").read_text()
+    assert index.index("Latest board summary: March 2017") < index.index('id="p2017-03"')

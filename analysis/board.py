@@ -1,0 +1,194 @@
+"""The board summary's scorecard, built only from the metrics.json files the detail reports
+published, so it can never disagree with them.
+
+For each headline measure declared in `params/board_summary.yaml`: this period's value, the
+value a year earlier, every period's value available (the trend), and the SPC verdict from
+`analysis.spc.xmr` on that trend. A report that failed, or a metric it did not record for
+the period, shows as not available - never an earlier period's value.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from analysis.spc import COMMON, CONCERN, IMPROVEMENT, NEUTRAL, WORDS, xmr
+
+NOT_AVAILABLE = "not available"
+_PERIOD = re.compile(r"^\d{4}-\d{2}$")
+IMPROVEMENT_OF = {"higher": "increase", "lower": "decrease", "neutral": "neutral"}
+
+
+@dataclass(frozen=True)
+class Measure:
+    label: str
+    report: str
+    metric: str
+    format: str = "decimal2"
+    better: str = "neutral"
+    section: str = ""
+
+
+def measures(config: list[dict] | None = None) -> list[Measure]:
+    """The measures from the board summary's parameters (by default those in
+    `params/board_summary.yaml`); `better` must be higher, lower or neutral."""
+    if not config:
+        from analysis.config import PARAMS_DIR, read_yaml
+
+        config = read_yaml(PARAMS_DIR / "board_summary.yaml").get("measures", [])
+    out = []
+    for item in config:
+        m = Measure(**item)
+        if m.better not in IMPROVEMENT_OF:
+            raise ValueError(f"{m.label}: better must be higher, lower or neutral")
+        out.append(m)
+    return out
+
+
+def history(out_dir: Path) -> dict[str, dict]:
+    """Every published period's metrics.json under `out_dir`: period -> reports dict."""
+    found = {}
+    root = Path(out_dir)
+    if not root.is_dir():
+        return found
+    for folder in sorted(root.iterdir()):
+        path = folder / "metrics.json"
+        if _PERIOD.match(folder.name) and path.is_file():
+            try:
+                found[folder.name] = json.loads(path.read_text()).get("reports", {})
+            except json.JSONDecodeError:
+                continue
+    return found
+
+
+def value(hist: dict, period: str, m: Measure):
+    """The measure's value for the period, or None when its report or metric is missing."""
+    v = hist.get(period, {}).get(m.report, {}).get(m.metric)
+    return v if isinstance(v, int | float) and not isinstance(v, bool) else None
+
+
+def trend(hist: dict, period: str, m: Measure) -> pd.Series:
+    """Values of the measure in every period up to `period` that has one, oldest first."""
+    points = {p: value(hist, p, m) for p in sorted(hist) if p <= period}
+    s = pd.Series({pd.Period(p, "M"): v for p, v in points.items() if v is not None}, dtype=float)
+    s.index.name = "Period"
+    return s
+
+
+def year_earlier(period: str) -> str:
+    return str(pd.Period(period, "M") - 12)
+
+
+def verdict(series: pd.Series, m: Measure, current, min_points: int) -> tuple[str, str]:
+    """(point type, words) for the latest point, or why there is none."""
+    if current is None:
+        return "", NOT_AVAILABLE
+    if len(series) < min_points:
+        return "", f"trend only: {len(series)} period(s), SPC needs {min_points}"
+    kind = xmr(series.to_numpy(), improvement=IMPROVEMENT_OF[m.better])["point_type"].iloc[-1]
+    return kind, WORDS[kind]
+
+
+def scorecard(hist: dict, ms: list[Measure], period: str, min_points: int = 8) -> pd.DataFrame:
+    """One row per measure: label, value, year-earlier value, trend, point type, verdict."""
+    rows = []
+    for m in ms:
+        current = value(hist, period, m)
+        series = trend(hist, period, m)
+        kind, words = verdict(series, m, current, min_points)
+        rows.append(
+            {
+                "measure": m,
+                "label": m.label,
+                "value": current,
+                "year_earlier": value(hist, year_earlier(period), m),
+                "trend": series,
+                "point_type": kind,
+                "verdict": words,
+                "link": f"{m.report}.html" + (f"#{m.section}" if m.section else ""),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def headline(card: pd.DataFrame) -> dict:
+    """Metrics the board summary records."""
+    return {
+        "measures_shown": len(card),
+        "measures_not_available": int(card["value"].isna().sum()),
+        "special_cause_concerns": int((card["point_type"] == CONCERN).sum()),
+    }
+
+
+def shown(v, fmt: str, missing: str = NOT_AVAILABLE) -> str:
+    if v is None or v != v:
+        return missing
+    if fmt == "percent":
+        return f"{100 * v:.1f}%"
+    if fmt == "count":
+        return f"{v:,.0f}"
+    return f"{v:,.2f}"
+
+
+def bullets(card: pd.DataFrame, period_label: str, limit: int = 5) -> list[str]:
+    """Three to five plain-English points: special-cause signals first, then the largest
+    changes on a year earlier, then what could not be shown. Only figures in the scorecard."""
+    out: list[str] = []
+    for row in card.itertuples():
+        if row.point_type in (CONCERN, IMPROVEMENT):
+            kind = "a concern" if row.point_type == CONCERN else "an improvement"
+            out.append(
+                f"{row.label}: {shown(row.value, row.measure.format)} is a signal of "
+                f"{kind}, beyond the usual variation from period to period."
+            )
+        elif row.point_type == NEUTRAL:
+            out.append(
+                f"{row.label}: {shown(row.value, row.measure.format)} is outside the "
+                "usual variation (neither better nor worse in itself)."
+            )
+    changes = []
+    for row in card.itertuples():
+        if (
+            row.value is not None
+            and row.year_earlier not in (None, 0)
+            and row.year_earlier == row.year_earlier
+        ):
+            changes.append((abs(row.value / row.year_earlier - 1), row))
+    for _, row in sorted(changes, key=lambda c: -c[0]):
+        if len(out) >= limit - 1:
+            break
+        direction = (
+            "up"
+            if row.value > row.year_earlier
+            else "down"
+            if row.value < row.year_earlier
+            else "unchanged"
+        )
+        out.append(
+            f"{row.label}: {shown(row.value, row.measure.format)}, {direction} from "
+            f"{shown(row.year_earlier, row.measure.format)} a year earlier."
+        )
+    missing = [r.label for r in card.itertuples() if r.value is None or r.value != r.value]
+    if missing:
+        out.append(f"Not available for {period_label}: {'; '.join(missing)}.")
+    common = [r for r in card.itertuples() if r.point_type == COMMON]
+    if len(out) < 3 and common:
+        out.append(
+            f"{len(common)} measure(s) show only common cause variation: no signal of "
+            "change beyond the usual ups and downs."
+        )
+    mentioned = " ".join(out)
+    for row in card.itertuples():
+        if len(out) >= 3:
+            break
+        if row.value is not None and row.value == row.value and row.label not in mentioned:
+            out.append(f"{row.label}: {shown(row.value, row.measure.format)} in {period_label}.")
+    return out[:limit]
+
+
+def period_label(period: str) -> str:
+    return f"{pd.Period(period, 'M'):%B %Y}"
