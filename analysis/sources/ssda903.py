@@ -12,6 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.config import codelists
+from analysis.lookup import member
 from analysis.sources._table import ROW, Column, read_csv, shown_dates
 from analysis.validation import ValidationReport
 
@@ -133,7 +134,7 @@ def check(
             rows=rows.loc[bad, ROW],
             values=shown_dates(rows.loc[bad, "DEC"]),
         )
-        orphan = ~rows["CHILD"].isin(header["CHILD"])
+        orphan = pd.Series(~member(rows["CHILD"], header["CHILD"]), index=rows.index)
         report.warning(
             file,
             "child has episodes but no header row",
