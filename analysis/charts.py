@@ -261,3 +261,31 @@ def sparkline(series, label: str):
     else:
         alt = f"Trend of {label}: no values yet."
     return fig, alt
+
+
+def comparison_chart(table, neighbours, la: str, title: str, ylabel: str):
+    """The LA's published figure by year (highlighted) against each statistical neighbour
+    (grey) and England (dashed reference line); None when there is nothing to draw."""
+    if table is None or table.empty:
+        return None
+    fig, ax = new_chart(title, ylabel)
+    years = list(table["Year"])
+    if neighbours is not None:
+        for i, name in enumerate(neighbours.columns):
+            ax.plot(
+                list(neighbours.index),
+                neighbours[name],
+                color=MUTED,
+                linewidth=1,
+                label="Statistical neighbours" if i == 0 else None,
+            )
+    ax.plot(years, table["England"], color="#0b0c0c", linestyle="--", label="England")
+    ax.plot(years, table[la], color=HIGHLIGHT, linewidth=2.5, marker="o", label=la)
+    ax.legend(loc="upper left", bbox_to_anchor=(1, 1))
+    last = table.iloc[-1]
+    alt = (
+        f"Line chart: {title}, {years[0]} to {years[-1]}. In {last['Year']}: {la} "
+        f"{_value(last[la], False)}, England {_value(last['England'], False)}, "
+        f"statistical neighbours' median {_value(last['Neighbours median'], False)}."
+    )
+    return fig, alt

@@ -208,15 +208,16 @@ def _split_into_episodes(rng, child, start, end, young, extract) -> pd.DataFrame
     order = np.lexsort((cut, period))
     period, cut = period[order], cut[order]
     first = np.r_[True, period[1:] != period[:-1]]
-    last = np.r_[period[1:] != period[:-1], True]
     span = ((end - start) / DAY)[period]
     decom = start[period] + (cut * span).astype(int) * DAY
+    # cuts that round to the same day as the previous one, or to the end, make no episode
+    keep = first | ((decom > np.r_[decom[:1], decom[:-1]]) & (decom < end[period]))
+    period, decom = period[keep], decom[keep]
+    first = np.r_[True, period[1:] != period[:-1]]
+    last = np.r_[period[1:] != period[:-1], True]
     dec = np.empty_like(decom)
     dec[:-1] = decom[1:]
     dec[last] = end[period][last]
-    # zero-length episodes from rounding are merged away by nudging the start
-    dec = np.maximum(dec, decom + DAY)
-    decom[~first] = np.maximum(decom[~first], dec[np.flatnonzero(~first) - 1])
     k = len(period)
     is_young = young[period]
     ls = np.where(

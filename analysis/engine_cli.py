@@ -59,6 +59,8 @@ def _run(args: argparse.Namespace) -> int:
     overrides = {}
     if args.la_name:
         overrides["la_name"] = args.la_name
+    if args.benchmarks:
+        overrides["benchmark_dir"] = str(Path(args.benchmarks).resolve())
     req = RunRequest(
         periods=periods,
         reports=[r for r in known if r in reports],
@@ -120,6 +122,21 @@ def _list(args: argparse.Namespace) -> int:
     return 0
 
 
+def _benchmarks(args: argparse.Namespace) -> int:
+    from analysis.params import defaults
+    from analysis.reference_data import check, fetch
+
+    dest = args.dest or defaults().get("benchmark_dir", "data/reference")
+    if args.action == "fetch":
+        for line in fetch(dest):
+            print(line)
+        print(f"downloaded to {dest}")
+        return 0
+    lines, errors = check(dest)
+    print("\n".join(lines))
+    return 1 if errors else 0
+
+
 def add_commands(sub) -> None:
     """Register run / index / list on the `boardpack` parser."""
     p = sub.add_parser(
@@ -143,7 +160,22 @@ def add_commands(sub) -> None:
         help="generate and use the synthetic demo data; reports are marked synthetic",
     )
     p.add_argument("--la-name", help="override the local authority name shown on reports")
+    p.add_argument(
+        "--benchmarks",
+        metavar="DIR",
+        help="folder of DfE benchmark files (default from params: data/reference)",
+    )
     p.set_defaults(func=_run)
+
+    p = sub.add_parser(
+        "benchmarks",
+        help="download or check the DfE published benchmark files",
+        description="fetch: download the DfE datasets named in params/benchmarks.yaml; "
+        "check: validate the files present.",
+    )
+    p.add_argument("action", choices=["fetch", "check"])
+    p.add_argument("--dest", help="benchmark folder (default from params: data/reference)")
+    p.set_defaults(func=_benchmarks)
 
     p = sub.add_parser(
         "index",

@@ -83,11 +83,9 @@ def starts(
 ) -> pd.DataFrame:
     """Starts to be looked after with DECOM from `first` to `last` inclusive (one row per
     start: a child starting twice counts twice), with age at start and band."""
-    eps = care_episodes(episodes)
-    s = eps[(eps["RNE"] == "S") & (eps["DECOM"] >= first) & (eps["DECOM"] <= last)]
-    s = s[["CHILD", "DECOM", "LS", "CIN"]].merge(
-        header[["CHILD", "DOB"]].drop_duplicates("CHILD"), on="CHILD", how="left"
-    )
+    mask = (episodes["RNE"] == "S") & (episodes["DECOM"] >= first) & (episodes["DECOM"] <= last)
+    s = care_episodes(episodes.loc[mask, ["CHILD", "DECOM", "LS", "CIN"]])
+    s = s.merge(header[["CHILD", "DOB"]].drop_duplicates("CHILD"), on="CHILD", how="left")
     s["AGE"] = age_in_years(s["DOB"], s["DECOM"])
     s["AGE_DAYS"] = (s["DECOM"] - s["DOB"]).dt.days
     s["NEWBORN"] = s["AGE_DAYS"] < 7
@@ -102,8 +100,8 @@ def looked_after_on(
     bands: list[list[str]] = DEFAULT_BANDS,
 ) -> pd.DataFrame:
     """Children looked after on `day`: one row per child, with age and band on that day."""
-    eps = care_episodes(episodes)
-    on = eps[(eps["DECOM"] <= day) & (eps["DEC"].isna() | (eps["DEC"] > day))]
+    mask = (episodes["DECOM"] <= day) & (episodes["DEC"].isna() | (episodes["DEC"] > day))
+    on = care_episodes(episodes.loc[mask, ["CHILD", "LS"]])
     kids = (
         on[["CHILD"]]
         .drop_duplicates()
@@ -237,7 +235,7 @@ def sibling_in_care(frame: pd.DataFrame, episodes: pd.DataFrame, family: pd.Data
     """For each start: whether another child of the same FAMILY_ID had been looked after at
     or before the start date (any non-V3/V4 episode with DECOM on or before it). Starts of
     children with no family row are NA."""
-    first_care = care_episodes(episodes).groupby("CHILD")["DECOM"].min()
+    first_care = care_episodes(episodes[["CHILD", "DECOM", "LS"]]).groupby("CHILD")["DECOM"].min()
     fam = family[["CHILD", "FAMILY_ID"]].assign(FIRST=family["CHILD"].map(first_care))
     fam = fam.dropna(subset=["FIRST"]).sort_values(["FAMILY_ID", "FIRST", "CHILD"])
     rank = fam.groupby("FAMILY_ID").cumcount()
@@ -291,12 +289,22 @@ def band_counts_by_year(
 def looked_after_series(
     episodes: pd.DataFrame, header: pd.DataFrame, period, months: int
 ) -> pd.DataFrame:
-    """Children looked after at each month end over the `months` months to `period`: total,
-    under 1, and the under-1 share."""
+    """Children looked after at each month end over the `months` months to `period` (the
+    `looked_after_on` rule at each month end): total, under 1, and the under-1 share."""
+    eps = care_episodes(episodes[["CHILD", "DECOM", "DEC", "LS"]])
+    codes, children = pd.factorize(eps["CHILD"])
+    dob = pd.Series(
+        header.drop_duplicates("CHILD").set_index("CHILD")["DOB"].reindex(children).to_numpy()
+    )
+    decom = eps["DECOM"].to_numpy()
+    dec = eps["DEC"].to_numpy()
     rows = {}
     for month in pd.period_range(pd.Period(period, "M") - (months - 1), period, freq="M"):
-        kids = looked_after_on(episodes, header, month.end_time.normalize())
-        under = int((kids["AGE"] < 1).sum())
+        day = month.end_time.normalize()
+        on = (decom <= day.to_datetime64()) & (np.isnat(dec) | (dec > day.to_datetime64()))
+        kids = np.unique(codes[on])
+        ages = age_in_years(dob.iloc[kids].reset_index(drop=True), day)
+        under = int((ages < 1).sum())
         rows[month] = {
             "Looked after": len(kids),
             "Under 1": under,

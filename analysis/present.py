@@ -194,3 +194,10 @@ def scorecard(card: pd.DataFrame, period_label: str) -> None:
             "</table></div>"
         )
     )
+
+
+def figure_if(chart) -> None:
+    """Display a (figure, alt text) pair, or nothing when the chart is None (its table has
+    already said why there is no data)."""
+    if chart is not None:
+        figure(*chart)

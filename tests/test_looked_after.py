@@ -165,3 +165,25 @@ def test_doubling_verdict_wording():
     assert "more than chance" in yc.doubling_verdict(Comparison(1.8, 1.3, 2.4, 0.001))
     assert "not consistent with a doubling" in yc.doubling_verdict(Comparison(1.2, 0.8, 1.7, 0.3))
     assert "within what chance" in yc.doubling_verdict(Comparison(1.2, 0.8, 1.7, 0.3))
+
+
+def test_looked_after_at_each_month_end_by_hand():
+    series = la.looked_after_series(EPISODES, HEADER, "2017-03", 3)
+    # 31/01 and 28/02: D, E, F, G (E and F under 1); 31/03: A, D, E, F, G (A, E, F under 1)
+    assert list(series["Looked after"]) == [4, 4, 5]
+    assert list(series["Under 1"]) == [2, 2, 3]
+    assert series["Under-1 share"].iloc[-1] == pytest.approx(3 / 5)
+
+
+def test_mothers_age_distribution_by_hand():
+    with_age = pd.DataFrame(
+        {
+            "MOTHER_AGE": [19.0, 24.9, 25.0, 40.0, None],
+            "GROUP": ["Under 1", "Under 1", "Aged 1 and over", "Aged 1 and over", "Under 1"],
+        }
+    )
+    table = la.mothers_age_distribution(with_age)
+    # under 1 (known ages 19.0, 24.9): half under 20, half 20-24; older: half 25-29, half 35+
+    assert table.loc["Under 20", "Under 1"] == 0.5 and table.loc["20 to 24", "Under 1"] == 0.5
+    assert table.loc["25 to 29", "Aged 1 and over"] == 0.5
+    assert table.loc["35 and over", "Aged 1 and over"] == 0.5

@@ -65,3 +65,17 @@ def test_odds_ratio_artstein_poesio_table():
 
 def test_odds_ratio_undefined_for_an_empty_group():
     assert odds_ratio([[0, 0], [3, 4]]).estimate is None
+
+
+def test_large_tables_use_woolf_and_agree_with_the_exact_method():
+    table = [[600, 900], [1200, 3600]]
+    # sample odds ratio (600 * 3600) / (900 * 1200) = 2.0 by hand
+    woolf = odds_ratio(table)
+    assert woolf.estimate == pytest.approx(2.0)
+    # log OR SE = sqrt(1/600 + 1/900 + 1/1200 + 1/3600) = 0.0624; CI exp(ln 2 -+ 1.96 SE)
+    assert woolf.low == pytest.approx(2.0 * 2.718281828 ** (-1.959964 * 0.062361), abs=1e-3)
+    from scipy.stats import contingency
+
+    exact = contingency.odds_ratio(table).confidence_interval()
+    assert woolf.low == pytest.approx(exact.low, rel=0.01)
+    assert woolf.high == pytest.approx(exact.high, rel=0.01)

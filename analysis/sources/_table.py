@@ -139,7 +139,9 @@ def _typed(
         )
         return values.astype("datetime64[ns]")
     if col.kind == "code":
-        values = raw.str.replace(_FLOAT_CODE, r"\1", regex=True).str.upper()
+        values = by_distinct(
+            raw, lambda u: u.str.replace(_FLOAT_CODE, r"\1", regex=True).str.upper()
+        )
         if col.codes is not None:
             unknown = ~blank & ~values.isin(col.codes)
             if unknown.any():
@@ -154,14 +156,30 @@ def _typed(
     return raw.where(~blank).astype("string")
 
 
+def by_distinct(raw: pd.Series, convert) -> pd.Series:
+    """Apply `convert` (a Series -> Series function) to each distinct value once and spread
+    the results back: extracts repeat the same few codes and dates millions of times."""
+    codes, distinct = pd.factorize(raw, use_na_sentinel=True)
+    if len(distinct) == 0:  # every value missing: convert one missing value for the dtype
+        distinct = pd.Series([None], dtype=raw.dtype)
+    converted = convert(pd.Series(distinct)).to_numpy()
+    out = converted.take(np.where(codes >= 0, codes, 0))
+    result = pd.Series(out, index=raw.index)
+    return result.where(codes >= 0)
+
+
 def parse_dates(
     raw: pd.Series, name: str, rows: pd.Series, report: ValidationReport, label: str
 ) -> pd.Series:
     """Dates as dd/mm/yyyy (DfE) or ISO yyyy-mm-dd; anything else is an error."""
     blank = raw == ""
-    dmy = pd.to_datetime(raw.where(~blank), format="%d/%m/%Y", errors="coerce")
-    iso = pd.to_datetime(raw.where(~blank), format="%Y-%m-%d", errors="coerce")
-    values = dmy.fillna(iso)
+
+    def parse(distinct: pd.Series) -> pd.Series:
+        dmy = pd.to_datetime(distinct, format="%d/%m/%Y", errors="coerce")
+        iso = pd.to_datetime(distinct, format="%Y-%m-%d", errors="coerce")
+        return dmy.fillna(iso)
+
+    values = by_distinct(raw.where(~blank), parse)
     bad = ~blank & values.isna()
     report.error(label, DATE_HINT, column=name, rows=rows[bad], values=raw[bad])
     return values.astype("datetime64[ns]")

@@ -105,7 +105,7 @@ def _latest(frame: pd.DataFrame, keys: list[str], report: ValidationReport, what
             f"duplicate {what} within one return; the last row is used",
             column=keys[-1],
             rows=dup[ROW],
-            values=dup[keys[-1]],
+            values=_shown(dup[keys[-1]]),
         )
     replaced = frame.duplicated(keys, keep="last")
     if replaced.any():
@@ -114,6 +114,10 @@ def _latest(frame: pd.DataFrame, keys: list[str], report: ValidationReport, what
             "in a later return (or a later duplicate row)"
         )
     return frame.loc[~replaced].sort_values(keys, kind="stable").reset_index(drop=True)
+
+
+def _shown(values: pd.Series) -> pd.Series:
+    return shown_dates(values) if pd.api.types.is_datetime64_any_dtype(values) else values
 
 
 def check(
