@@ -18,7 +18,7 @@ import time
 import traceback
 import uuid
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -55,7 +55,7 @@ class Job:
 @dataclass
 class Outcome:
     job: Job
-    status: str  # "published" or "failed"
+    status: str  # "executed" (between stages), "published" or "failed"
     started: str
     ended: str
     seconds: float
@@ -85,29 +85,30 @@ def _cell_number(nb_path: Path, cell_index: int) -> int:
     return cell_index + 1 - injected
 
 
+def _outcome(job: Job, status: str, started: str, seconds: float, error: str = "") -> Outcome:
+    metrics_file = Path(job.params.get("metrics_path", ""))
+    metrics = json.loads(metrics_file.read_text()) if metrics_file.is_file() else {}
+    return Outcome(
+        job,
+        status,
+        started,
+        datetime.now().isoformat(timespec="seconds"),
+        round(seconds, 2),
+        error,
+        metrics,
+    )
+
+
 def execute(job: Job) -> Outcome:
-    """Run, render and stage one report; never raises (failures come back as an Outcome)."""
+    """Run the report's notebook in a fresh kernel (stage 1 of 2); never raises. Status is
+    "executed" or "failed"."""
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
-    started, t0 = datetime.now(), time.perf_counter()
+    started, t0 = datetime.now().isoformat(timespec="seconds"), time.perf_counter()
     staging = Path(job.staging)
     staging.mkdir(parents=True, exist_ok=True)
     executed = staging / f"{job.report}.ipynb"
-
-    def done(status: str, error: str = "") -> Outcome:
-        metrics_file = Path(job.params.get("metrics_path", ""))
-        metrics = json.loads(metrics_file.read_text()) if metrics_file.is_file() else {}
-        return Outcome(
-            job,
-            status,
-            started.isoformat(timespec="seconds"),
-            datetime.now().isoformat(timespec="seconds"),
-            round(time.perf_counter() - t0, 2),
-            error,
-            metrics,
-        )
-
     QuietKernelManager.log_path = str(staging / "kernel.log")
     try:
         papermill.execute_notebook(
@@ -119,14 +120,30 @@ def execute(job: Job) -> Outcome:
             log_output=False,
             cwd=str(Path(job.notebook).parent),
             kernel_manager_class=QuietKernelManager,
+            request_save_on_cell_execute=False,
         )
     except PapermillExecutionError as exc:
         cell = _cell_number(executed, exc.cell_index)
-        return done("failed", f"cell {cell}: {exc.ename}: {exc.evalue}")
+        return _outcome(
+            job,
+            "failed",
+            started,
+            time.perf_counter() - t0,
+            f"cell {cell}: {exc.ename}: {exc.evalue}",
+        )
     except Exception as exc:  # kernel died, notebook unreadable, ...
-        return done("failed", f"{type(exc).__name__}: {exc}")
+        return _outcome(
+            job, "failed", started, time.perf_counter() - t0, f"{type(exc).__name__}: {exc}"
+        )
+    return _outcome(job, "executed", started, time.perf_counter() - t0)
+
+
+def render(executed: Outcome) -> Outcome:
+    """Render an executed report to HTML and PDF in its staging folder (stage 2 of 2)."""
+    job, t0 = executed.job, time.perf_counter()
+    staging = Path(job.staging)
     try:
-        nb = nbformat.read(executed, as_version=4)
+        nb = nbformat.read(staging / f"{job.report}.ipynb", as_version=4)
         page = render_html(nb, job.meta)
         if "html" in job.formats:
             (staging / f"{job.report}.html").write_text(page, encoding="utf-8")
@@ -134,8 +151,14 @@ def execute(job: Job) -> Outcome:
             render_pdf(page, staging / f"{job.report}.pdf")
     except Exception as exc:
         detail = traceback.format_exception_only(exc)[-1].strip()
-        return done("failed", f"rendering failed: {detail}")
-    return done("published")
+        return _outcome(
+            job,
+            "failed",
+            executed.started,
+            executed.seconds + time.perf_counter() - t0,
+            f"rendering failed: {detail}",
+        )
+    return _outcome(job, "published", executed.started, executed.seconds + time.perf_counter() - t0)
 
 
 # --- publishing ------------------------------------------------------------------------------
@@ -290,33 +313,56 @@ def run(req: RunRequest, log: Callable[[str], None] = print) -> list[Outcome]:
         first = [j for j in jobs if j.report not in LAST]
         last = [j for j in jobs if j.report in LAST]
         total = len(jobs)
-        for batch in (first, last):
-            for outcome in _run_batch(batch, req.jobs):
-                publish(outcome, req.out, run_info)
-                outcomes.append(outcome)
-                job = outcome.job
-                state = "published" if outcome.status == "published" else "FAILED"
-                log(
-                    f"[{len(outcomes)}/{total}] {job.period} {job.report}: {state} "
-                    f"in {outcome.seconds:.1f}s" + (f" - {outcome.error}" if outcome.error else "")
-                )
+        with _workers(req.jobs, len(first)) as pool:
+            for batch in (first, last):
+                for outcome in _run_batch(batch, pool):
+                    publish(outcome, req.out, run_info)
+                    outcomes.append(outcome)
+                    job = outcome.job
+                    state = "published" if outcome.status == "published" else "FAILED"
+                    error = f" - {outcome.error}" if outcome.error else ""
+                    log(
+                        f"[{len(outcomes)}/{total}] {job.period} {job.report}: {state} "
+                        f"in {outcome.seconds:.1f}s{error}"
+                    )
         shutil.rmtree(req.out / ".staging", ignore_errors=True)
         write_index(req.out)
     return outcomes
 
 
-def _run_batch(jobs: list[Job], workers: int):
-    if not jobs:
+@contextmanager
+def _workers(jobs: int, size: int):
+    """A pool of worker processes kept for the whole run (None: run in this process).
+
+    Workers are forked after the renderers are imported, so each starts at once instead of
+    re-importing papermill, nbconvert and WeasyPrint; kernels are separate processes anyway.
+    """
+    if jobs <= 1 or size <= 1:
+        yield None
         return
-    if workers <= 1 or len(jobs) == 1:
+    import weasyprint  # noqa: F401  (imported once here, inherited by the forked workers)
+
+    with ProcessPoolExecutor(max_workers=min(jobs, size), mp_context=get_context("fork")) as pool:
+        yield pool
+
+
+def _run_batch(jobs: list[Job], pool):
+    """Execute every job and render each as soon as it has executed, so a worker that would
+    otherwise wait can render another report's PDF; yields final outcomes as they finish."""
+    if pool is None:
         for job in jobs:
-            yield execute(job)
+            outcome = execute(job)
+            yield render(outcome) if outcome.status == "executed" else outcome
         return
-    ctx = get_context("spawn")
-    with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=ctx) as pool:
-        futures = [pool.submit(execute, job) for job in jobs]
-        for future in as_completed(futures):
-            yield future.result()
+    pending = {pool.submit(execute, job) for job in jobs}
+    while pending:
+        finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+        for future in finished:
+            outcome = future.result()
+            if outcome.status == "executed":
+                pending.add(pool.submit(render, outcome))
+            else:
+                yield outcome
 
 
 def default_jobs() -> int:

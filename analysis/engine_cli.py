@@ -12,17 +12,26 @@ from analysis.config import PROJECT_ROOT
 from analysis.validation import BoardpackError
 
 
-def _logger(total_hint: int):
-    """Progress on a terminal; plain timestamped lines (no carriage returns) otherwise."""
+def _logger(total: int):
+    """Progress on a terminal (with a bar when there are several reports); plain
+    timestamped lines with no carriage returns otherwise (cron, log files)."""
     t0 = time.monotonic()
     tty = sys.stdout.isatty()
+    done = 0
 
     def log(message: str) -> None:
+        nonlocal done
         elapsed = time.monotonic() - t0
-        if tty:
-            print(f"{message}  (elapsed {elapsed:,.0f}s)", flush=True)
-        else:
+        if not tty:
             print(f"{datetime.now():%Y-%m-%d %H:%M:%S} {message}", flush=True)
+            return
+        if message.startswith("["):
+            done += 1
+        bar = ""
+        if total > 1:
+            filled = int(20 * done / total)
+            bar = f"[{'#' * filled}{'.' * (20 - filled)}] "
+        print(f"{bar}{message}  ({elapsed:,.0f}s)", flush=True)
 
     return log
 

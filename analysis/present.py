@@ -17,6 +17,8 @@ from IPython.display import HTML, display
 
 from analysis.validation import BoardpackError
 
+FIGURE_DPI = 120  # sharp on screen and on A4 paper at the house figure size
+
 IDENTIFIER_COLUMNS = {
     "CHILD",
     "UPN",
@@ -105,7 +107,7 @@ def figure_html(fig, alt: str, caption: str = "") -> str:
     if not alt or not alt.strip():
         raise BoardpackError("every chart needs alt text describing what it shows")
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=150, bbox_inches="tight")
+    fig.savefig(buf, format="png", dpi=FIGURE_DPI, bbox_inches="tight")
     plt.close(fig)
     data = base64.b64encode(buf.getvalue()).decode("ascii")
     cap = f"<figcaption>{html.escape(caption)}</figcaption>" if caption else ""

@@ -10,6 +10,7 @@ from __future__ import annotations
 import html as htmllib
 import re
 from datetime import datetime
+from functools import cache
 from pathlib import Path
 
 import jinja2
@@ -64,12 +65,17 @@ def add_contents(body: str) -> tuple[str, list[tuple[str, str]]]:
     return _HEADING.sub(fix, body), contents
 
 
-def notebook_body(nb: nbformat.NotebookNode) -> str:
+@cache
+def _exporter() -> HTMLExporter:
     exporter = HTMLExporter(template_name="basic")
     exporter.exclude_input = True
     exporter.exclude_input_prompt = True
     exporter.exclude_output_prompt = True
-    body, _ = exporter.from_notebook_node(clean_notebook(nb))
+    return exporter
+
+
+def notebook_body(nb: nbformat.NotebookNode) -> str:
+    body, _ = _exporter().from_notebook_node(clean_notebook(nb))
     return body
 
 

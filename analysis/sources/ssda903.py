@@ -120,6 +120,14 @@ def _shown(values: pd.Series) -> pd.Series:
     return shown_dates(values) if pd.api.types.is_datetime64_any_dtype(values) else values
 
 
+def _warn_rows(
+    report: ValidationReport, frame: pd.DataFrame, mask: pd.Series, rule: str, column: str
+) -> None:
+    """A warning for every row where `mask` holds, against the return file it came from."""
+    for file, rows in frame[mask].groupby("_FILE", sort=False):
+        report.warning(file, rule, column=column, rows=rows[ROW], values=_shown(rows[column]))
+
+
 def check(
     header: pd.DataFrame,
     episodes: pd.DataFrame,
@@ -129,45 +137,22 @@ def check(
     """Cross-row rules: DEC before DECOM (error); future DOB, child missing from header,
     overlapping episodes, episode before birth (warnings)."""
     today = today or pd.Timestamp.today().normalize()
-    for file, rows in episodes.groupby("_FILE", sort=False):
-        bad = rows["DEC"].notna() & (rows["DEC"] < rows["DECOM"])
+    backwards = episodes["DEC"].notna() & (episodes["DEC"] < episodes["DECOM"])
+    for file, rows in episodes[backwards].groupby("_FILE", sort=False):
         report.error(
             file,
             "episode ends (DEC) before it starts (DECOM)",
             column="DEC",
-            rows=rows.loc[bad, ROW],
-            values=shown_dates(rows.loc[bad, "DEC"]),
-        )
-        orphan = pd.Series(~member(rows["CHILD"], header["CHILD"]), index=rows.index)
-        report.warning(
-            file,
-            "child has episodes but no header row",
-            column="CHILD",
-            rows=rows.loc[orphan, ROW],
-            values=rows.loc[orphan, "CHILD"],
-        )
-    for file, rows in header.groupby("_FILE", sort=False):
-        future = rows["DOB"] > today
-        report.warning(
-            file,
-            "date of birth is in the future",
-            column="DOB",
-            rows=rows.loc[future, ROW],
-            values=shown_dates(rows.loc[future, "DOB"]),
-        )
-    ordered = episodes.sort_values(["CHILD", "DECOM"], kind="stable")
-    next_child = ordered["CHILD"].shift(-1)
-    next_start = ordered["DECOM"].shift(-1)
-    same = next_child == ordered["CHILD"]
-    overlap = same & (ordered["DEC"].isna() | (ordered["DEC"] > next_start))
-    for file, rows in ordered[overlap].groupby("_FILE", sort=False):
-        report.warning(
-            file,
-            "episode overlaps the child's next episode",
-            column="DEC",
             rows=rows[ROW],
             values=shown_dates(rows["DEC"]),
         )
+    orphan = pd.Series(~member(episodes["CHILD"], header["CHILD"]), index=episodes.index)
+    _warn_rows(report, episodes, orphan, "child has episodes but no header row", "CHILD")
+    _warn_rows(report, header, header["DOB"] > today, "date of birth is in the future", "DOB")
+    ordered = episodes.sort_values(["CHILD", "DECOM"], kind="stable")
+    same = ordered["CHILD"].shift(-1) == ordered["CHILD"]
+    overlap = same & (ordered["DEC"].isna() | (ordered["DEC"] > ordered["DECOM"].shift(-1)))
+    _warn_rows(report, ordered, overlap, "episode overlaps the child's next episode", "DEC")
     dob = pd.Series(
         header.drop_duplicates("CHILD")
         .set_index("CHILD")["DOB"]
@@ -177,11 +162,4 @@ def check(
         dtype="datetime64[ns]",
     )
     early = dob.notna() & (episodes["DECOM"] < dob)
-    for file, rows in episodes[early].groupby("_FILE", sort=False):
-        report.warning(
-            file,
-            "episode starts before the child's date of birth",
-            column="DECOM",
-            rows=rows[ROW],
-            values=shown_dates(rows["DECOM"]),
-        )
+    _warn_rows(report, episodes, early, "episode starts before the child's date of birth", "DECOM")
