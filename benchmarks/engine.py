@@ -34,8 +34,10 @@ def timed(args: list[str], **kw) -> float:
 
 
 def fresh_cache() -> None:
-    shutil.rmtree(ROOT / "data" / "processed", ignore_errors=True)
-    (ROOT / "data" / "processed").mkdir(parents=True, exist_ok=True)
+    """Empty the processed-data cache (its folders only; the folder and .gitkeep stay)."""
+    for entry in (ROOT / "data" / "processed").glob("*"):
+        if entry.is_dir():
+            shutil.rmtree(entry, ignore_errors=True)
 
 
 def boardpack(*args: str) -> list[str]:
