@@ -334,3 +334,9 @@ def mothers_age_distribution(with_age: pd.DataFrame) -> pd.DataFrame:
     table = table.reindex(columns=["Under 1", "Aged 1 and over"], fill_value=0)
     table.index.name = "Mother's age at birth"
     return table / table.sum().where(table.sum() > 0)
+
+
+def under1_and_older(series: pd.DataFrame) -> pd.DataFrame:
+    """From a starts series (Starts, Under 1): starts under 1 and starts aged 1 and over."""
+    return pd.DataFrame({"Under 1": series["Under 1"],
+                         "Aged 1 and over": series["Starts"] - series["Under 1"]})

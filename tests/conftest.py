@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -64,3 +66,14 @@ def shared_dir() -> Path:
     if not SHARED.is_dir():
         pytest.fail(f"the shared reference folder is missing: {SHARED}")
     return SHARED
+
+
+def boardpack(*args: str, env: dict | None = None, timeout: float = 900):
+    """Run the `boardpack` command as a user would, capturing its output."""
+    return subprocess.run(
+        [sys.executable, "-m", "analysis", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=timeout,
+    )

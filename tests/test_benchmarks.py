@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import json
 import math
-import subprocess
-import sys
 
 import pytest
+from conftest import boardpack
 
 from analysis import benchmarks as bmk
 from analysis.sources import ees
@@ -79,26 +78,18 @@ def test_no_benchmark_files_means_none(tmp_path):
 
 def test_reports_show_benchmarks_with_the_files_and_still_publish_without(tmp_path, dfe):
     def run(out, *extra):
-        return subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "analysis",
-                "run",
-                "--demo",
-                "--period",
-                "2017-03",
-                "--out",
-                str(out),
-                "--formats",
-                "html",
-                "--reports",
-                "young_children,sickness_absence,assessments",
-                *extra,
-            ],
-            capture_output=True,
-            text=True,
-            timeout=600,
+        return boardpack(
+            "run",
+            "--demo",
+            "--period",
+            "2017-03",
+            "--out",
+            str(out),
+            "--formats",
+            "html",
+            "--reports",
+            "young_children,sickness_absence,assessments",
+            *extra,
         )
 
     with_files = run(tmp_path / "a", "--benchmarks", str(dfe))

@@ -4,10 +4,9 @@ metrics.json exactly (assessments and audit_agreement, period 2017-03)."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 from board_fixture import BOARD, BOARD_DIP, BOARD_OUTCOMES, write_board_fixture
+from conftest import boardpack
 
 from analysis.inputs import read_inputs
 
@@ -16,26 +15,18 @@ def test_board_figures_come_out_of_the_reports_exactly(tmp_path):
     data = write_board_fixture(tmp_path / "raw")
     assert not read_inputs(data).report.has_errors
     out = tmp_path / "reports"
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "analysis",
-            "run",
-            "--period",
-            "2017-03",
-            "--data",
-            str(data),
-            "--out",
-            str(out),
-            "--reports",
-            "assessments,audit_agreement",
-            "--formats",
-            "html",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=600,
+    result = boardpack(
+        "run",
+        "--period",
+        "2017-03",
+        "--data",
+        str(data),
+        "--out",
+        str(out),
+        "--reports",
+        "assessments,audit_agreement",
+        "--formats",
+        "html",
     )
     assert result.returncode == 0, result.stderr
     reports = json.loads((out / "2017-03" / "metrics.json").read_text())["reports"]

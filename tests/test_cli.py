@@ -2,20 +2,7 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
-from conftest import VALID, write_inputs
-
-
-def boardpack(*args, cwd=None):
-    return subprocess.run(
-        [sys.executable, "-m", "analysis", *args],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        timeout=300,
-    )
+from conftest import VALID, boardpack, write_inputs
 
 
 def test_validate_lists_every_problem_and_exits_non_zero(tmp_path):

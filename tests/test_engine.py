@@ -17,6 +17,7 @@ from pathlib import Path
 import nbformat
 import pandas as pd
 import pytest
+from conftest import boardpack
 from pypdf import PdfReader
 
 from analysis.params import available_reports
@@ -26,17 +27,6 @@ ROOT = Path(__file__).resolve().parents[1]
 PERIOD = "2017-03"
 A4 = (595.28, 841.89)
 ID_PATTERN = re.compile(r"\b(?:[CE]\d{8}|FAKE\d{9})\b")
-
-
-def boardpack(*args, env=None, **kw):
-    return subprocess.run(
-        [sys.executable, "-m", "analysis", *args],
-        capture_output=True,
-        text=True,
-        timeout=900,
-        env=env,
-        **kw,
-    )
 
 
 @pytest.fixture(scope="module")

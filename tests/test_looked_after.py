@@ -187,3 +187,11 @@ def test_mothers_age_distribution_by_hand():
     assert table.loc["Under 20", "Under 1"] == 0.5 and table.loc["20 to 24", "Under 1"] == 0.5
     assert table.loc["25 to 29", "Aged 1 and over"] == 0.5
     assert table.loc["35 and over", "Aged 1 and over"] == 0.5
+
+
+def test_under1_and_older_split():
+    series = la.starts_series(EPISODES, HEADER, "2017-03", 12, "Q")
+    split = la.under1_and_older(series)
+    # quarter to March 2017: A, B (under 1) and no older starts; to June 2016: F (under 1), D
+    assert list(split.loc[pd.Period("2017-03", "M")]) == [2, 0]
+    assert list(split.loc[pd.Period("2016-06", "M")]) == [1, 1]

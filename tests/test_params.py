@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from conftest import VALID, write_inputs
+from conftest import VALID, boardpack, write_inputs
 
 from analysis.params import resolve
 from analysis.periods import parse_period, period_range, window
@@ -63,23 +61,7 @@ def test_run_stops_on_invalid_data_before_any_report(tmp_path):
         {"ssda903/episodes.csv": VALID["ssda903/episodes.csv"].replace("28/12/2016", "31/02/2017")},
     )
     out = tmp_path / "reports"
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "analysis",
-            "run",
-            "--period",
-            "2017-03",
-            "--data",
-            str(data),
-            "--out",
-            str(out),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    result = boardpack("run", "--period", "2017-03", "--data", str(data), "--out", str(out))
     assert result.returncode == 1
     assert "ssda903/episodes.csv row 4, DECOM '31/02/2017': not a real date" in result.stderr
     assert "Traceback" not in result.stderr
