@@ -338,5 +338,6 @@ def mothers_age_distribution(with_age: pd.DataFrame) -> pd.DataFrame:
 
 def under1_and_older(series: pd.DataFrame) -> pd.DataFrame:
     """From a starts series (Starts, Under 1): starts under 1 and starts aged 1 and over."""
-    return pd.DataFrame({"Under 1": series["Under 1"],
-                         "Aged 1 and over": series["Starts"] - series["Under 1"]})
+    return pd.DataFrame(
+        {"Under 1": series["Under 1"], "Aged 1 and over": series["Starts"] - series["Under 1"]}
+    )
