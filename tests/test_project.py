@@ -64,3 +64,19 @@ def test_no_data_files_are_committed_outside_tests():
     ignored = (ROOT / ".gitignore").read_text()
     for folder in ("data/raw", "data/processed", "reports"):
         assert f"{folder}/*" in ignored
+
+
+def test_ruff_is_clean():
+    import shutil
+    import subprocess
+
+    ruff = shutil.which("ruff")
+    assert ruff, "ruff is part of the test extras: pip install -e '.[test]'"
+    for args in (["check"], ["format", "--check"]):
+        result = subprocess.run(
+            [ruff, *args, "analysis", "tests", "benchmarks"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
