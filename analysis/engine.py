@@ -298,6 +298,11 @@ def run(req: RunRequest, log: Callable[[str], None] = print) -> list[Outcome]:
     """Validate once, run every job (in parallel workers), publish, rebuild the index."""
     from analysis.inputs import prepare
 
+    # papermill runs each notebook with the notebooks folder as working directory, so every
+    # path handed to a kernel or worker must be absolute
+    req.out, req.data_dir = Path(req.out).resolve(), Path(req.data_dir).resolve()
+    req.processed_root = Path(req.processed_root).resolve()
+
     processed = prepare(req.data_dir, req.processed_root, req.params_dir)
     shared = defaults(req.params_dir) | req.overrides
     run_info = provenance.run_info(req.data_dir, processed) | {

@@ -62,9 +62,13 @@ def _run(args: argparse.Namespace) -> int:
     bad = [f for f in formats if f not in ("html", "pdf")]
     if bad or not formats:
         raise BoardpackError(f"--formats takes html and/or pdf, not {', '.join(bad) or 'nothing'}")
+    # absolute paths: notebooks run with the notebooks folder as their working directory
     data_dir = demo_folder() if args.demo else Path(args.data or shared.get("data_dir", "data/raw"))
-    out = Path(args.out or shared.get("out_dir", "reports"))
-    processed = Path(args.processed or PROJECT_ROOT / shared.get("processed_dir", "data/processed"))
+    data_dir = data_dir.resolve()
+    out = Path(args.out or shared.get("out_dir", "reports")).resolve()
+    processed = Path(
+        args.processed or PROJECT_ROOT / shared.get("processed_dir", "data/processed")
+    ).resolve()
     overrides = {}
     if args.la_name:
         overrides["la_name"] = args.la_name
@@ -90,7 +94,8 @@ def _run(args: argparse.Namespace) -> int:
     failed = [o for o in outcomes if o.status != "published"]
     for o in failed:
         print(
-            f"boardpack: {o.job.report} for {o.job.period} failed at {o.error}; "
+            f"boardpack: {o.job.report} for {o.job.period} failed "
+            f"{'at ' if o.error.startswith('cell ') else 'with '}{o.error}; "
             f"its executed notebook is in {out / '.failed' / o.job.period}",
             file=sys.stderr,
         )

@@ -310,3 +310,31 @@ def test_backfill_summaries_have_a_point_per_month_and_agree_with_the_detail(tmp
     assert metrics["board_summary"]["measures_not_available"] == 5
     index = (out / "index.html").read_text()
     assert index.index("Latest board summary: March 2017") < index.index('id="p2017-03"')
+
+
+def test_relative_output_folder_as_in_the_readme(tmp_path):
+    """The README's command uses the default, relative `reports/` folder."""
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "analysis",
+            "run",
+            "--demo",
+            "--period",
+            PERIOD,
+            "--out",
+            "reports",
+            "--reports",
+            "data_quality",
+            "--formats",
+            "html",
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert (tmp_path / "reports" / PERIOD / "data_quality.html").exists()
+    assert (tmp_path / "reports" / "index.html").exists()
