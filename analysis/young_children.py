@@ -153,22 +153,26 @@ def family_sentences(links: FamilyLinks | None) -> list[str]:
         ]
     odds = links.siblings["odds"]
     m = links.mothers.set_index("Starters")
-    out = [
-        f"Median mother's age at the child's birth: {m.loc['Under 1', 'Median age (years)']:.1f} "
-        f"years for under-1 starters and {m.loc['Aged 1 and over', 'Median age (years)']:.1f} "
-        "for older starters"
-        + (
-            f" (Mann–Whitney test p = {links.mothers_p_value:.3f})."
-            if links.mothers_p_value is not None
-            else "."
-        ),
-    ]
+    young, older = (m.loc[g, "Median age (years)"] for g in ("Under 1", "Aged 1 and over"))
+    out = []
+    if young is not None and older is not None and young == young and older == older:
+        p_value = links.mothers_p_value
+        out.append(
+            f"Median mother's age at the child's birth: {young:.1f} years for under-1 starters "
+            f"and {older:.1f} for older starters"
+            + (f" (Mann–Whitney test p = {p_value:.3f})." if p_value is not None else ".")
+        )
+    else:
+        out.append(
+            "Mother's age cannot be compared: one group has no starts with a known "
+            "mother's date of birth."
+        )
     if odds.estimate is not None:
         out.append(
             f"{_pct(links.siblings['under1'].share)} of under-1 starters had a sibling already "
             f"looked after, against {_pct(links.siblings['older'].share)} of older starters "
             f"(odds ratio {odds.estimate:.2f}, 95% CI {odds.low:.2f} to "
-            f"{'∞' if odds.high is None else f'{odds.high:.2f}'}; Fisher's exact p = "
+            f"{'∞' if odds.high is None else f'{odds.high:.2f}'}; p = "
             f"{odds.p_value:.3f})."
         )
     out.append(

@@ -338,3 +338,12 @@ def test_relative_output_folder_as_in_the_readme(tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
     assert (tmp_path / "reports" / PERIOD / "data_quality.html").exists()
     assert (tmp_path / "reports" / "index.html").exists()
+
+
+def test_a_period_with_no_data_still_publishes_every_report(tmp_path):
+    """A month after the extract ends: empty windows give 'not available', not a crash."""
+    result = boardpack(
+        "run", "--demo", "--period", "2020-01", "--out", str(tmp_path), "--formats", "html"
+    )
+    assert result.returncode == 0, result.stderr
+    assert len(list((tmp_path / "2020-01").glob("*.html"))) == len(available_reports())

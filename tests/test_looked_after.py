@@ -195,3 +195,10 @@ def test_under1_and_older_split():
     # quarter to March 2017: A, B (under 1) and no older starts; to June 2016: F (under 1), D
     assert list(split.loc[pd.Period("2017-03", "M")]) == [2, 0]
     assert list(split.loc[pd.Period("2016-06", "M")]) == [1, 1]
+
+
+def test_family_sentences_without_any_known_mothers_age():
+    family = pd.DataFrame({"CHILD": ["A"], "FAMILY_ID": ["F1"], "MOTHER_DOB": [pd.NaT]})
+    w = yc.windows(EPISODES, HEADER, "2017-03")
+    lines = yc.family_sentences(yc.family_links(w, EPISODES, family))
+    assert lines[0].startswith("Mother's age cannot be compared")
