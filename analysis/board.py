@@ -49,8 +49,18 @@ def measures(config: list[dict] | None = None) -> list[Measure]:
     return out
 
 
-def history(out_dir: Path) -> dict[str, dict]:
-    """Every published period's metrics.json under `out_dir`: period -> reports dict."""
+def history(out_dir: Path, staged: str | Path = "") -> dict[str, dict]:
+    """Every published period's metrics.json under `out_dir`: period -> reports dict, with
+    the metrics of reports that the current run has executed (`staged`, a JSON file of
+    period -> report -> metrics written by the engine) taking the place of earlier ones."""
+    found = _published(out_dir)
+    if staged and Path(staged).is_file():
+        for period, reports in json.loads(Path(staged).read_text()).items():
+            found[period] = found.get(period, {}) | reports
+    return found
+
+
+def _published(out_dir: Path) -> dict[str, dict]:
     found = {}
     root = Path(out_dir)
     if not root.is_dir():

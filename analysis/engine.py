@@ -10,6 +10,8 @@ interrupted run leaves what was published before intact.
 from __future__ import annotations
 
 import fcntl
+import heapq
+import itertools
 import json
 import os
 import shutil
@@ -37,6 +39,7 @@ from analysis.render import render_html, render_pdf
 from analysis.validation import BoardpackError
 
 LAST = ("board_summary",)
+STAGED_METRICS = "metrics.json"
 
 
 @dataclass
@@ -222,7 +225,9 @@ def publish(outcome: Outcome, out: Path, run_info: dict) -> None:
         "started": outcome.started,
         "ended": outcome.ended,
         "seconds": outcome.seconds,
-        "parameters": {k: v for k, v in job.params.items() if k not in ("metrics_path",)},
+        "parameters": {
+            k: v for k, v in job.params.items() if k not in ("metrics_path", "staged_metrics")
+        },
         "title": job.meta["title"],
         "formats": list(job.formats),
     }
@@ -264,6 +269,7 @@ def plan(req: RunRequest, processed: Path, staging_root: Path) -> list[Job]:
                 "data_dir": str(req.data_dir),
                 "metrics_path": str(staging / "metrics.json"),
                 "out_dir": str(req.out.resolve()),
+                "staged_metrics": str(staging_root / STAGED_METRICS),
             }
             params = resolve(
                 report, period, req.overrides | extra, req.params_dir, req.notebooks_dir
@@ -318,56 +324,129 @@ def run(req: RunRequest, log: Callable[[str], None] = print) -> list[Outcome]:
         first = [j for j in jobs if j.report not in LAST]
         last = [j for j in jobs if j.report in LAST]
         total = len(jobs)
-        with _workers(req.jobs, len(first)) as pool:
-            for batch in (first, last):
-                for outcome in _run_batch(batch, pool):
-                    publish(outcome, req.out, run_info)
-                    outcomes.append(outcome)
-                    job = outcome.job
-                    state = "published" if outcome.status == "published" else "FAILED"
-                    error = f" - {outcome.error}" if outcome.error else ""
-                    log(
-                        f"[{len(outcomes)}/{total}] {job.period} {job.report}: {state} "
-                        f"in {outcome.seconds:.1f}s{error}"
-                    )
+        workers = min(req.jobs, len(jobs))
+        with _workers(workers) as pool:
+            for outcome in _pipeline(first, last, pool, workers, staging_root / STAGED_METRICS):
+                publish(outcome, req.out, run_info)
+                outcomes.append(outcome)
+                job = outcome.job
+                state = "published" if outcome.status == "published" else "FAILED"
+                error = f" - {outcome.error}" if outcome.error else ""
+                log(
+                    f"[{len(outcomes)}/{total}] {job.period} {job.report}: {state} "
+                    f"in {outcome.seconds:.1f}s{error}"
+                )
         shutil.rmtree(req.out / ".staging", ignore_errors=True)
         write_index(req.out)
     return outcomes
 
 
 @contextmanager
-def _workers(jobs: int, size: int):
+def _workers(workers: int):
     """A pool of worker processes kept for the whole run (None: run in this process).
 
     Workers are forked after the renderers are imported, so each starts at once instead of
     re-importing papermill, nbconvert and WeasyPrint; kernels are separate processes anyway.
     """
-    if jobs <= 1 or size <= 1:
+    if workers <= 1:
         yield None
         return
     import weasyprint  # noqa: F401  (imported once here, inherited by the forked workers)
 
-    with ProcessPoolExecutor(max_workers=min(jobs, size), mp_context=get_context("fork")) as pool:
+    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("fork")) as pool:
         yield pool
 
 
-def _run_batch(jobs: list[Job], pool):
-    """Execute every job and render each as soon as it has executed, so a worker that would
-    otherwise wait can render another report's PDF; yields final outcomes as they finish."""
+class _Staged:
+    """Metrics of this run's reports that have executed, by period, written to one JSON file
+    that the board summary reads on top of the published metrics.json files."""
+
+    def __init__(self, path: Path):
+        self.path, self.values = path, {}
+
+    def add(self, outcome: Outcome) -> None:
+        self.values.setdefault(outcome.job.period, {})[outcome.job.report] = outcome.metrics
+        write_json_atomic(self.path, self.values)
+
+    def drop(self, outcome: Outcome) -> None:
+        self.values.get(outcome.job.period, {}).pop(outcome.job.report, None)
+        write_json_atomic(self.path, self.values)
+
+
+def _pipeline(first: list[Job], last: list[Job], pool, workers: int, staged_path: Path):
+    """Run the detail reports, then the summaries; yield final outcomes.
+
+    Each report is executed, then rendered, so a worker that would wait renders another
+    report. Summaries start as soon as every detail report has executed (reading their
+    staged metrics) and are held back until every detail report is final; if one then failed
+    to render, the summaries of that period and later ones are run again without it.
+    """
+    staged = _Staged(staged_path)
     if pool is None:
-        for job in jobs:
+        for job in first:
+            outcome = execute(job)
+            if outcome.status == "executed":
+                staged.add(outcome)
+                outcome = render(outcome)
+                if outcome.status != "published":
+                    staged.drop(outcome)
+            yield outcome
+        for job in last:
             outcome = execute(job)
             yield render(outcome) if outcome.status == "executed" else outcome
         return
-    pending = {pool.submit(execute, job) for job in jobs}
-    while pending:
+
+    held: list[Outcome] = []
+    late: set[str] = set()
+    executions_over = 0
+    summaries_started = not first
+    # a small scheduler: never more tasks in flight than workers, executions before renders,
+    # so the summaries start as early as possible and renders fill the gaps
+    ready: list[tuple[int, int, Callable, object]] = []
+    order = itertools.count()
+
+    def queue(priority: int, fn: Callable, arg) -> None:
+        heapq.heappush(ready, (priority, next(order), fn, arg))
+
+    for job in first or last:
+        queue(0, execute, job)
+    pending: set = set()
+    while pending or ready:
+        while ready and len(pending) < workers:
+            _, _, fn, arg = heapq.heappop(ready)
+            pending.add(pool.submit(fn, arg))
         finished, pending = wait(pending, return_when=FIRST_COMPLETED)
         for future in finished:
             outcome = future.result()
+            job = outcome.job
+            if job.report in LAST:
+                if outcome.status == "executed":
+                    queue(1, render, outcome)
+                else:
+                    held.append(outcome)
+                continue
             if outcome.status == "executed":
-                pending.add(pool.submit(render, outcome))
-            else:
-                yield outcome
+                staged.add(outcome)
+                executions_over += 1
+                queue(1, render, outcome)
+                continue
+            if job.report in staged.values.get(job.period, {}):  # rendering failed
+                if outcome.status != "published":
+                    staged.drop(outcome)
+                    late.add(job.period)
+            else:  # execution failed
+                executions_over += 1
+            yield outcome
+        if not summaries_started and executions_over == len(first):
+            summaries_started = True
+            for job in last:
+                queue(0, execute, job)
+    for outcome in held:
+        if late and outcome.job.period >= min(late):
+            again = execute(outcome.job)
+            yield render(again) if again.status == "executed" else again
+        else:
+            yield outcome
 
 
 def default_jobs() -> int:

@@ -1,0 +1,92 @@
+"""The engine's scheduling: summaries start once every detail report has executed, and are
+run again if a detail report they read then fails to render."""
+
+from __future__ import annotations
+
+import json
+from concurrent.futures import Future
+
+from analysis import engine
+
+
+class InlinePool:
+    """Runs each task at once; enough to drive the scheduler deterministically."""
+
+    def submit(self, fn, arg):
+        future = Future()
+        future.set_result(fn(arg))
+        return future
+
+
+def job(report, period="2017-03"):
+    return engine.Job(period, report, "", {}, "", ("html",), {})
+
+
+def test_summary_is_rerun_when_a_report_it_read_fails_to_render(tmp_path, monkeypatch):
+    calls = []
+    staged_seen = []
+
+    def execute(j):
+        calls.append(("execute", j.report))
+        if j.report == "board_summary":
+            staged_seen.append(json.loads((tmp_path / "staged.json").read_text()))
+        return engine.Outcome(j, "executed", "", "", 0.0, "", {"x": 1})
+
+    def render(o):
+        calls.append(("render", o.job.report))
+        failed = o.job.report == "young_children"
+        return engine.Outcome(
+            o.job,
+            "failed" if failed else "published",
+            "",
+            "",
+            0.0,
+            "rendering failed: boom" if failed else "",
+            o.metrics,
+        )
+
+    monkeypatch.setattr(engine, "execute", execute)
+    monkeypatch.setattr(engine, "render", render)
+    outcomes = list(
+        engine._pipeline(
+            [job("data_quality"), job("young_children")],
+            [job("board_summary")],
+            InlinePool(),
+            2,
+            tmp_path / "staged.json",
+        )
+    )
+    status = {o.job.report: o.status for o in outcomes}
+    assert status == {
+        "data_quality": "published",
+        "young_children": "failed",
+        "board_summary": "published",
+    }
+    assert outcomes[-1].job.report == "board_summary"  # summaries are published last
+    # the summary first ran with both detail reports staged, then again without the failed one
+    assert calls.count(("execute", "board_summary")) == 2
+    assert set(staged_seen[0]["2017-03"]) == {"data_quality", "young_children"}
+    assert set(staged_seen[-1]["2017-03"]) == {"data_quality"}
+
+
+def test_summary_waits_for_every_detail_execution(tmp_path, monkeypatch):
+    order = []
+
+    def execute(j):
+        order.append(j.report)
+        return engine.Outcome(j, "executed", "", "", 0.0, "", {})
+
+    monkeypatch.setattr(engine, "execute", execute)
+    monkeypatch.setattr(
+        engine, "render", lambda o: engine.Outcome(o.job, "published", "", "", 0.0, "", {})
+    )
+    list(
+        engine._pipeline(
+            [job("a"), job("b"), job("c")],
+            [job("board_summary")],
+            InlinePool(),
+            2,
+            tmp_path / "staged.json",
+        )
+    )
+    assert order.index("board_summary") == 3
