@@ -35,7 +35,8 @@ thead th{border-bottom:2px solid #0b0c0c}
 .failed{color:#A8200D;font-weight:bold}
 fieldset{border:1px solid #b1b4b6;margin:1rem 0;padding:.5rem .75rem}
 legend{font-weight:bold;padding:0 .25rem}
-fieldset label{display:inline-block;margin:.15rem 1rem .15rem .25rem}
+.choice{display:inline-flex;align-items:baseline;gap:.3rem;max-width:100%;
+margin:.15rem 1rem .15rem 0}
 @media (max-width:40rem){thead{display:none}tr{display:block;border-bottom:2px solid #b1b4b6;
 padding:.4rem 0}td,th{display:block;border:0;padding:.1rem 0}}
 """
@@ -108,16 +109,14 @@ def _lead(out: Path, found: list[tuple[str, dict]]) -> str:
 
 def _filter(names: dict[str, str]) -> tuple[str, str]:
     """Radio buttons that show one report's rows (CSS only), and the CSS rules for them."""
-    inputs = [
-        '<input type="radio" name="show" id="show-all" checked>'
-        '<label for="show-all">All reports</label>'
-    ]
+    choice = (
+        '<span class="choice"><input type="radio" name="show" id="show-{}"{}>'
+        '<label for="show-{}">{}</label></span>'
+    )
+    inputs = [choice.format("all", " checked", "all", "All reports")]
     rules = []
     for name, title in names.items():
-        inputs.append(
-            f'<input type="radio" name="show" id="show-{name}">'
-            f'<label for="show-{name}">{html.escape(title)}</label>'
-        )
+        inputs.append(choice.format(name, "", name, html.escape(title)))
         rules.append(f"body:has(#show-{name}:checked) main tbody tr:not(.r-{name}){{display:none}}")
     form = "<fieldset><legend>Show reports</legend>" + "".join(inputs) + "</fieldset>"
     return form, "".join(rules)
