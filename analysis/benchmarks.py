@@ -67,13 +67,6 @@ def open_benchmarks(
     return bm
 
 
-def latest_year(frame: pd.DataFrame, period) -> str:
-    """The latest published year up to the period's year, or the earliest there is."""
-    years = sorted(frame["time_period"].unique())
-    upto = [y for y in years if y <= str(pd.Period(period, "M").year)]
-    return upto[-1] if upto else years[0]
-
-
 def compare(bm: Benchmarks, frame: pd.DataFrame, measure: str) -> pd.DataFrame:
     """Per published year: the LA, England, its region, and its statistical neighbours'
     median, lowest and highest (neighbours with a published value only)."""

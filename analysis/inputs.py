@@ -49,15 +49,19 @@ def sha256(path: Path) -> str:
 
 
 def inventory(data_dir: Path) -> list[dict]:
-    """Every CSV under the data folder: relative path, SHA-256 and data-row count."""
+    """Every CSV under the data folder: relative path, SHA-256 and data-row count, from one
+    read of each file."""
     files = []
     for path in sorted(data_dir.rglob("*.csv")):
+        digest, lines = hashlib.sha256(), 0
         with open(path, "rb") as fh:
-            lines = sum(1 for line in fh if line.strip())
+            for line in fh:
+                digest.update(line)
+                lines += bool(line.strip())
         files.append(
             {
                 "file": str(path.relative_to(data_dir)),
-                "sha256": sha256(path),
+                "sha256": digest.hexdigest(),
                 "rows": max(lines - 1, 0),
             }
         )
@@ -65,9 +69,13 @@ def inventory(data_dir: Path) -> list[dict]:
 
 
 def read_inputs(
-    data_dir: Path, params_dir: Path | None = None, today: pd.Timestamp | None = None
+    data_dir: Path,
+    params_dir: Path | None = None,
+    today: pd.Timestamp | None = None,
+    files: list[dict] | None = None,
 ) -> Inputs:
-    """Read and validate every input file in `data_dir`; problems go to the report."""
+    """Read and validate every input file in `data_dir`; problems go to the report. `files`
+    is the folder's `inventory` when the caller has already taken it."""
     data_dir = Path(data_dir)
     if not data_dir.is_dir():
         raise BoardpackError(f"data folder {data_dir} does not exist")
@@ -84,12 +92,12 @@ def read_inputs(
     ):
         if frame is not None:
             tables[name] = frame
-    return Inputs(tables, report, inventory(data_dir))
+    return Inputs(tables, report, files if files is not None else inventory(data_dir))
 
 
-def cache_key(data_dir: Path, params_dir: Path) -> str:
+def cache_key(files: list[dict], params_dir: Path) -> str:
     digest = hashlib.sha256(__version__.encode())
-    for item in inventory(data_dir):
+    for item in files:
         digest.update(f"{item['file']}:{item['sha256']}".encode())
     for name in MAP_FILES:
         path = params_dir / name
@@ -106,10 +114,11 @@ def prepare(data_dir: Path, processed_root: Path, params_dir: Path | None = None
     data_dir = Path(data_dir)
     if not data_dir.is_dir():
         raise BoardpackError(f"data folder {data_dir} does not exist")
-    target = Path(processed_root) / cache_key(data_dir, params_dir)
+    files = inventory(data_dir)
+    target = Path(processed_root) / cache_key(files, params_dir)
     if (target / "inputs.json").exists():
         return target
-    inputs = read_inputs(data_dir, params_dir)
+    inputs = read_inputs(data_dir, params_dir, files=files)
     if inputs.report.has_errors:
         raise InputError(inputs.report)
     Path(processed_root).mkdir(parents=True, exist_ok=True)

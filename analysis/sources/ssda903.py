@@ -13,8 +13,8 @@ import pandas as pd
 
 from analysis.config import codelists
 from analysis.lookup import member
-from analysis.sources._table import ROW, Column, read_csv, shown_dates
-from analysis.validation import ValidationReport
+from analysis.sources._table import ROW, Column, read_csv, report_rows, shown_dates
+from analysis.validation import ERROR, WARNING, ValidationReport
 
 
 def _codes(name: str) -> tuple[str, ...]:
@@ -120,12 +120,17 @@ def _shown(values: pd.Series) -> pd.Series:
     return shown_dates(values) if pd.api.types.is_datetime64_any_dtype(values) else values
 
 
-def _warn_rows(
-    report: ValidationReport, frame: pd.DataFrame, mask: pd.Series, rule: str, column: str
+def _per_file(
+    report: ValidationReport,
+    severity: str,
+    frame: pd.DataFrame,
+    mask: pd.Series,
+    rule: str,
+    column: str,
 ) -> None:
-    """A warning for every row where `mask` holds, against the return file it came from."""
+    """Report `rule` for every row where `mask` holds, against the return file it came from."""
     for file, rows in frame[mask].groupby("_FILE", sort=False):
-        report.warning(file, rule, column=column, rows=rows[ROW], values=_shown(rows[column]))
+        report_rows(report, severity, file, rule, rows, pd.Series(True, index=rows.index), column)
 
 
 def check(
@@ -138,21 +143,18 @@ def check(
     overlapping episodes, episode before birth (warnings)."""
     today = today or pd.Timestamp.today().normalize()
     backwards = episodes["DEC"].notna() & (episodes["DEC"] < episodes["DECOM"])
-    for file, rows in episodes[backwards].groupby("_FILE", sort=False):
-        report.error(
-            file,
-            "episode ends (DEC) before it starts (DECOM)",
-            column="DEC",
-            rows=rows[ROW],
-            values=shown_dates(rows["DEC"]),
-        )
+    _per_file(
+        report, ERROR, episodes, backwards, "episode ends (DEC) before it starts (DECOM)", "DEC"
+    )
     orphan = pd.Series(~member(episodes["CHILD"], header["CHILD"]), index=episodes.index)
-    _warn_rows(report, episodes, orphan, "child has episodes but no header row", "CHILD")
-    _warn_rows(report, header, header["DOB"] > today, "date of birth is in the future", "DOB")
+    _per_file(report, WARNING, episodes, orphan, "child has episodes but no header row", "CHILD")
+    _per_file(
+        report, WARNING, header, header["DOB"] > today, "date of birth is in the future", "DOB"
+    )
     ordered = episodes.sort_values(["CHILD", "DECOM"], kind="stable")
     same = ordered["CHILD"].shift(-1) == ordered["CHILD"]
     overlap = same & (ordered["DEC"].isna() | (ordered["DEC"] > ordered["DECOM"].shift(-1)))
-    _warn_rows(report, ordered, overlap, "episode overlaps the child's next episode", "DEC")
+    _per_file(report, WARNING, ordered, overlap, "episode overlaps the child's next episode", "DEC")
     dob = pd.Series(
         header.drop_duplicates("CHILD")
         .set_index("CHILD")["DOB"]
@@ -162,4 +164,6 @@ def check(
         dtype="datetime64[ns]",
     )
     early = dob.notna() & (episodes["DECOM"] < dob)
-    _warn_rows(report, episodes, early, "episode starts before the child's date of birth", "DECOM")
+    _per_file(
+        report, WARNING, episodes, early, "episode starts before the child's date of birth", "DECOM"
+    )
