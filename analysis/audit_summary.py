@@ -74,7 +74,7 @@ def summary(
         f"There were no dip-sample audits in {window_label}."
         if not counts["dip_sample_size"]
         else f"The NFA dip sample in {window_label} looked at {counts['dip_sample_size']} "
-        "assessments closed with no further action: {counts['dip_nfa_appropriate']} closures were "
+        f"assessments closed with no further action: {counts['dip_nfa_appropriate']} closures were "
         f"appropriate ({counts['dip_support_beneficial']} of all audits noted that more support "
         f"would have helped), {counts['dip_nfa_unclear']} were unclear, "
         f"{counts['dip_nfa_not_appropriate']} were not appropriate "

@@ -163,3 +163,23 @@ def test_summary_says_when_nothing_was_moderated():
         "No audits were moderated in the period, so agreement cannot be measured.",
     ]
     assert au.headline(dip, stats)["kappa"] is None
+
+
+def test_summary_quotes_the_dip_sample_counts():
+    from analysis import audit_summary as au
+
+    counts = {
+        "dip_sample_size": 26,
+        "dip_nfa_appropriate": 19,
+        "dip_support_beneficial": 7,
+        "dip_nfa_unclear": 4,
+        "dip_nfa_not_appropriate": 1,
+        "dip_referred_back": 1,
+        "dip_not_recorded": 2,
+    }
+    none = ag.agreement(ag.moderated_pairs(audits([]), pd.Timestamp(0), pd.Timestamp(0)))
+    first = au.summary(counts, none, none, None, "Q1")[0]
+    # the board's own dip sample: 19 appropriate (7 with more support), 4 unclear, 1 not
+    assert "26 assessments closed with no further action: 19 closures were appropriate" in first
+    assert "(7 of all audits" in first and "4 were unclear, 1 were not appropriate" in first
+
