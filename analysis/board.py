@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from analysis.disclosure import SUPPRESSED, WITHHELD, withheld
 from analysis.spc import COMMON, CONCERN, IMPROVEMENT, NEUTRAL, WORDS, xmr
 
 NOT_AVAILABLE = "not available"
@@ -76,15 +77,19 @@ def _published(out_dir: Path) -> dict[str, dict]:
 
 
 def value(hist: dict, period: str, m: Measure):
-    """The measure's value for the period, or None when its report or metric is missing."""
+    """The measure's value for the period, None when its report or metric is missing, or
+    WITHHELD when a public report suppressed it."""
     v = hist.get(period, {}).get(m.report, {}).get(m.metric)
+    if withheld(v):
+        return WITHHELD
     return v if isinstance(v, int | float) and not isinstance(v, bool) else None
 
 
 def trend(hist: dict, period: str, m: Measure) -> pd.Series:
-    """Values of the measure in every period up to `period` that has one, oldest first."""
+    """Values of the measure in every period up to `period` that has one (and did not
+    withhold it), oldest first."""
     points = {p: value(hist, p, m) for p in sorted(hist) if p <= period}
-    s = pd.Series({pd.Period(p, "M"): v for p, v in points.items() if v is not None}, dtype=float)
+    s = pd.Series({pd.Period(p, "M"): v for p, v in points.items() if _number(v)}, dtype=float)
     s.index.name = "Period"
     return s
 
@@ -97,6 +102,8 @@ def verdict(series: pd.Series, m: Measure, current, min_points: int) -> tuple[st
     """(point type, words) for the latest point, or why there is none."""
     if current is None:
         return "", NOT_AVAILABLE
+    if withheld(current):
+        return "", "withheld in the public version (small numbers)"
     if len(series) < min_points:
         return "", f"trend only: {len(series)} period(s), SPC needs {min_points}"
     kind = xmr(series.to_numpy(), improvement=IMPROVEMENT_OF[m.better])["point_type"].iloc[-1]
@@ -130,11 +137,18 @@ def headline(card: pd.DataFrame) -> dict:
     return {
         "measures_shown": len(card),
         "measures_not_available": int(card["value"].isna().sum()),
+        "measures_withheld": int(card["value"].map(withheld).sum()),
         "special_cause_concerns": int((card["point_type"] == CONCERN).sum()),
     }
 
 
+def _number(v) -> bool:
+    return v is not None and not withheld(v) and v == v
+
+
 def shown(v, fmt: str, missing: str = NOT_AVAILABLE) -> str:
+    if withheld(v):
+        return SUPPRESSED
     if v is None or v != v:
         return missing
     if fmt == "percent":
@@ -162,11 +176,7 @@ def bullets(card: pd.DataFrame, period_label: str, limit: int = 5) -> list[str]:
             )
     changes = []
     for row in card.itertuples():
-        if (
-            row.value is not None
-            and row.year_earlier not in (None, 0)
-            and row.year_earlier == row.year_earlier
-        ):
+        if _number(row.value) and _number(row.year_earlier) and row.year_earlier != 0:
             changes.append((abs(row.value / row.year_earlier - 1), row))
     for _, row in sorted(changes, key=lambda c: -c[0]):
         if len(out) >= limit - 1:
@@ -195,7 +205,7 @@ def bullets(card: pd.DataFrame, period_label: str, limit: int = 5) -> list[str]:
     for row in card.itertuples():
         if len(out) >= 3:
             break
-        if row.value is not None and row.value == row.value and row.label not in mentioned:
+        if _number(row.value) and row.label not in mentioned:
             out.append(f"{row.label}: {shown(row.value, row.measure.format)} in {period_label}.")
     return out[:limit]
 

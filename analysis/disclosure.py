@@ -1,7 +1,9 @@
-"""Statistical disclosure control for published tables (groundwork for the `public` mode).
+"""Statistical disclosure control for the `public` publication mode.
 
 Government Statistical Service / DfE convention: `c` marks a value suppressed for
-confidentiality. Not yet wired into the reports: see issue 10.
+confidentiality. `suppress` protects one table of counts; `protect_table` applies it to a
+report table (counts, and the rates and percentages built on them); `disclose_metrics` does
+the same for the headline figures a report records and writes into its sentences.
 """
 
 from __future__ import annotations
@@ -10,6 +12,38 @@ import numpy as np
 import pandas as pd
 
 SUPPRESSED = "c"
+FOOTNOTE = (
+    "c: suppressed to protect confidentiality - a count from 1 to {threshold}, a figure that "
+    "would let one be worked out, or a rate or percentage built on one. 0 is a true zero."
+)
+
+
+class Withheld:
+    """A figure withheld from a public report. It prints as `c` whatever the format, and any
+    arithmetic on it gives another withheld figure, so sentences built from headline figures
+    need no special cases; comparing it with a number is an error, never a silent guess."""
+
+    def __format__(self, spec: str) -> str:
+        return SUPPRESSED
+
+    def __str__(self) -> str:
+        return SUPPRESSED
+
+    __repr__ = __str__
+
+    def _same(self, *_):
+        return self
+
+    __add__ = __radd__ = __sub__ = __rsub__ = __mul__ = __rmul__ = _same
+    __truediv__ = __rtruediv__ = __neg__ = __abs__ = __round__ = _same
+
+
+WITHHELD = Withheld()
+
+
+def withheld(value) -> bool:
+    """True for a figure suppressed in a public report (in a table cell or a metric)."""
+    return isinstance(value, Withheld) or (isinstance(value, str) and value == SUPPRESSED)
 
 
 def suppress(
@@ -17,6 +51,7 @@ def suppress(
     threshold: int = 5,
     counts: list[str] | None = None,
     rates: dict[str, list[str]] | None = None,
+    hidden: np.ndarray | None = None,
 ) -> tuple[pd.DataFrame, int]:
     """Suppress small counts and whatever would let them be worked out again.
 
@@ -29,8 +64,9 @@ def suppress(
     - Rates: `rates` maps a rate or percentage column to the count columns it is built on;
       it is suppressed in every row where one of those counts is.
 
-    `counts` defaults to the integer columns. Returns the table (suppressed cells as `c`) and
-    the number of cells suppressed.
+    `counts` defaults to the integer columns; `hidden` (a boolean array shaped like the count
+    cells) marks cells already suppressed for another reason. Returns the table (suppressed
+    cells as `c`) and the number of cells suppressed.
     """
     counts = (
         counts
@@ -40,6 +76,8 @@ def suppress(
     values = table[counts].to_numpy(dtype=float)
     present = ~np.isnan(values)
     mask = present & (values >= 1) & (values <= threshold)
+    if hidden is not None:
+        mask |= np.asarray(hidden, dtype=bool)
     nonzero = present & (values != 0)
     changed = True
     while changed:
@@ -73,3 +111,115 @@ def suppress(
         extra += int((hit & table[rate].notna()).sum())
         out.loc[hit, rate] = SUPPRESSED
     return out, int(mask.sum()) + extra
+
+
+def count_columns(table: pd.DataFrame, formats: dict | None = None) -> list:
+    """The columns of counts: integer columns and columns shown in the `count` format."""
+    formats = formats or {}
+    return [
+        c
+        for c in table.columns
+        if formats.get(c) == "count"
+        or (pd.api.types.is_integer_dtype(table[c]) and not pd.api.types.is_bool_dtype(table[c]))
+    ]
+
+
+def protect_table(
+    table: pd.DataFrame,
+    threshold: int,
+    formats: dict | None = None,
+    base: dict | None = None,
+) -> tuple[pd.DataFrame, int]:
+    """A report table made safe to publish; returns it and the number of cells suppressed.
+
+    Counts (see `count_columns`) get primary and secondary suppression (`suppress`). Every
+    other number in a row where a count was suppressed is built on it and is suppressed too.
+    `base` maps a percentage column whose numerator is not shown to its denominator (a count
+    column's name, or a number): a percentage whose numerator (percentage x denominator)
+    is from 1 to `threshold`, or whose denominator is suppressed, is suppressed as well.
+    """
+    counts = count_columns(table, formats)
+    out, n = suppress(table, threshold, counts)
+    numbers = [
+        c for c in table.columns if c not in counts and pd.api.types.is_numeric_dtype(table[c])
+    ]
+    hit = (out[counts] == SUPPRESSED).any(axis=1) if counts else pd.Series(False, table.index)
+    for col in numbers:
+        cells = hit & table[col].notna()
+        if col in (base or {}):
+            of = base[col]
+            denominator = table[of] if isinstance(of, str) else pd.Series(of, index=table.index)
+            numerator = (table[col] * denominator.astype(float)).round()
+            cells |= table[col].notna() & numerator.between(1, threshold)
+            if isinstance(of, str):
+                cells |= out[of].eq(SUPPRESSED)
+        n += int(cells.sum())
+        out.loc[cells, col] = SUPPRESSED
+    return out, n
+
+
+def disclose_metrics(values: dict, rules: dict, threshold: int) -> tuple[dict, int]:
+    """Headline figures made safe to publish; returns them (suppressed ones `WITHHELD`) and
+    how many were suppressed.
+
+    Every whole-number figure from 1 to `threshold` is suppressed, including those inside a
+    dict of counts. `rules` (from params/disclosure.yaml, for this report) adds:
+    - `totals`: {total: [parts]} - the parts and total are protected together like a table
+      row, so a suppressed part cannot be worked out by subtraction (a part naming a dict of
+      counts stands for all its entries);
+    - `shares`: {share: denominator} - suppressed when share x denominator is from 1 to
+      `threshold` or the denominator is suppressed;
+    - `derived`: {figure: [figures]} - suppressed when any figure it is built on is.
+    Figures the rules do not name and that are not whole numbers are published as they are:
+    params/disclosure.yaml lists those as `not_counts`, and a test checks every float is
+    named somewhere.
+    """
+    flat = {}
+    for name, value in values.items():
+        if isinstance(value, dict):
+            flat.update({f"{name}.{k}": v for k, v in value.items()})
+        else:
+            flat[name] = value
+    hidden = {k for k, v in flat.items() if _count(v) and 1 <= v <= threshold}
+
+    def expand(names):
+        return [k for n in names for k in flat if k == n or k.startswith(f"{n}.")]
+
+    changed = True
+    while changed:  # a part hidden through one total may need cover in another
+        changed = False
+        for total, parts in (rules.get("totals") or {}).items():
+            names = [k for k in expand(parts) + [total] if _count(flat.get(k))]
+            if not names:
+                continue
+            row = pd.DataFrame([[flat[k] for k in names]], columns=names)
+            protected, _ = suppress(row, threshold, names, hidden=[[k in hidden for k in names]])
+            more = {k for k in names if protected.iloc[0][k] == SUPPRESSED} - hidden
+            hidden |= more
+            changed |= bool(more)
+    for share, of in (rules.get("shares") or {}).items():
+        value, denominator = flat.get(share), flat.get(of)
+        if value is None:
+            continue
+        if of in hidden or (
+            _count(denominator) and 1 <= round(float(value) * denominator) <= threshold
+        ):
+            hidden.add(share)
+    changed = True
+    while changed:
+        changed = False
+        for figure, based_on in (rules.get("derived") or {}).items():
+            if figure in flat and figure not in hidden and set(expand(based_on)) & hidden:
+                hidden.add(figure)
+                changed = True
+    shown = {}
+    for name, value in values.items():
+        if isinstance(value, dict):
+            shown[name] = {k: WITHHELD if f"{name}.{k}" in hidden else v for k, v in value.items()}
+        else:
+            shown[name] = WITHHELD if name in hidden and value is not None else value
+    return shown, len(hidden)
+
+
+def _count(value) -> bool:
+    return isinstance(value, int | np.integer) and not isinstance(value, bool)

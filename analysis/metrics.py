@@ -12,7 +12,12 @@ import pandas as pd
 
 
 def plain(value):
-    """A JSON-ready copy of a metric: numpy and pandas scalars to Python, NaN/NA to None."""
+    """A JSON-ready copy of a metric: numpy and pandas scalars to Python, NaN/NA to None, a
+    figure withheld in a public report to "c"."""
+    from analysis.disclosure import Withheld
+
+    if isinstance(value, Withheld):
+        return str(value)
     if isinstance(value, dict):
         return {str(k): plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple):

@@ -1,7 +1,10 @@
 """Presentation helpers: every table, chart and sentence a report shows goes through here.
 
 One place applies the house number formats, accessibility (captions, header scopes, alt
-text) and privacy guards (no identifier or date-of-birth column can be displayed).
+text) and privacy guards (no identifier or date-of-birth column can be displayed), and, in
+the `public` publication mode, statistical disclosure control: small counts and what could
+reveal them are suppressed in every table, charts resting on small counts are left out, and
+withheld figures print as `c` in sentences.
 """
 
 from __future__ import annotations
@@ -9,12 +12,17 @@ from __future__ import annotations
 import base64
 import html
 import io
+import re
+from dataclasses import dataclass
+from pathlib import Path
 
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from IPython.display import HTML, display
 
+from analysis import disclosure
+from analysis.metrics import write_json_atomic
 from analysis.validation import BoardpackError
 
 FIGURE_DPI = 120  # sharp on screen and on A4 paper at the house figure size
@@ -34,6 +42,61 @@ IDENTIFIER_COLUMNS = {
     "HOME_POST",
     "PL_POST",
 }
+
+
+PUBLICATION_MODES = ("restricted", "public")
+NO_COUNTS = ()  # `rests_on` for charts of days, rates or published statistics, not of people
+
+
+@dataclass
+class Publication:
+    """How this report is published, and what disclosure control has done so far (written
+    to `audit_path` for the run's manifest)."""
+
+    mode: str = "restricted"
+    threshold: int = 5
+    audit_path: Path | None = None
+    cells_suppressed: int = 0
+    metrics_suppressed: int = 0
+    figures_left_out: int = 0
+
+    @property
+    def public(self) -> bool:
+        return self.mode == "public"
+
+    def count(self, **added: int) -> None:
+        for name, n in added.items():
+            setattr(self, name, getattr(self, name) + n)
+        if self.audit_path is not None:
+            write_json_atomic(
+                self.audit_path,
+                {
+                    "publication": self.mode,
+                    "suppression_threshold": self.threshold,
+                    "cells_suppressed": self.cells_suppressed,
+                    "metrics_suppressed": self.metrics_suppressed,
+                    "figures_left_out": self.figures_left_out,
+                },
+            )
+
+
+PUBLICATION = Publication()
+
+
+def configure(publication: str = "restricted", threshold: int = 5, audit_path=None):
+    """Set the publication mode for this kernel's report (called by `open_session`)."""
+    global PUBLICATION
+    if publication not in PUBLICATION_MODES:
+        raise BoardpackError(
+            f"publication must be one of {', '.join(PUBLICATION_MODES)}, not {publication!r}"
+        )
+    if not isinstance(threshold, int) or isinstance(threshold, bool) or threshold < 1:
+        raise BoardpackError(
+            f"suppression_threshold must be a whole number >= 1, not {threshold!r}"
+        )
+    PUBLICATION = Publication(publication, threshold, Path(audit_path) if audit_path else None)
+    PUBLICATION.count()
+    return PUBLICATION
 
 
 def fmt(value, kind: str = "auto") -> str:
@@ -64,10 +127,22 @@ def _check_private(frame: pd.DataFrame) -> None:
 
 
 def table_html(
-    frame: pd.DataFrame, caption: str, formats: dict[str, str] | None = None, note: str = ""
+    frame: pd.DataFrame,
+    caption: str,
+    formats: dict[str, str] | None = None,
+    note: str = "",
+    base: dict | None = None,
+    published_statistics: bool = False,
 ) -> str:
     """An accessible HTML table: caption, column headers with scope, first column as row
-    headers, numbers right-aligned and formatted, no index clutter."""
+    headers, numbers right-aligned and formatted, no index clutter.
+
+    In the public mode the table is protected by `disclosure.protect_table` first (`base`:
+    denominators of percentage columns whose numerators are not shown) and a footnote
+    explains the symbol. `published_statistics` marks a table of another body's published
+    statistics (DfE), which carry that body's own disclosure control and are shown as they
+    are.
+    """
     _check_private(frame)
     formats = formats or {}
     frame = (
@@ -75,6 +150,12 @@ def table_html(
     )
     cols = list(frame.columns)
     numeric = {c: pd.api.types.is_numeric_dtype(frame[c]) for c in cols}
+    if PUBLICATION.public and not published_statistics:
+        frame, n = disclosure.protect_table(frame, PUBLICATION.threshold, formats, base)
+        PUBLICATION.count(cells_suppressed=n)
+        if n:
+            footnote = disclosure.FOOTNOTE.format(threshold=PUBLICATION.threshold)
+            note = f"{note} {footnote}".strip()
     head = "".join(
         f'<th scope="col"{" class=num" if numeric[c] else ""}>{html.escape(str(c))}</th>'
         for c in cols
@@ -95,11 +176,26 @@ def table_html(
     )
 
 
+def as_published(
+    frame: pd.DataFrame, formats: dict[str, str] | None = None, base: dict | None = None
+) -> pd.DataFrame:
+    """The table as this report publishes it (protected in the public mode), for sentences
+    that quote from it."""
+    if not PUBLICATION.public:
+        return frame
+    return disclosure.protect_table(frame, PUBLICATION.threshold, formats, base)[0]
+
+
 def table(
-    frame: pd.DataFrame, caption: str, formats: dict[str, str] | None = None, note: str = ""
+    frame: pd.DataFrame,
+    caption: str,
+    formats: dict[str, str] | None = None,
+    note: str = "",
+    base: dict | None = None,
+    published_statistics: bool = False,
 ) -> None:
     """Display a table in the house style (see `table_html`)."""
-    display(HTML(table_html(frame, caption, formats, note)))
+    display(HTML(table_html(frame, caption, formats, note, base, published_statistics)))
 
 
 def figure_html(fig, alt: str, caption: str = "") -> str:
@@ -117,14 +213,51 @@ def figure_html(fig, alt: str, caption: str = "") -> str:
     )
 
 
-def figure(fig, alt: str, caption: str = "") -> None:
-    """Display a chart with alt text (see `figure_html`)."""
+def figure(fig, alt: str, caption: str = "", rests_on=None) -> None:
+    """Display a chart with alt text (see `figure_html`).
+
+    `rests_on`: the counts of children or staff the chart's points are built on (a frame,
+    series or list; for a chart of a table's figures, the table `as_published`), or
+    `NO_COUNTS` for a chart of days, rates or published statistics. In the public mode a
+    chart is left out, with a note saying so, when any of those counts is from 1 to the
+    threshold or suppressed, or when it does not say what it rests on.
+    """
+    if PUBLICATION.public and not _safe_to_publish(rests_on):
+        plt.close(fig)
+        PUBLICATION.count(figures_left_out=1)
+        note(
+            f"Chart left out of the public version: {alt.rstrip('.')} rests on counts of "
+            f"{PUBLICATION.threshold} or fewer."
+            if rests_on is not None
+            else f"Chart left out of the public version: {alt.rstrip('.')}."
+        )
+        return
     display(HTML(figure_html(fig, alt, caption)))
 
 
+def _safe_to_publish(rests_on) -> bool:
+    if rests_on is None:
+        return False
+    if not len(rests_on):
+        return True
+    cells = pd.DataFrame(rests_on).to_numpy().ravel()
+    if any(disclosure.withheld(v) for v in cells):
+        return False
+    values = pd.to_numeric(pd.Series(cells), errors="coerce").dropna()
+    return not values.between(1, PUBLICATION.threshold).any()
+
+
+_WITHHELD_WORD = re.compile(rf"(?<![\w'’-]){disclosure.SUPPRESSED}(?![\w'’-])")
+_WITHHELD_PERCENT = re.compile(rf"(?<![\w'’-]){disclosure.SUPPRESSED}%")  # "c%" reads as "c"
+
+
 def summary(sentences: list[str]) -> None:
-    """The plain-English summary that opens a report: a short list of sentences."""
-    items = "".join(f"<li>{html.escape(s)}</li>" for s in sentences if s)
+    """The plain-English summary that opens a report: a short list of sentences (a withheld
+    figure prints as `c`; the public mode then adds a line explaining it)."""
+    sentences = [_WITHHELD_PERCENT.sub(disclosure.SUPPRESSED, s) for s in sentences if s]
+    if PUBLICATION.public and any(_WITHHELD_WORD.search(s) for s in sentences):
+        sentences.append(disclosure.FOOTNOTE.format(threshold=PUBLICATION.threshold))
+    items = "".join(f"<li>{html.escape(s)}</li>" for s in sentences)
     display(HTML(f'<div class="summary"><ul>{items}</ul></div>'))
 
 
@@ -139,12 +272,24 @@ def table_or_note(
     missing: str,
     formats: dict[str, str] | None = None,
     note_text: str = "",
+    base: dict | None = None,
+    published_statistics: bool = False,
 ) -> None:
     """A table, or a one-line note when the data it needs are not available."""
     if frame is None or len(frame) == 0:
         note(missing)
     else:
-        table(frame, caption, formats, note_text)
+        table(frame, caption, formats, note_text, base, published_statistics)
+
+
+def restricted_table(
+    frame: pd.DataFrame, caption: str, public_note: str, formats: dict[str, str] | None = None
+) -> None:
+    """A table shown only in the restricted version; the public version says why not."""
+    if PUBLICATION.public:
+        note(public_note)
+    else:
+        table(frame, caption, formats)
 
 
 def sentences(lines: list[str]) -> None:
@@ -198,8 +343,8 @@ def scorecard(card: pd.DataFrame, period_label: str) -> None:
     )
 
 
-def figure_if(chart) -> None:
+def figure_if(chart, rests_on=None) -> None:
     """Display a (figure, alt text) pair, or nothing when the chart is None (its table has
     already said why there is no data)."""
     if chart is not None:
-        figure(*chart)
+        figure(*chart, rests_on=rests_on)

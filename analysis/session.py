@@ -1,7 +1,9 @@
 """What a report notebook opens first: its period, the validated inputs, and `record`.
 
 In the engine the processed-data folder is passed in; in JupyterLab, with the notebook's
-default parameters, the session makes (once) and uses the synthetic demo data.
+default parameters, the session makes (once) and uses the synthetic demo data. The session
+also sets the publication mode: in `public` mode every figure recorded or written into a
+sentence goes through `disclosure.disclose_metrics` first.
 """
 
 from __future__ import annotations
@@ -14,7 +16,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.config import PROJECT_ROOT
+from analysis import present
+from analysis.config import PARAMS_DIR, PROJECT_ROOT, read_yaml
+from analysis.disclosure import disclose_metrics
 from analysis.inputs import Inputs, load_processed, prepare
 from analysis.metrics import Metrics
 from analysis.periods import parse_period
@@ -47,14 +51,34 @@ class Session:
     period: pd.Period
     inputs: Inputs
     metrics: Metrics = field(default_factory=Metrics)
+    disclosure_rules: dict = field(default_factory=dict)
+
+    @property
+    def public(self) -> bool:
+        return present.PUBLICATION.public
+
+    def disclose(self, values: dict) -> dict:
+        """The figures as this report may show them: unchanged in the restricted mode; in the
+        public mode with small counts, and what would reveal them, withheld (printing `c`)."""
+        return self._disclose(values)[0]
+
+    def _disclose(self, values: dict) -> tuple[dict, int]:
+        if not self.public:
+            return values, 0
+        return disclose_metrics(values, self.disclosure_rules, present.PUBLICATION.threshold)
 
     def record(self, name: str, value) -> None:
         """Record a headline figure for metrics.json (the board summary reads these)."""
-        self.metrics.record(name, value)
+        self.record_all({name: value})
 
-    def record_all(self, values: dict) -> None:
-        """Record several headline figures at once."""
-        self.metrics.record_all(values)
+    def record_all(self, values: dict) -> dict:
+        """Record several headline figures at once (protected as `disclose` does); returns
+        them as recorded, for the report's sentences."""
+        shown, n = self._disclose(values)
+        if n:
+            present.PUBLICATION.count(metrics_suppressed=n)
+        self.metrics.record_all(shown)
+        return shown
 
 
 def open_session(
@@ -63,8 +87,12 @@ def open_session(
     processed_dir: str = "",
     data_dir: str = "",
     metrics_path: str = "",
+    publication: str = "restricted",
+    suppression_threshold: int = 5,
 ) -> Session:
-    """Load the validated inputs for a report run (validating and caching them if needed)."""
+    """Load the validated inputs for a report run (validating and caching them if needed)
+    and set the publication mode (disclosure rules from params/disclosure.yaml)."""
+    configure_publication(publication, suppression_threshold, metrics_path)
     if not processed_dir:
         source = Path(data_dir) if data_dir else demo_folder()
         processed_dir = str(prepare(source, PROJECT_ROOT / "data" / "processed"))
@@ -73,4 +101,17 @@ def open_session(
         parse_period(period),
         load_processed(Path(processed_dir)),
         Metrics(metrics_path or None),
+        disclosure_rules(report),
     )
+
+
+def configure_publication(publication: str, threshold: int, metrics_path: str = ""):
+    """Set the publication mode; what disclosure control does is counted in
+    `disclosure.json` beside the metrics (the engine copies it into the manifest)."""
+    audit = Path(metrics_path).with_name("disclosure.json") if metrics_path else None
+    return present.configure(publication, threshold, audit)
+
+
+def disclosure_rules(report: str, params_dir: Path = PARAMS_DIR) -> dict:
+    """The report's rules for protecting its headline figures (params/disclosure.yaml)."""
+    return (read_yaml(params_dir / "disclosure.yaml").get("metrics") or {}).get(report) or {}

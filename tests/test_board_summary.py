@@ -92,6 +92,7 @@ def test_a_missing_metric_is_not_available_never_last_months_value(tmp_path):
     assert board.headline(card) == {
         "measures_shown": 2,
         "measures_not_available": 2,
+        "measures_withheld": 0,
         "special_cause_concerns": 0,
     }
     assert any("Not available for March 2017" in b for b in board.bullets(card, "March 2017"))

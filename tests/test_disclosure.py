@@ -55,3 +55,152 @@ def test_no_single_suppressed_cell_in_any_line():
     suppressed = out.to_numpy() == C
     assert all(s != 1 for s in suppressed.sum(axis=0))
     assert all(s != 1 for s in suppressed.sum(axis=1))
+
+
+# --- report tables ---------------------------------------------------------------------------
+
+
+def test_percentages_whose_hidden_numerator_is_small_are_suppressed():
+    from analysis.disclosure import protect_table
+
+    table = pd.DataFrame({"Quarter": ["Q1", "Q2"], "Completed": [40, 120], "NFA": [0.1, 0.5]})
+    out, n = protect_table(table, 5, base={"NFA": "Completed"})
+    # Q1: 10% of 40 = 4 assessments -> c; Q2: 50% of 120 = 60 -> shown
+    assert out["NFA"].tolist() == [C, 0.5] and out["Completed"].tolist() == [40, 120]
+    assert n == 1
+
+
+def test_every_rate_in_a_row_with_a_suppressed_count_goes_too():
+    from analysis.disclosure import protect_table
+
+    table = pd.DataFrame(
+        {"Group": ["A", "B", "All"], "Children": [3, 40, 43], "Share": [0.07, 0.93, 1.0]}
+    )
+    out, n = protect_table(table, 5, formats={"Share": "percent"})
+    # 3 primary; its column's smallest other non-zero count, 40, covers it; A's and B's
+    # shares are built on them; the total row stays
+    assert out["Children"].tolist() == [C, C, 43]
+    assert out["Share"].tolist() == [C, C, 1.0]
+    assert n == 4
+
+
+def test_count_format_marks_a_float_column_as_counts():
+    from analysis.disclosure import count_columns
+
+    table = pd.DataFrame({"a": [1.0], "b": [2], "r": [0.5]})
+    assert count_columns(table, {"a": "count"}) == ["a", "b"]
+
+
+# --- headline figures ------------------------------------------------------------------------
+
+
+def test_headline_figures_are_protected_with_their_totals_shares_and_derived_figures():
+    from analysis.disclosure import WITHHELD, disclose_metrics
+
+    values = {
+        "total": 30,
+        "a": 22,
+        "b": 4,
+        "z": 0,
+        "d": 4,
+        "share_a": 22 / 30,
+        "pairs": 3,
+        "kappa": 0.5,
+        "outcomes": {"x": 2, "y": 10},
+        "mentions": 12,
+        "days_per_fte": 18.1,
+    }
+    rules = {
+        "totals": {"total": ["a", "b", "z", "d"], "mentions": ["outcomes"]},
+        "shares": {"share_a": "total"},
+        "derived": {"share_a": ["a", "total"], "kappa": ["pairs"]},
+    }
+    shown, n = disclose_metrics(values, rules, 5)
+    # primary: b, d, pairs, outcomes.x. total 30 = 22 + 4 + 0 + 4 already has two hidden.
+    # mentions 12 = 2 + 10 has one, so y (10) covers it. kappa rests on pairs. 22/30 is
+    # 22 of 30 and stays. Six figures withheld.
+    assert shown["b"] is WITHHELD and shown["d"] is WITHHELD and shown["pairs"] is WITHHELD
+    assert shown["outcomes"] == {"x": WITHHELD, "y": WITHHELD}
+    assert shown["kappa"] is WITHHELD
+    assert shown["a"] == 22 and shown["z"] == 0 and shown["share_a"] == 22 / 30
+    assert shown["days_per_fte"] == 18.1 and shown["mentions"] == 12
+    assert n == 6
+
+
+def test_a_share_of_a_small_hidden_numerator_is_withheld():
+    from analysis.disclosure import WITHHELD, disclose_metrics
+
+    shown, n = disclose_metrics({"n": 40, "s": 0.1, "t": 0.5}, {"shares": {"s": "n", "t": "n"}}, 5)
+    # 10% of 40 is 4 children; 50% of 40 is 20
+    assert shown["s"] is WITHHELD and shown["t"] == 0.5 and n == 1
+
+
+def test_a_withheld_figure_prints_as_c_and_cannot_be_compared():
+    import pytest
+
+    from analysis.disclosure import WITHHELD, withheld
+    from analysis.metrics import plain
+
+    assert f"{WITHHELD:,} of {WITHHELD:.1%}" == "c of c"
+    assert 100 * WITHHELD / 7 is WITHHELD
+    assert withheld(WITHHELD) and withheld("c") and not withheld(0)
+    assert plain({"x": WITHHELD}) == {"x": "c"}
+    with pytest.raises(TypeError):
+        WITHHELD < 1  # noqa: B015
+
+
+# --- the presentation helpers in the public mode ---------------------------------------------
+
+
+def test_public_tables_charts_and_sentences(monkeypatch, tmp_path):
+    import matplotlib.pyplot as plt
+
+    from analysis import present
+
+    shown = []
+    monkeypatch.setattr(present, "display", lambda obj: shown.append(obj.data))
+    table = pd.DataFrame({"Team": ["A", "B"], "Employees": [3, 40]})
+    try:
+        assert ">3<" in present.table_html(table, "Restricted")
+        present.configure("public", 5, tmp_path / "disclosure.json")
+        html = present.table_html(table, "Public")
+        assert ">3<" not in html and ">c<" in html and "c: suppressed" in html
+        fig = plt.figure()
+        present.figure(fig, "Employees per team", rests_on=table["Employees"])
+        assert "Chart left out of the public version" in shown[-1]
+        present.figure(plt.figure(), "Days lost per FTE", rests_on=present.NO_COUNTS)
+        assert "<img" in shown[-1]
+        present.figure(plt.figure(), "Undeclared chart")
+        assert "left out" in shown[-1]
+        present.summary(["c newborn babies started care."])
+        assert "c: suppressed to protect confidentiality" in shown[-1]
+        audit = __import__("json").loads((tmp_path / "disclosure.json").read_text())
+        assert audit["cells_suppressed"] == 2 and audit["figures_left_out"] == 2
+    finally:
+        present.configure()
+    assert ">3<" in present.table_html(table, "Restricted again")
+
+
+def test_published_statistics_are_shown_as_published(monkeypatch):
+    from analysis import present
+
+    table = pd.DataFrame({"Year": ["2024"], "Neighbours with data": [4]})
+    try:
+        present.configure("public", 5)
+        html = present.table_html(table, "DfE published", published_statistics=True)
+        assert ">4<" in html and "c: suppressed" not in html
+    finally:
+        present.configure()
+
+
+def test_an_unknown_publication_mode_is_refused():
+    import pytest
+
+    from analysis import present
+    from analysis.validation import BoardpackError
+
+    with pytest.raises(BoardpackError, match="publication must be one of"):
+        present.configure("website")
+    with pytest.raises(BoardpackError, match="whole number"):
+        present.configure("public", 0)
+    present.configure()
