@@ -195,7 +195,12 @@ def agreement(pairs: pd.DataFrame) -> dict:
 
 def landis_koch(kappa: float | None) -> str:
     """Landis & Koch (1977) label: <0 poor, to 0.20 slight, 0.21-0.40 fair, 0.41-0.60
-    moderate, 0.61-0.80 substantial, 0.81-1 almost perfect."""
+    moderate, 0.61-0.80 substantial, 0.81-1 almost perfect. A withheld kappa (public
+    version) has no label."""
+    from analysis.disclosure import withheld
+
+    if withheld(kappa):
+        return ""
     if kappa is None:
         return "not measurable"
     if kappa < 0:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis import outcomes as oc
+from analysis.disclosure import withheld
 
 
 def headline(done: pd.DataFrame, outcomes: pd.DataFrame, standard: int = 45) -> dict:
@@ -27,7 +28,8 @@ def summary(
     h: dict, caseload: dict, last_year: dict, window_label: str, age_label: str
 ) -> list[str]:
     """Sentences for the board from figures shown in the report."""
-    outcomes = sorted(h["outcomes_age_0_2"].items(), key=lambda kv: -kv[1])
+    shown = {c: n for c, n in h["outcomes_age_0_2"].items() if not withheld(n)}
+    outcomes = sorted(shown.items(), key=lambda kv: -kv[1])
     top = ", ".join(f"{oc.CATEGORY_LABELS[c].lower()} ({n})" for c, n in outcomes[:3] if n)
     step = h["outcomes_age_0_2"].get("STEP_DOWN", 0)
     n = h["assessments_completed_age_0_2"]
@@ -52,6 +54,8 @@ def summary(
 
 
 def _pct(part: int, whole: int) -> str:
+    if withheld(part) or withheld(whole):
+        return "c"
     return f"{100 * part / whole:.0f}%" if whole else "–"
 
 
@@ -100,7 +104,7 @@ def update_table(share) -> pd.DataFrame:
             {
                 "Plans started (children)": share.total,
                 "With an updated assessment": share.count,
-                "Share": None if share.share is None else f"{100 * share.share:.1f}%",
+                "Share": share.share,
             }
         ]
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis import agreement as ag
+from analysis.disclosure import withheld
 
 
 def headline(dip: pd.DataFrame, stats: dict) -> dict:
@@ -34,7 +35,7 @@ def stats_table(stats: dict) -> pd.DataFrame:
 
     ci = (
         "–"
-        if num("kappa_ci_low") is None
+        if num("kappa_ci_low") is None or withheld(num("kappa_ci_low"))
         else f"{num('kappa_ci_low'):.2f} to {num('kappa_ci_high'):.2f}"
     )
     rows = [
@@ -81,6 +82,12 @@ def summary(
         f"({counts['dip_referred_back']} referred back to the team manager) and "
         f"{counts['dip_not_recorded']} had no finding recorded.",
     ]
+    if withheld(stats["moderated_pairs"]) or withheld(stats["kappa"]):
+        out.append(
+            "Agreement between auditors and moderators is not shown in the public version: "
+            "too few audits were moderated in the period."
+        )
+        return out
     if not stats["moderated_pairs"]:
         out.append("No audits were moderated in the period, so agreement cannot be measured.")
         return out
@@ -100,7 +107,13 @@ def summary(
             else "kappa cannot be calculated because only one grade was used."
         )
     )
-    if last_year.get("kappa") is not None and kappa is not None and p_value is not None:
+    comparable = not withheld(last_year.get("kappa")) and not withheld(p_value)
+    if (
+        comparable
+        and last_year.get("kappa") is not None
+        and kappa is not None
+        and p_value is not None
+    ):
         change = "higher" if kappa > last_year["kappa"] else "lower"
         verdict = (
             "more than chance would explain"
@@ -111,7 +124,7 @@ def summary(
             f"A year earlier kappa was {last_year['kappa']:.2f}; this quarter is {change}, "
             f"{verdict} (p = {p_value:.3f})."
         )
-    if stats["moderator_lower_share"] is not None:
+    if stats["moderator_lower_share"] is not None and not withheld(stats["moderator_lower_share"]):
         out.append(
             f"Where they differed, moderators graded lower than auditors in "
             f"{100 * stats['moderator_lower_share']:.0f}% of pairs and higher in "

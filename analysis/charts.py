@@ -150,7 +150,7 @@ def grouped_bars(frame, title: str, ylabel: str, percent: bool = False):
     ax.set_xticks(
         x, [_label(i) for i in frame.index], rotation=30 if len(frame.index) > 4 else 0, ha="right"
     )
-    ax.legend()
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=2, frameon=False)
     parts = "; ".join(
         f"{_label(idx)}: "
         + ", ".join(f"{c} {_value(frame.loc[idx, c], percent)}" for c in frame.columns)

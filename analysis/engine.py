@@ -4,7 +4,9 @@ Each (period, report) runs in a fresh kernel through papermill's Python API in a
 process, is rendered to HTML and PDF in that worker, and lands in a staging folder. The
 main process publishes a report only when it fully succeeded: files are moved into
 `<out>/<period>/` with `os.replace`, so readers never see half-written files, and an
-interrupted run leaves what was published before intact.
+interrupted run leaves what was published before intact. A `public` run (statistical
+disclosure control on) publishes to `<out>/public/<period>/` instead, never beside a
+restricted pack, and publishes no executed notebooks.
 """
 
 from __future__ import annotations
@@ -199,7 +201,11 @@ def publish(outcome: Outcome, out: Path, run_info: dict) -> None:
     job = outcome.job
     period_dir = out / job.period
     staging = Path(job.staging)
-    (period_dir / "notebooks").mkdir(parents=True, exist_ok=True)
+    public = run_info.get("publication") == "public"
+    if not public:
+        (period_dir / "notebooks").mkdir(parents=True, exist_ok=True)
+    else:
+        period_dir.mkdir(parents=True, exist_ok=True)
     if outcome.status == "published":
         for ext in ("html", "pdf"):
             target = period_dir / f"{job.report}.{ext}"
@@ -207,9 +213,10 @@ def publish(outcome: Outcome, out: Path, run_info: dict) -> None:
                 os.replace(staging / f"{job.report}.{ext}", target)
             elif target.exists():
                 target.unlink()  # a stale format from an earlier run would disagree
-        os.replace(
-            staging / f"{job.report}.ipynb", period_dir / "notebooks" / f"{job.report}.ipynb"
-        )
+        if not public:
+            os.replace(
+                staging / f"{job.report}.ipynb", period_dir / "notebooks" / f"{job.report}.ipynb"
+            )
         metrics = _read_json(period_dir / "metrics.json", {"period": job.period, "reports": {}})
         metrics["reports"][job.report] = outcome.metrics
         write_json_atomic(period_dir / "metrics.json", metrics)
@@ -231,6 +238,9 @@ def publish(outcome: Outcome, out: Path, run_info: dict) -> None:
         "title": job.meta["title"],
         "formats": list(job.formats),
     }
+    control = _read_json(staging / "disclosure.json", None)
+    if control is not None and public:
+        entry["disclosure"] = {k: v for k, v in control.items() if k not in run_info}
     if outcome.error:
         entry["error"] = outcome.error
         entry["failed_notebook"] = str(Path(".failed") / job.period / f"{job.report}.ipynb")
@@ -277,7 +287,7 @@ def plan(req: RunRequest, processed: Path, staging_root: Path) -> list[Job]:
             meta = {
                 "title": info["title"],
                 "la_name": shared.get("la_name", ""),
-                "classification": shared.get("classification", ""),
+                "classification": marking(shared),
                 "period_label": _period_label(period),
                 "synthetic": req.synthetic,
                 "layout": info["layout"],
@@ -296,6 +306,26 @@ def plan(req: RunRequest, processed: Path, staging_root: Path) -> list[Job]:
     return jobs
 
 
+def publication(shared: dict) -> tuple[str, int]:
+    """The run's publication mode and suppression threshold, checked."""
+    mode = shared.get("publication", "restricted")
+    threshold = shared.get("suppression_threshold", 5)
+    if mode not in ("restricted", "public"):
+        raise BoardpackError(f"publication must be restricted or public, not {mode!r}")
+    if not isinstance(threshold, int) or isinstance(threshold, bool) or threshold < 1:
+        raise BoardpackError(
+            f"suppression_threshold must be a whole number >= 1, not {threshold!r}"
+        )
+    return mode, threshold
+
+
+def marking(shared: dict) -> str:
+    """The classification marking on every page: it follows the publication mode."""
+    if publication(shared)[0] == "public":
+        return shared.get("classification_public", "OFFICIAL")
+    return shared.get("classification", "")
+
+
 def _period_label(period: str) -> str:
     return datetime.strptime(period, "%Y-%m").strftime("%B %Y")
 
@@ -309,12 +339,18 @@ def run(req: RunRequest, log: Callable[[str], None] = print) -> list[Outcome]:
     req.out, req.data_dir = Path(req.out).resolve(), Path(req.data_dir).resolve()
     req.processed_root = Path(req.processed_root).resolve()
 
-    processed = prepare(req.data_dir, req.processed_root, req.params_dir)
     shared = defaults(req.params_dir) | req.overrides
+    mode, threshold = publication(shared)
+    if mode == "public":  # never beside (or over) a restricted pack
+        req.out = req.out / "public"
+    processed = prepare(req.data_dir, req.processed_root, req.params_dir)
     run_info = provenance.run_info(req.data_dir, processed) | {
         "la_name": shared.get("la_name", ""),
-        "classification": shared.get("classification", ""),
+        "classification": marking(shared),
         "synthetic": req.synthetic,
+        "publication": mode,
+        "suppression_threshold": threshold if mode == "public" else None,
+        "notebooks_published": mode != "public",
     }
     outcomes: list[Outcome] = []
     with out_lock(req.out):

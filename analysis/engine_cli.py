@@ -74,6 +74,10 @@ def _run(args: argparse.Namespace) -> int:
         overrides["la_name"] = args.la_name
     if args.benchmarks:
         overrides["benchmark_dir"] = str(Path(args.benchmarks).resolve())
+    if args.publication:
+        overrides["publication"] = args.publication
+    if args.suppression_threshold is not None:
+        overrides["suppression_threshold"] = args.suppression_threshold
     req = RunRequest(
         periods=periods,
         reports=[r for r in known if r in reports],
@@ -96,12 +100,12 @@ def _run(args: argparse.Namespace) -> int:
         print(
             f"boardpack: {o.job.report} for {o.job.period} failed "
             f"{'at ' if o.error.startswith('cell ') else 'with '}{o.error}; "
-            f"its executed notebook is in {out / '.failed' / o.job.period}",
+            f"its executed notebook is in {req.out / '.failed' / o.job.period}",
             file=sys.stderr,
         )
     log(
         f"published {len(outcomes) - len(failed)} of {len(outcomes)} report(s); "
-        f"landing page {out / 'index.html'}"
+        f"landing page {req.out / 'index.html'}"
     )
     return 1 if failed else 0
 
@@ -118,6 +122,7 @@ def _list(args: argparse.Namespace) -> int:
     from analysis.params import available_reports, notebook_parameters, report_info
 
     engine_set = {"period", "processed_dir", "data_dir", "metrics_path", "out_dir"}
+    engine_set |= {"publication", "suppression_threshold", "staged_metrics"}
     for name in available_reports():
         info = report_info(name)
         print(f"{name}: {info['title']}")
@@ -178,6 +183,18 @@ def add_commands(sub) -> None:
         "--benchmarks",
         metavar="DIR",
         help="folder of DfE benchmark files (default from params: data/reference)",
+    )
+    p.add_argument(
+        "--publication",
+        choices=["restricted", "public"],
+        help="public: suppress small numbers for publication, output to <out>/public/ "
+        "(default from params/defaults.yaml: restricted)",
+    )
+    p.add_argument(
+        "--suppression-threshold",
+        type=int,
+        metavar="N",
+        help="public mode: counts from 1 to N are suppressed (default from params: 5)",
     )
     p.set_defaults(func=_run)
 

@@ -325,15 +325,20 @@ MOTHER_AGE_GROUPS = [
 
 
 def mothers_age_distribution(with_age: pd.DataFrame) -> pd.DataFrame:
-    """Share of starts (with a known mother's age) in each mother's-age group, per group."""
+    """Starts (with a known mother's age) in each mother's-age group, per group: the number
+    ('Under 1: number') and the share of the group's starts ('Under 1: share')."""
     known = with_age.dropna(subset=["MOTHER_AGE"])
     labels = [g[2] for g in MOTHER_AGE_GROUPS]
     bins = [g[0] for g in MOTHER_AGE_GROUPS] + [MOTHER_AGE_GROUPS[-1][1]]
     cut = pd.cut(known["MOTHER_AGE"], bins=bins, right=False, labels=labels)
-    table = pd.crosstab(cut, known["GROUP"]).reindex(labels, fill_value=0)
-    table = table.reindex(columns=["Under 1", "Aged 1 and over"], fill_value=0)
-    table.index.name = "Mother's age at birth"
-    return table / table.sum().where(table.sum() > 0)
+    counts = pd.crosstab(cut, known["GROUP"]).reindex(labels, fill_value=0)
+    counts = counts.reindex(columns=["Under 1", "Aged 1 and over"], fill_value=0)
+    shares = counts / counts.sum().where(counts.sum() > 0)
+    table = pd.DataFrame(index=pd.Index(labels, name="Mother's age at birth"))
+    for group in counts.columns:
+        table[f"{group}: number"] = counts[group].astype("int64")
+        table[f"{group}: share"] = shares[group]
+    return table
 
 
 def under1_and_older(series: pd.DataFrame) -> pd.DataFrame:

@@ -134,6 +134,13 @@ def quarterly_mix(
     return frame
 
 
+def mix_counts(mix: pd.DataFrame) -> pd.DataFrame:
+    """The number of assessments behind each share of a `quarterly_mix` (share x completed),
+    for checking which quarters rest on small counts."""
+    shares = mix.drop(columns="Completed")
+    return shares.mul(mix["Completed"], axis=0).round().astype("Int64")
+
+
 def plan_starts_with_update(
     cin_cp: pd.DataFrame,
     assessments: pd.DataFrame,

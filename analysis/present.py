@@ -225,14 +225,18 @@ def figure(fig, alt: str, caption: str = "", rests_on=None) -> None:
     if PUBLICATION.public and not _safe_to_publish(rests_on):
         plt.close(fig)
         PUBLICATION.count(figures_left_out=1)
+        title = _TITLE.match(alt)
+        title = title.group(1) if title else "a chart"  # the alt text's figures could leak
         note(
-            f"Chart left out of the public version: {alt.rstrip('.')} rests on counts of "
-            f"{PUBLICATION.threshold} or fewer."
+            f"Chart not shown in the public version because it rests on small numbers: {title}."
             if rests_on is not None
-            else f"Chart left out of the public version: {alt.rstrip('.')}."
+            else f"Chart not shown in the public version: {title}."
         )
         return
     display(HTML(figure_html(fig, alt, caption)))
+
+
+_TITLE = re.compile(r"^[^:]+: (.+?)\. ")  # "Line chart: <title>. From ..." -> <title>
 
 
 def _safe_to_publish(rests_on) -> bool:

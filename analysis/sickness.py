@@ -118,15 +118,29 @@ def reason_share(spells, first, last, category: str) -> float | None:
     return _ratio(float(lost[mask].sum()), float(lost.sum()))
 
 
+def reason_employees(spells, first, last, category: str) -> int:
+    """Employees with at least one working day absent in the window for reasons mapped to
+    `category`."""
+    days = days_in_window(spells, first, last)
+    mask = (days > 0) & (spells["REASON_CATEGORY"] == category).to_numpy()
+    return int(spells.loc[mask, "EMPLOYEE_ID"].nunique())
+
+
 def by_reason(spells, first, last) -> pd.DataFrame:
-    """FTE days lost by reason category in the window, largest first, with shares."""
-    lost = pd.Series(
-        days_in_window(spells, first, last) * spells["FTE"].to_numpy(), index=spells.index
-    )
-    table = lost.groupby(spells["REASON_CATEGORY"].fillna("OTHER")).sum()
+    """FTE days lost by reason category in the window, largest first, with shares and the
+    number of employees absent for each reason (at least one working day in the window)."""
+    days = days_in_window(spells, first, last)
+    lost = pd.Series(days * spells["FTE"].to_numpy(), index=spells.index)
+    reason = spells["REASON_CATEGORY"].fillna("OTHER")
+    table = lost.groupby(reason).sum()
     table = table[table > 0].sort_values(ascending=False)
+    absent = spells.loc[days > 0, "EMPLOYEE_ID"].groupby(reason[days > 0]).nunique()
     out = pd.DataFrame(
-        {"Reason": [reason_label(r) for r in table.index], "FTE days lost": table.to_numpy()}
+        {
+            "Reason": [reason_label(r) for r in table.index],
+            "Employees": absent.reindex(table.index, fill_value=0).astype("int64").to_numpy(),
+            "FTE days lost": table.to_numpy(),
+        }
     )
     out["Share"] = out["FTE days lost"] / out["FTE days lost"].sum()
     out.insert(0, "_code", table.index)
@@ -135,8 +149,8 @@ def by_reason(spells, first, last) -> pd.DataFrame:
 
 def monthly(spells, staffing, period, months: int, threshold=20, unit=WORKING) -> pd.DataFrame:
     """Per month over the look-back: FTE days lost (long-term and short-term), average FTE,
-    FTE days lost per FTE, the same annualised (x 12), short-term spells starting per FTE,
-    and the rolling 12-month FTE days lost per FTE ending that month."""
+    FTE days lost per FTE, the same annualised (x 12), short-term spells starting (number
+    and per FTE), and the rolling 12-month FTE days lost per FTE ending that month."""
     last = pd.Period(period, "M")
     rows = {}
     for month in pd.period_range(last - (months - 1), last, freq="M"):
@@ -153,6 +167,7 @@ def monthly(spells, staffing, period, months: int, threshold=20, unit=WORKING) -
             "Short-term": float(lost[~long_].sum()),
             "FTE in post": fte,
             "Per FTE": _ratio(float(lost.sum()), fte),
+            "Short-term spells": int(starts_short.sum()),
             "Short-term spells per FTE": _ratio(float(starts_short.sum()), fte),
             "Rolling 12 months per FTE": per_fte(spells, staffing, roll_first, last_day),
         }
@@ -181,9 +196,17 @@ def reason_trend(spells, period, months: int, top: list[str]) -> pd.DataFrame:
     return frame
 
 
-def by_team(spells, staffing, first, last, small_fte: float = 10) -> pd.DataFrame:
+OTHER_TEAMS = "Other teams"
+
+
+def by_team(
+    spells, staffing, first, last, small_fte: float = 10, merge_below: float = 0
+) -> pd.DataFrame:
     """FTE days lost per FTE by team over the window, highest first; teams whose average
-    FTE is below `small_fte` are flagged as too small for a reliable rate."""
+    FTE is below `small_fte` are flagged as too small for a reliable rate. Teams whose
+    average FTE is below `merge_below` (or unknown) are merged into one "Other teams" row,
+    always shown last (the public version, so a small team's figures cannot point to a
+    person)."""
     lost = (
         pd.Series(
             days_in_window(spells, first, last) * spells["FTE"].to_numpy(), index=spells.index
@@ -203,11 +226,28 @@ def by_team(spells, staffing, first, last, small_fte: float = 10) -> pd.DataFram
             "FTE days lost": [float(lost.get(t, 0.0)) for t in teams],
         }
     )
+    merged = table["Average FTE"].isna() | (table["Average FTE"] < merge_below)
+    other = table[merged]
+    table = table[~merged]
+    if len(other):
+        row = {
+            "Team": OTHER_TEAMS,
+            "Average FTE": other["Average FTE"].sum(),
+            "FTE days lost": other["FTE days lost"].sum(),
+        }
+        table = pd.concat([table, pd.DataFrame([row])], ignore_index=True)
     table["Per FTE"] = table["FTE days lost"] / table["Average FTE"].where(table["Average FTE"] > 0)
     table["Reliable"] = np.where(
         table["Average FTE"].fillna(0) >= small_fte, "yes", f"no: under {small_fte:g} FTE"
     )
-    return table.sort_values("Per FTE", ascending=False, na_position="last").reset_index(drop=True)
+    last_row = table["Team"] == OTHER_TEAMS
+    table = pd.concat(
+        [
+            table[~last_row].sort_values("Per FTE", ascending=False, na_position="last"),
+            table[last_row],
+        ]
+    )
+    return table.reset_index(drop=True)
 
 
 def bradford(spells: pd.DataFrame, end: pd.Timestamp) -> pd.DataFrame:

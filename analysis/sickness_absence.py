@@ -18,6 +18,7 @@ def headline(spells, staffing, period, threshold=20, unit=sk.WORKING) -> dict:
         "absence_rate_12m": sk.absence_rate(spells, staffing, *cur),
         "long_term_share_12m": sk.long_term_share(spells, *cur, threshold, unit),
         "mental_health_share_12m": sk.reason_share(spells, *cur, "MENTAL_HEALTH"),
+        "mental_health_employees_12m": sk.reason_employees(spells, *cur, "MENTAL_HEALTH"),
     }
 
 
@@ -45,8 +46,9 @@ def summary(
     threshold: int = 20,
     unit: str = sk.WORKING,
 ) -> list[str]:
-    """Sentences for the board, from figures shown in the report."""
-    top = reasons.head(3)
+    """Sentences for the board, from figures shown in the report (`reasons` as published:
+    reasons whose share is withheld are not named)."""
+    top = reasons[reasons["Share"] != "c"].head(3)
     tops = ", ".join(f"{r.Reason.lower()} ({100 * r.Share:.0f}%)" for r in top.itertuples())
     now = h["fte_days_lost_per_fte_12m"]
     latest = chart["point_type"].iloc[-1]

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from analysis import looked_after as la
+from analysis.disclosure import withheld
 from analysis.periods import period_end, window
 from analysis.stats import Comparison
 
@@ -49,17 +50,36 @@ def headline(w: Windows) -> dict:
     }
 
 
-def family_metrics(comparison: dict) -> dict:
-    """Metrics recorded when family data exist."""
-    return {
-        "under1_sibling_in_care_share": comparison["under1"].share,
-        "older_sibling_in_care_share": comparison["older"].share,
-        "sibling_odds_ratio": comparison["odds"].estimate,
+def family_metrics(links) -> dict:
+    """Metrics recorded when family data exist (none without family.csv): siblings in care
+    and mothers' ages, with the counts they rest on."""
+    if links is None:
+        return {}
+    sib = links.siblings
+    mothers = links.mothers.set_index("Starters")
+    out = {}
+    for key, group in (("under1", "Under 1"), ("older", "Aged 1 and over")):
+        out |= {
+            f"{key}_sibling_in_care": sib[key].count,
+            f"{key}_sibling_known": sib[key].total,
+            f"{key}_sibling_in_care_share": sib[key].share,
+            f"{key}_mothers_age_known": int(mothers.loc[group, "Mother's age known"]),
+            f"{key}_mother_median_age": mothers.loc[group, "Median age (years)"],
+        }
+    return out | {
+        "sibling_odds_ratio": sib["odds"].estimate,
+        "mothers_age_p_value": links.mothers_p_value,
     }
 
 
-def doubling_verdict(change: Comparison) -> str:
-    """Plain words for the ratio of the under-1 share to the year before."""
+def doubling_verdict(change: Comparison, shown: dict | None = None) -> str:
+    """Plain words for the ratio of the under-1 share to the year before (`shown`: the
+    headline figures as published; a withheld ratio is not described)."""
+    if shown is not None and withheld(shown.get("under1_share_ratio")):
+        return (
+            "The change in the under-1 share is not shown in the public version: it rests on "
+            "small numbers."
+        )
     if change.estimate is None:
         return "The change cannot be measured: there were no under-1 starts in the previous year."
     ci = f"(95% confidence interval {change.low:.2f} to {change.high:.2f})"
@@ -76,7 +96,7 @@ def doubling_verdict(change: Comparison) -> str:
     )
     return (
         f"The under-1 share is {change.estimate:.2f} times last year's {ci}: {chance}, and "
-        f"{doubling}."
+        f"{doubling} (p = {change.p_value:.3f} against no change)."
     )
 
 
@@ -90,13 +110,15 @@ def summary(h: dict, change: Comparison, period_label: str) -> list[str]:
         f"{h['newborn_starts_12m']:,} newborn babies (under 7 days old).",
         f"That is {_pct(share)} of all starts, compared with {_pct(prev)} "
         f"({h['starts_under1_12m_prev']:,} of {h['starts_12m_prev']:,}) in the 12 months before.",
-        doubling_verdict(change),
+        doubling_verdict(change, h),
         f"At the end of {period_label}, {h['cla_at_period_end']:,} children were looked after, "
         f"{h['cla_under1_at_period_end']:,} of them under 1.",
     ]
 
 
 def _pct(value) -> str:
+    if withheld(value):
+        return "c"
     return "–" if value is None else f"{100 * value:.1f}%"
 
 
@@ -144,19 +166,19 @@ def sibling_table(links: FamilyLinks) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def family_sentences(links: FamilyLinks | None) -> list[str]:
-    """What the family data show, with the caveat about association and small numbers."""
+def family_sentences(links: FamilyLinks | None, shown: dict | None = None) -> list[str]:
+    """What the family data show, with the caveat about association and small numbers;
+    `shown` holds the family figures as published (`family_metrics`, withheld ones as `c`)."""
     if links is None:
         return [
             "family.csv was not supplied, so parents' age and siblings in care cannot be "
             "shown; the rest of this report is unaffected."
         ]
-    odds = links.siblings["odds"]
-    m = links.mothers.set_index("Starters")
-    young, older = (m.loc[g, "Median age (years)"] for g in ("Under 1", "Aged 1 and over"))
+    f = shown if shown is not None else family_metrics(links)
+    young, older = f["under1_mother_median_age"], f["older_mother_median_age"]
     out = []
     if young is not None and older is not None and young == young and older == older:
-        p_value = links.mothers_p_value
+        p_value = f["mothers_age_p_value"]
         out.append(
             f"Median mother's age at the child's birth: {young:.1f} years for under-1 starters "
             f"and {older:.1f} for older starters"
@@ -167,11 +189,17 @@ def family_sentences(links: FamilyLinks | None) -> list[str]:
             "Mother's age cannot be compared: one group has no starts with a known "
             "mother's date of birth."
         )
-    if odds.estimate is not None:
+    odds = links.siblings["odds"]
+    if withheld(f["sibling_odds_ratio"]):
         out.append(
-            f"{_pct(links.siblings['under1'].share)} of under-1 starters had a sibling already "
-            f"looked after, against {_pct(links.siblings['older'].share)} of older starters "
-            f"(odds ratio {odds.estimate:.2f}, 95% CI {odds.low:.2f} to "
+            "Siblings in care are not compared in the public version: the comparison rests "
+            "on small numbers."
+        )
+    elif odds.estimate is not None:
+        out.append(
+            f"{_pct(f['under1_sibling_in_care_share'])} of under-1 starters had a sibling "
+            f"already looked after, against {_pct(f['older_sibling_in_care_share'])} of older "
+            f"starters (odds ratio {odds.estimate:.2f}, 95% CI {odds.low:.2f} to "
             f"{'∞' if odds.high is None else f'{odds.high:.2f}'}; p = "
             f"{odds.p_value:.3f})."
         )
@@ -183,23 +211,13 @@ def family_sentences(links: FamilyLinks | None) -> list[str]:
 
 
 def change_table(w: Windows) -> pd.DataFrame:
-    """This year's and last year's under-1 share of starts, side by side."""
+    """This year's and last year's under-1 share of starts, side by side (the ratio of the
+    two is described by `doubling_verdict`)."""
     rows = []
     for name, frame in (("Previous 12 months", w.previous), ("Last 12 months", w.current)):
         s = la.share_under(frame, 1)
         rows.append({"Window": name, "Under 1": s.count, "All starts": s.total, "Share": s.share})
-    rows.append(
-        {"Window": "Ratio (last / previous)", "Under 1": None, "All starts": None, "Share": None}
-    )
-    table = pd.DataFrame(rows)
-    table["Ratio and 95% CI"] = ["", "", _ratio_text(w.change)]
-    return table
-
-
-def _ratio_text(c: Comparison) -> str:
-    if c.estimate is None:
-        return "not measurable"
-    return f"{c.estimate:.2f} ({c.low:.2f} to {c.high:.2f}), p = {c.p_value:.3f}"
+    return pd.DataFrame(rows)
 
 
 def flatten(table: pd.DataFrame) -> pd.DataFrame:

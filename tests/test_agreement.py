@@ -183,3 +183,12 @@ def test_summary_quotes_the_dip_sample_counts():
     assert "26 assessments closed with no further action: 19 closures were appropriate" in first
     assert "(7 of all audits" in first and "4 were unclear, 1 were not appropriate" in first
 
+
+def test_summary_withholds_agreement_resting_on_few_pairs():
+    from analysis import audit_summary as au
+    from analysis.disclosure import WITHHELD
+
+    counts = {k: 0 for k in ("dip_sample_size",)}
+    stats = {"moderated_pairs": WITHHELD, "kappa": WITHHELD}
+    lines = au.summary(counts, stats, {}, None, "Q1")
+    assert "not shown in the public version" in lines[-1]

@@ -166,12 +166,14 @@ def test_public_tables_charts_and_sentences(monkeypatch, tmp_path):
         html = present.table_html(table, "Public")
         assert ">3<" not in html and ">c<" in html and "c: suppressed" in html
         fig = plt.figure()
-        present.figure(fig, "Employees per team", rests_on=table["Employees"])
-        assert "Chart left out of the public version" in shown[-1]
+        alt = "Bar chart: Employees per team. A 3, B 40."
+        present.figure(fig, alt, rests_on=table["Employees"])
+        assert "not shown in the public version because it rests on small" in shown[-1]
+        assert "Employees per team" in shown[-1] and "A 3" not in shown[-1]
         present.figure(plt.figure(), "Days lost per FTE", rests_on=present.NO_COUNTS)
         assert "<img" in shown[-1]
-        present.figure(plt.figure(), "Undeclared chart")
-        assert "left out" in shown[-1]
+        present.figure(plt.figure(), "Line chart: Undeclared. From 3 to 4.")
+        assert "not shown in the public version: Undeclared." in shown[-1]
         present.summary(["c newborn babies started care."])
         assert "c: suppressed to protect confidentiality" in shown[-1]
         audit = __import__("json").loads((tmp_path / "disclosure.json").read_text())

@@ -184,9 +184,12 @@ def test_mothers_age_distribution_by_hand():
     )
     table = la.mothers_age_distribution(with_age)
     # under 1 (known ages 19.0, 24.9): half under 20, half 20-24; older: half 25-29, half 35+
-    assert table.loc["Under 20", "Under 1"] == 0.5 and table.loc["20 to 24", "Under 1"] == 0.5
-    assert table.loc["25 to 29", "Aged 1 and over"] == 0.5
-    assert table.loc["35 and over", "Aged 1 and over"] == 0.5
+    assert table.loc["Under 20", "Under 1: share"] == 0.5
+    assert table.loc["20 to 24", "Under 1: share"] == 0.5
+    assert table.loc["25 to 29", "Aged 1 and over: share"] == 0.5
+    assert table.loc["35 and over", "Aged 1 and over: share"] == 0.5
+    assert table["Under 1: number"].tolist() == [1, 1, 0, 0, 0]
+    assert table["Aged 1 and over: number"].tolist() == [0, 0, 1, 0, 1]
 
 
 def test_under1_and_older_split():

@@ -129,3 +129,22 @@ def test_headline_metrics_against_a_hand_calculation():
     # working days Feb 2016-Jan 2017: 262 weekdays less 8 bank holidays = 254
     assert working_days(T("2016-02-01"), T("2017-01-31"))[0] == 254
     assert h["absence_rate_12m"] == pytest.approx(24.6 / (54.5 * 254))
+
+
+def test_small_teams_merge_into_other_teams_for_publication():
+    table = sk.by_team(SPELLS, STAFFING, *JAN, small_fte=5, merge_below=5).set_index("Team")
+    # Team B (4 FTE) goes into "Other teams": 13.6 days over 4 FTE; Team A (6 FTE) stays
+    assert list(table.index) == ["Team A", sk.OTHER_TEAMS]
+    assert table.loc[sk.OTHER_TEAMS, "Per FTE"] == pytest.approx(13.6 / 4)
+    assert table.loc["Team A", "Per FTE"] == pytest.approx(8 / 6)
+
+
+def test_reasons_count_the_employees_absent_for_each():
+    table = sk.by_reason(SPELLS, *JAN).set_index("_code")
+    # January: E1 respiratory (2 days), E2 mental health, E3 musculoskeletal - one each
+    assert table["Employees"].to_dict() == {
+        "MUSCULOSKELETAL": 1,
+        "MENTAL_HEALTH": 1,
+        "RESPIRATORY": 1,
+    }
+    assert sk.reason_employees(SPELLS, *JAN, "MENTAL_HEALTH") == 1

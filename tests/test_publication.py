@@ -1,0 +1,262 @@
+"""The public publication mode end to end: a restricted and a public pack from the same demo
+data. The public pack is scanned for small numbers and identifiers, and attacked: can any
+suppressed cell be worked out by subtraction from its row or column?"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from conftest import boardpack
+from pypdf import PdfReader
+from test_engine import ID_PATTERN, identifiers, published_text
+
+from analysis.params import available_reports
+
+PERIOD = "2017-03"
+THRESHOLD = 5
+WHOLE = re.compile(r"^\d{1,3}(,\d{3})*$")
+# columns that are not counts of children or staff: how many of the ten DfE statistical
+# neighbours published a figure (in tables of DfE published statistics)
+NOT_COUNTS = {"Neighbours with data"}
+
+
+class Tables(HTMLParser):
+    """Every table in a page: caption, header row and body rows of cell texts."""
+
+    def __init__(self):
+        super().__init__()
+        self.tables, self._cell, self._row = [], None, None
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "table":
+            self.tables.append({"caption": "", "head": [], "rows": []})
+        elif tag in ("td", "th", "caption"):
+            self._cell = []
+        elif tag == "tr":
+            self._row = []
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell.append(data)
+
+    def handle_endtag(self, tag):
+        if tag in ("td", "th") and self._row is not None:
+            self._row.append(" ".join("".join(self._cell).split()))
+            self._cell = None
+        elif tag == "caption":
+            self.tables[-1]["caption"] = " ".join("".join(self._cell).split())
+            self._cell = None
+        elif tag == "tr":
+            table = self.tables[-1]
+            if not table["head"]:
+                table["head"] = self._row
+            else:
+                table["rows"].append(self._row)
+            self._row = None
+
+
+def tables(path: Path) -> list[dict]:
+    parser = Tables()
+    parser.feed(path.read_text())
+    return parser.tables
+
+
+def digest(folder: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and "public" not in p.relative_to(folder).parts
+    }
+
+
+@pytest.fixture(scope="module")
+def packs(tmp_path_factory, shared_dir):
+    out = tmp_path_factory.mktemp("reports")
+    bench = str(shared_dir / "reference" / "dfe")
+    common = ["run", "--demo", "--period", PERIOD, "--out", str(out), "--benchmarks", bench]
+    result = boardpack(*common, "--jobs", "2")
+    assert result.returncode == 0, result.stdout + result.stderr
+    before = digest(out)
+    result = boardpack(*common, "--jobs", "2", "--publication", "public")
+    assert result.returncode == 0, result.stdout + result.stderr
+    return out, before
+
+
+def test_public_pack_goes_to_its_own_folder_and_restricted_output_is_untouched(packs):
+    out, before = packs
+    assert digest(out) == before
+    public = out / "public" / PERIOD
+    for name in available_reports():
+        assert (public / f"{name}.html").exists() and (public / f"{name}.pdf").exists()
+    assert not (public / "notebooks").exists()  # executed notebooks are not published
+    assert (out / "public" / "index.html").exists()
+
+
+def test_manifest_records_mode_threshold_and_cells_suppressed(packs):
+    out, _ = packs
+    manifest = json.loads((out / "public" / PERIOD / "manifest.json").read_text())
+    assert manifest["publication"] == "public"
+    assert manifest["suppression_threshold"] == THRESHOLD
+    assert manifest["notebooks_published"] is False
+    control = {name: e["disclosure"] for name, e in manifest["reports"].items()}
+    assert set(control) == set(available_reports())
+    # the demo's assessments and audits have small counts, so cells are suppressed there
+    assert control["assessments"]["cells_suppressed"] > 0
+    assert control["audit_agreement"]["cells_suppressed"] > 0
+    restricted = json.loads((out / PERIOD / "manifest.json").read_text())
+    assert restricted["publication"] == "restricted" and restricted["notebooks_published"]
+
+
+def test_marking_follows_the_mode(packs):
+    out, _ = packs
+    public = (out / "public" / PERIOD / "young_children.html").read_text()
+    restricted = (out / PERIOD / "young_children.html").read_text()
+    assert "OFFICIAL - for publication" in public and "OFFICIAL-SENSITIVE" not in public
+    assert "OFFICIAL-SENSITIVE" in restricted
+
+
+def test_no_small_count_in_any_public_table_cell_html_or_pdf(packs):
+    out, _ = packs
+    found = []
+    for page in sorted((out / "public" / PERIOD).glob("*.html")):
+        pdf_text = " ".join(
+            " ".join((p.extract_text() or "").split())
+            for p in PdfReader(page.with_suffix(".pdf")).pages
+        )
+        for table in tables(page):
+            for row in table["rows"]:
+                for header, cell in zip(table["head"], row, strict=True):
+                    if header in NOT_COUNTS or not WHOLE.match(cell):
+                        continue
+                    if 1 <= int(cell.replace(",", "")) <= THRESHOLD:
+                        found.append((page.name, table["caption"], header, row[0], cell))
+                # the PDF is rendered from the same page: each row appears in it as it is
+                assert " ".join(" ".join(row).split()) in pdf_text, (page.name, row)
+    assert not found, found
+
+
+def test_no_suppressed_cell_can_be_recovered_by_subtraction(packs):
+    """The attack: a row or column of counts whose total is published in it (one of its
+    cells, in the restricted twin, is the sum of the others) and which has exactly one
+    suppressed count gives that count away. Work out all such cells, again and again, and
+    check none can be."""
+    out, _ = packs
+    restricted_dir, public_dir = out / PERIOD, out / "public" / PERIOD
+    checked = 0
+    for page in sorted(public_dir.glob("*.html")):
+        truth = {t["caption"]: t for t in tables(restricted_dir / page.name)}
+        for table in tables(page):
+            cells = [r[1:] for r in table["rows"]]
+            if not any("c" in r for r in cells):
+                continue
+            # count columns: whole numbers (or a dash) in every row of the restricted table
+            twin = [r[1:] for r in truth[table["caption"]]["rows"]]
+            counts = [
+                j
+                for j in range(len(table["head"]) - 1)
+                if all(WHOLE.match(r[j]) or r[j] == "–" for r in twin)
+            ]
+            hidden = {(i, j) for i, r in enumerate(cells) for j in counts if r[j] == "c"}
+            value = {
+                (i, j): int(r[j].replace(",", ""))
+                for i, r in enumerate(twin)
+                for j in counts
+                if r[j] != "–"
+            }
+            lines = [[(i, j) for j in counts] for i in range(len(cells))]
+            lines += [[(i, j) for i in range(len(cells))] for j in counts]
+            lines = [line for line in lines if has_total([value.get(c) for c in line])]
+            derived = set()
+            changed = True
+            while changed:
+                changed = False
+                for line in lines:
+                    unknown = [c for c in line if c in hidden and c not in derived]
+                    if len(unknown) == 1:
+                        derived.add(unknown[0])
+                        changed = True
+            assert not derived, (page.name, table["caption"], sorted(derived))
+            # and no percentage is shown in a row where a count was suppressed
+            for i, r in enumerate(cells):
+                if any((i, j) in hidden for j in counts):
+                    assert not any(c.endswith("%") for c in r), (page.name, table["caption"], r)
+            checked += 1
+    assert checked >= 5  # the demo's public pack does have tables with suppressed cells
+
+
+def has_total(values: list) -> bool:
+    """Whether one of a line's figures is the sum of the others (a published total)."""
+    known = [v for v in values if v is not None]
+    return len(known) >= 2 and any(2 * v == sum(known) for v in known)
+
+
+def test_public_metrics_carry_only_suppressed_values(packs):
+    out, _ = packs
+    metrics = json.loads((out / "public" / PERIOD / "metrics.json").read_text())["reports"]
+
+    def small(value):
+        if isinstance(value, dict):
+            return any(small(v) for v in value.values())
+        return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= THRESHOLD
+
+    assert not [(r, k) for r, m in metrics.items() for k, v in m.items() if small(v)]
+    # the demo's audit sample has 4 unclear findings: withheld, and so is its cover
+    audit = metrics["audit_agreement"]
+    assert audit["dip_nfa_unclear"] == "c" and audit["dip_not_recorded"] == "c"
+    restricted = json.loads((out / PERIOD / "metrics.json").read_text())["reports"]
+    assert restricted["audit_agreement"]["dip_nfa_unclear"] == 4
+
+
+def test_no_identifier_anywhere_in_the_public_pack(packs):
+    out, _ = packs
+    ids = identifiers()
+    for path, text in published_text(out / "public").items():
+        leaked = {m for m in ID_PATTERN.findall(text) if m in ids}
+        assert not leaked, (path, sorted(leaked)[:5])
+
+
+def test_public_sentences_do_not_quote_small_counts(packs):
+    out, _ = packs
+    page = (out / "public" / PERIOD / "audit_agreement.html").read_text()
+    summary = re.search(r'<div class="summary">(.*?)</div>', page, re.S).group(1)
+    assert "c were unclear" in summary and "4 were unclear" not in summary
+    assert "c: suppressed to protect confidentiality" in summary
+    restricted = (out / PERIOD / "audit_agreement.html").read_text()
+    assert "4 were unclear" in restricted
+
+
+def test_every_headline_figure_is_a_count_or_named_in_the_disclosure_rules(packs):
+    """A new figure that is not a whole number must say in params/disclosure.yaml what it is
+    built on (or that it is not built on counts), or the public mode could leak it."""
+    from analysis.config import PARAMS_DIR, read_yaml
+
+    out, _ = packs
+    rules = read_yaml(PARAMS_DIR / "disclosure.yaml")["metrics"]
+    metrics = json.loads((out / PERIOD / "metrics.json").read_text())["reports"]
+    unnamed = []
+    for report, values in metrics.items():
+        if report == "board_summary":  # reads the other reports' published figures only
+            continue
+        r = rules[report]
+        named = set(r.get("shares") or {}) | set(r.get("derived") or {})
+        named |= set(r.get("not_counts") or [])
+        for name, value in values.items():
+            whole = isinstance(value, int) or (
+                isinstance(value, dict) and all(isinstance(v, int) for v in value.values())
+            )
+            if not whole and name not in named:
+                unnamed.append((report, name))
+    assert not unnamed
+
+
+def test_public_pages_pass_the_accessibility_checks(packs):
+    from a11y import check
+
+    out, _ = packs
+    for page in sorted((out / "public").rglob("*.html")):
+        assert check(page.read_text()) == [], page.name
