@@ -12,10 +12,24 @@ import numpy as np
 import pandas as pd
 
 SUPPRESSED = "c"
+MODES = ("restricted", "public")
 FOOTNOTE = (
     "c: suppressed to protect confidentiality - a count from 1 to {threshold}, a figure that "
     "would let one be worked out, or a rate or percentage built on one. 0 is a true zero."
 )
+
+
+def check_mode(mode, threshold) -> tuple[str, int]:
+    """The publication mode and suppression threshold, or a clear error."""
+    from analysis.validation import BoardpackError
+
+    if mode not in MODES:
+        raise BoardpackError(f"publication must be one of {', '.join(MODES)}, not {mode!r}")
+    if not isinstance(threshold, int) or isinstance(threshold, bool) or threshold < 1:
+        raise BoardpackError(
+            f"suppression_threshold must be a whole number >= 1, not {threshold!r}"
+        )
+    return mode, threshold
 
 
 class Withheld:

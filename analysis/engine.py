@@ -34,6 +34,7 @@ from jupyter_client.manager import AsyncKernelManager
 
 from analysis import provenance
 from analysis.config import NOTEBOOKS_DIR, PARAMS_DIR
+from analysis.disclosure import check_mode
 from analysis.landing import write_index
 from analysis.metrics import write_json_atomic
 from analysis.params import defaults, report_info, resolve
@@ -308,15 +309,9 @@ def plan(req: RunRequest, processed: Path, staging_root: Path) -> list[Job]:
 
 def publication(shared: dict) -> tuple[str, int]:
     """The run's publication mode and suppression threshold, checked."""
-    mode = shared.get("publication", "restricted")
-    threshold = shared.get("suppression_threshold", 5)
-    if mode not in ("restricted", "public"):
-        raise BoardpackError(f"publication must be restricted or public, not {mode!r}")
-    if not isinstance(threshold, int) or isinstance(threshold, bool) or threshold < 1:
-        raise BoardpackError(
-            f"suppression_threshold must be a whole number >= 1, not {threshold!r}"
-        )
-    return mode, threshold
+    return check_mode(
+        shared.get("publication", "restricted"), shared.get("suppression_threshold", 5)
+    )
 
 
 def marking(shared: dict) -> str:

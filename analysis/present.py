@@ -44,7 +44,6 @@ IDENTIFIER_COLUMNS = {
 }
 
 
-PUBLICATION_MODES = ("restricted", "public")
 NO_COUNTS = ()  # `rests_on` for charts of days, rates or published statistics, not of people
 
 
@@ -86,14 +85,7 @@ PUBLICATION = Publication()
 def configure(publication: str = "restricted", threshold: int = 5, audit_path=None):
     """Set the publication mode for this kernel's report (called by `open_session`)."""
     global PUBLICATION
-    if publication not in PUBLICATION_MODES:
-        raise BoardpackError(
-            f"publication must be one of {', '.join(PUBLICATION_MODES)}, not {publication!r}"
-        )
-    if not isinstance(threshold, int) or isinstance(threshold, bool) or threshold < 1:
-        raise BoardpackError(
-            f"suppression_threshold must be a whole number >= 1, not {threshold!r}"
-        )
+    disclosure.check_mode(publication, threshold)
     PUBLICATION = Publication(publication, threshold, Path(audit_path) if audit_path else None)
     PUBLICATION.count()
     return PUBLICATION

@@ -51,3 +51,23 @@ def test_every_command_has_help():
     for command in ("validate", "demo-data", "run", "index", "list"):
         result = boardpack(command, "--help")
         assert result.returncode == 0 and "usage" in result.stdout
+
+
+def test_a_bad_suppression_threshold_is_one_clear_line(tmp_path):
+    result = boardpack(
+        "run",
+        "--data",
+        str(write_inputs(tmp_path / "raw")),
+        "--out",
+        str(tmp_path / "out"),
+        "--period",
+        "2017-03",
+        "--publication",
+        "public",
+        "--suppression-threshold",
+        "0",
+    )
+    assert result.returncode != 0
+    assert "suppression_threshold must be a whole number >= 1, not 0" in result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+    assert not (tmp_path / "out").exists()  # refused before anything was written
