@@ -105,9 +105,14 @@ def _outcome(job: Job, status: str, started: str, seconds: float, error: str = "
     )
 
 
-def execute(job: Job) -> Outcome:
+def execute(job: Job, attempts: int = 2) -> Outcome:
     """Run the report's notebook in a fresh kernel (stage 1 of 2); never raises. Status is
-    "executed" or "failed"."""
+    "executed" or "failed".
+
+    A kernel that dies or fails to start is retried once in a new kernel: kernels started
+    side by side can race for the same ports (papermill issue #511, "ZMQError: Address
+    already in use"). An error raised by a cell is the report's own and is not retried.
+    """
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
@@ -116,32 +121,35 @@ def execute(job: Job) -> Outcome:
     staging.mkdir(parents=True, exist_ok=True)
     executed = staging / f"{job.report}.ipynb"
     QuietKernelManager.log_path = str(staging / "kernel.log")
-    try:
-        papermill.execute_notebook(
-            job.notebook,
-            str(executed),
-            parameters=job.params,
-            kernel_name="python3",
-            progress_bar=False,
-            log_output=False,
-            cwd=str(Path(job.notebook).parent),
-            kernel_manager_class=QuietKernelManager,
-            request_save_on_cell_execute=False,
-        )
-    except PapermillExecutionError as exc:
-        cell = _cell_number(executed, exc.cell_index)
-        return _outcome(
-            job,
-            "failed",
-            started,
-            time.perf_counter() - t0,
-            f"cell {cell}: {exc.ename}: {exc.evalue}",
-        )
-    except Exception as exc:  # kernel died, notebook unreadable, ...
-        return _outcome(
-            job, "failed", started, time.perf_counter() - t0, f"{type(exc).__name__}: {exc}"
-        )
-    return _outcome(job, "executed", started, time.perf_counter() - t0)
+    error = ""
+    for _ in range(attempts):
+        try:
+            papermill.execute_notebook(
+                job.notebook,
+                str(executed),
+                parameters=job.params,
+                kernel_name="python3",
+                progress_bar=False,
+                log_output=False,
+                cwd=str(Path(job.notebook).parent),
+                kernel_manager_class=QuietKernelManager,
+                request_save_on_cell_execute=False,
+            )
+        except PapermillExecutionError as exc:
+            cell = _cell_number(executed, exc.cell_index)
+            return _outcome(
+                job,
+                "failed",
+                started,
+                time.perf_counter() - t0,
+                f"cell {cell}: {exc.ename}: {exc.evalue}",
+            )
+        except Exception as exc:  # kernel died or did not start, notebook unreadable, ...
+            error = f"{type(exc).__name__}: {exc}"
+            continue
+        return _outcome(job, "executed", started, time.perf_counter() - t0)
+    tries = f" ({attempts} attempts)" if attempts > 1 else ""
+    return _outcome(job, "failed", started, time.perf_counter() - t0, error + tries)
 
 
 def render(executed: Outcome) -> Outcome:

@@ -178,16 +178,9 @@ def as_published(
     return disclosure.protect_table(frame, PUBLICATION.threshold, formats, base)[0]
 
 
-def table(
-    frame: pd.DataFrame,
-    caption: str,
-    formats: dict[str, str] | None = None,
-    note: str = "",
-    base: dict | None = None,
-    published_statistics: bool = False,
-) -> None:
-    """Display a table in the house style (see `table_html`)."""
-    display(HTML(table_html(frame, caption, formats, note, base, published_statistics)))
+def table(frame: pd.DataFrame, caption: str, *args, **options) -> None:
+    """Display a table in the house style (arguments and options as for `table_html`)."""
+    display(HTML(table_html(frame, caption, *args, **options)))
 
 
 def figure_html(fig, alt: str, caption: str = "") -> str:
@@ -268,14 +261,14 @@ def table_or_note(
     missing: str,
     formats: dict[str, str] | None = None,
     note_text: str = "",
-    base: dict | None = None,
-    published_statistics: bool = False,
+    **options,
 ) -> None:
-    """A table, or a one-line note when the data it needs are not available."""
+    """A table, or a one-line note when the data it needs are not available (options as
+    for `table_html`)."""
     if frame is None or len(frame) == 0:
         note(missing)
     else:
-        table(frame, caption, formats, note_text, base, published_statistics)
+        table(frame, caption, formats, note_text, **options)
 
 
 def restricted_table(

@@ -90,3 +90,40 @@ def test_summary_waits_for_every_detail_execution(tmp_path, monkeypatch):
         )
     )
     assert order.index("board_summary") == 3
+
+
+def test_a_kernel_that_fails_to_start_is_retried_once_but_a_cell_error_is_not(
+    tmp_path, monkeypatch
+):
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    calls = []
+
+    def flaky(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:  # as when two kernels race for a port (papermill issue #511)
+            raise RuntimeError("Kernel died before replying to kernel_info")
+
+    monkeypatch.setattr(papermill, "execute_notebook", flaky)
+    j = engine.Job("2017-03", "young_children", "nb.ipynb", {}, str(tmp_path), ("html",), {})
+    assert engine.execute(j).status == "executed" and len(calls) == 2
+
+    def dead(*args, **kwargs):
+        calls.append(1)
+        raise RuntimeError("Kernel died before replying to kernel_info")
+
+    calls.clear()
+    monkeypatch.setattr(papermill, "execute_notebook", dead)
+    outcome = engine.execute(j)
+    assert outcome.status == "failed" and len(calls) == 2  # two attempts, then reported
+    assert "Kernel died" in outcome.error and "(2 attempts)" in outcome.error
+
+    def cell_error(*args, **kwargs):
+        calls.append(1)
+        raise PapermillExecutionError(3, 1, "ValueError: x", "ValueError", "x", [])
+
+    calls.clear()
+    monkeypatch.setattr(papermill, "execute_notebook", cell_error)
+    outcome = engine.execute(j)
+    assert outcome.status == "failed" and len(calls) == 1 and "ValueError" in outcome.error

@@ -260,3 +260,11 @@ def test_public_pages_pass_the_accessibility_checks(packs):
     out, _ = packs
     for page in sorted((out / "public").rglob("*.html")):
         assert check(page.read_text()) == [], page.name
+
+
+def test_no_bradford_factor_table_in_the_public_version(packs):
+    out, _ = packs
+    caption = "Employees at or above each Bradford factor trigger point"
+    public = (out / "public" / PERIOD / "sickness_absence.html").read_text()
+    assert caption not in public and "Bradford-factor counts are not published" in public
+    assert caption in (out / PERIOD / "sickness_absence.html").read_text()
