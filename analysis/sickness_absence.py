@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis import sickness as sk
+from analysis.disclosure import withheld
 from analysis.periods import window
 from analysis.spc import WORDS, xmr
 
@@ -48,8 +49,13 @@ def summary(
 ) -> list[str]:
     """Sentences for the board, from figures shown in the report (`reasons` as published:
     reasons whose share is withheld are not named)."""
-    top = reasons[reasons["Share"] != "c"].head(3)
+    top = reasons[~reasons["Share"].map(withheld)].head(3)
     tops = ", ".join(f"{r.Reason.lower()} ({100 * r.Share:.0f}%)" for r in top.itertuples())
+    tops = (
+        f"the main reasons were {tops}"
+        if tops
+        else "the reasons are not named because each rests on few employees"
+    )
     now = h["fte_days_lost_per_fte_12m"]
     latest = chart["point_type"].iloc[-1]
     return [
@@ -58,7 +64,7 @@ def summary(
         if now is not None
         else "No staffing figures cover the last 12 months.",
         f"{100 * h['long_term_share_12m']:.0f}% of the days lost were in long-term absences "
-        f"({threshold} {unit.replace('_', ' ')} or more); the main reasons were {tops}."
+        f"({threshold} {unit.replace('_', ' ')} or more); {tops}."
         if h["long_term_share_12m"] is not None
         else "No days were lost in the last 12 months.",
         f"The latest month shows {WORDS[latest]}: "

@@ -148,3 +148,20 @@ def test_reasons_count_the_employees_absent_for_each():
         "RESPIRATORY": 1,
     }
     assert sk.reason_employees(SPELLS, *JAN, "MENTAL_HEALTH") == 1
+
+
+def test_summary_names_only_reasons_whose_share_is_published():
+    from analysis import sickness_absence as sa
+
+    h = {
+        "fte_days_lost_per_fte_12m": 10.0,
+        "fte_days_lost_per_fte_12m_prev": 10.1,
+        "long_term_share_12m": 0.5,
+    }
+    chart = pd.DataFrame({"point_type": ["common_cause"]})
+    shown = pd.DataFrame({"Reason": ["Mental health", "Injury"], "Share": [0.6, "c"]})
+    line = sa.summary(h, shown, chart, "March 2017")[1]
+    assert line.endswith("the main reasons were mental health (60%).")
+    hidden = shown.assign(Share=["c", "c"])
+    line = sa.summary(h, hidden, chart, "March 2017")[1]
+    assert "reasons are not named because each rests on few employees" in line
