@@ -221,17 +221,19 @@ def compare_kappas(now: dict, before: dict) -> float | None:
 
 
 def quarterly(audits, period, quarters: int = 8) -> pd.DataFrame:
-    """Agreement per quarter ending with the period month: pairs, percent agreement with a
-    Wilson interval, kappa with its interval."""
+    """Agreement per quarter ending with the period month: pairs, pairs in agreement and the
+    percent agreement with a Wilson interval, kappa with its interval."""
     last = pd.Period(period, "M")
     rows = {}
     for k in reversed(range(quarters)):
         q = last - 3 * k
         pairs = moderated_pairs(audits, (q - 2).start_time.normalize(), q.end_time.normalize())
         stats = agreement(pairs)
-        pct = wilson(int((pairs["AUDITOR_GRADE"] == pairs["MODERATOR_GRADE"]).sum()), len(pairs))
+        agreeing = int((pairs["AUDITOR_GRADE"] == pairs["MODERATOR_GRADE"]).sum())
+        pct = wilson(agreeing, len(pairs))
         rows[q] = {
             "Pairs": len(pairs),
+            "Pairs in agreement": agreeing,
             "Agreement": pct.share,
             "Agreement low": pct.low,
             "Agreement high": pct.high,

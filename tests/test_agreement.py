@@ -192,3 +192,15 @@ def test_summary_withholds_agreement_resting_on_few_pairs():
     stats = {"moderated_pairs": WITHHELD, "kappa": WITHHELD}
     lines = au.summary(counts, stats, {}, None, "Q1")
     assert "not shown in the public version" in lines[-1]
+
+
+def test_quarterly_agreement_by_hand():
+    rows = [("2017-02-01", "T", "Risk", "GOOD", "GOOD", None, None, None)] * 3
+    rows += [("2017-03-31", "T", "Risk", "GOOD", "INADEQUATE", None, None, None)]
+    rows += [("2016-12-31", "T", "Risk", "INADEQUATE", "INADEQUATE", None, None, None)] * 2
+    trend = ag.quarterly(audits(rows), "2017-03", 2)
+    # quarter to March 2017: 4 pairs, 3 agree (75%); to December 2016: 2 pairs, both agree
+    q1, q4 = pd.Period("2017-03", "M"), pd.Period("2016-12", "M")
+    assert trend.loc[q1, "Pairs"] == 4 and trend.loc[q1, "Pairs in agreement"] == 3
+    assert trend.loc[q1, "Agreement"] == pytest.approx(0.75)
+    assert trend.loc[q4, "Pairs in agreement"] == 2 and trend.loc[q4, "Agreement"] == 1.0
