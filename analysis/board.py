@@ -195,6 +195,9 @@ def bullets(card: pd.DataFrame, period_label: str, limit: int = 5) -> list[str]:
     missing = [r.label for r in card.itertuples() if r.value is None or r.value != r.value]
     if missing:
         out.append(f"Not available for {period_label}: {'; '.join(missing)}.")
+    hidden = [r.label for r in card.itertuples() if withheld(r.value)]
+    if hidden:
+        out.append(f"Withheld in this public version (small numbers): {'; '.join(hidden)}.")
     common = [r for r in card.itertuples() if r.point_type == COMMON]
     if len(out) < 3 and common:
         out.append(

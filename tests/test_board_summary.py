@@ -112,3 +112,22 @@ def test_better_must_be_declared_properly():
 def test_configured_measures_point_at_metrics_the_reports_record():
     ms = board.measures()
     assert len(ms) >= 6 and {m.better for m in ms} <= {"higher", "lower", "neutral"}
+
+
+def test_a_figure_withheld_by_a_public_report_shows_as_c_and_leaves_the_trend(tmp_path):
+    from analysis.disclosure import withheld
+
+    # a public pack: the latest kappa rests on too few pairs and was withheld ("c")
+    values = {p: {"audit_agreement": {"kappa": 0.5}} for p in months(12, "2017-02")}
+    values["2017-03"] = {"audit_agreement": {"kappa": "c"}}
+    write_history(tmp_path, values)
+    card = board.scorecard(board.history(tmp_path), board.measures([KAPPA]), "2017-03")
+    row = card.iloc[0]
+    assert withheld(row["value"]) and board.shown(row["value"], "decimal2") == "c"
+    assert row["verdict"] == "withheld in the public version (small numbers)"
+    assert len(row["trend"]) == 12  # the withheld month is not drawn
+    assert board.headline(card)["measures_withheld"] == 1
+    assert board.headline(card)["measures_not_available"] == 0
+    assert board.bullets(card, "March 2017") == [
+        "Withheld in this public version (small numbers): Kappa."
+    ]
