@@ -66,6 +66,7 @@ def suppress(
     counts: list[str] | None = None,
     rates: dict[str, list[str]] | None = None,
     hidden: np.ndarray | None = None,
+    lines: list[list[tuple[int, str]]] | None = None,
 ) -> tuple[pd.DataFrame, int]:
     """Suppress small counts and whatever would let them be worked out again.
 
@@ -74,7 +75,11 @@ def suppress(
       published total, shown or not. A line with exactly one suppressed cell has its smallest
       other non-zero count suppressed too (the total itself when nothing else is left),
       repeated until no line has exactly one - so no suppressed cell can be recovered from
-      its row or column by subtraction.
+      its row or column by subtraction. `lines` adds other groups of cells that add up to
+      a total published elsewhere (each a list of (row position, count column)), such as
+      the four quarters of a year shown in another table. A line whose other cells are all
+      zero is left alone: only its total could give the cell away, and a total in the table
+      is one of its cells.
     - Rates: `rates` maps a rate or percentage column to the count columns it is built on;
       it is suppressed in every row where one of those counts is.
 
@@ -93,27 +98,19 @@ def suppress(
     if hidden is not None:
         mask |= np.asarray(hidden, dtype=bool)
     nonzero = present & (values != 0)
+    rows, cols = values.shape
+    groups = [[(i, j) for j in range(cols)] for i in range(rows)]
+    groups += [[(i, j) for i in range(rows)] for j in range(cols)]
+    groups += [[(i, counts.index(c)) for i, c in line if c in counts] for line in lines or []]
     changed = True
     while changed:
         changed = False
-        for lines, cut in (
-            (range(values.shape[0]), lambda i: (i, slice(None))),
-            (range(values.shape[1]), lambda j: (slice(None), j)),
-        ):
-            for k in lines:
-                where = cut(k)
-                line_mask = mask[where]
-                if line_mask.sum() != 1:
-                    continue
-                candidates = nonzero[where] & ~line_mask
-                if not candidates.any():
-                    continue
-                line_values = np.where(candidates, values[where], np.inf)
-                pick = int(np.argmin(line_values))
-                if isinstance(where[0], slice):
-                    mask[pick, k] = True
-                else:
-                    mask[k, pick] = True
+        for line in groups:
+            if sum(mask[c] for c in line) != 1:
+                continue
+            candidates = [c for c in line if nonzero[c] and not mask[c]]
+            if candidates:
+                mask[min(candidates, key=lambda c: values[c])] = True
                 changed = True
     out = table.astype(object).copy()
     for j, col in enumerate(counts):
@@ -143,6 +140,7 @@ def protect_table(
     threshold: int,
     formats: dict | None = None,
     base: dict | None = None,
+    lines: list | None = None,
 ) -> tuple[pd.DataFrame, int]:
     """A report table made safe to publish; returns it and the number of cells suppressed.
 
@@ -151,9 +149,10 @@ def protect_table(
     `base` maps a percentage column whose numerator is not shown to its denominator (a count
     column's name, or a number): a percentage whose numerator (percentage x denominator)
     is from 1 to `threshold`, or whose denominator is suppressed, is suppressed as well.
+    `lines`: further groups of cells adding up to a published total (see `suppress`).
     """
     counts = count_columns(table, formats)
-    out, n = suppress(table, threshold, counts)
+    out, n = suppress(table, threshold, counts, lines=lines)
     numbers = [
         c for c in table.columns if c not in counts and pd.api.types.is_numeric_dtype(table[c])
     ]

@@ -341,6 +341,19 @@ def mothers_age_distribution(with_age: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
+def years_of_quarters(series: pd.DataFrame, columns=("Starts", "Under 1", "Newborn")) -> list:
+    """For a quarterly `starts_series`: each run of four quarters ending with the period
+    month, per count column, as (row position, column) cells - their totals are the yearly
+    figures `band_counts_by_year` publishes, so disclosure control protects them together."""
+    n = len(series)
+    return [
+        [(i, col) for i in range(end - 4, end)]
+        for end in range(n, 3, -4)
+        for col in columns
+        if col in series.columns
+    ]
+
+
 def under1_and_older(series: pd.DataFrame) -> pd.DataFrame:
     """From a starts series (Starts, Under 1): starts under 1 and starts aged 1 and over."""
     return pd.DataFrame(

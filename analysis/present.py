@@ -125,15 +125,16 @@ def table_html(
     note: str = "",
     base: dict | None = None,
     published_statistics: bool = False,
+    lines: list | None = None,
 ) -> str:
     """An accessible HTML table: caption, column headers with scope, first column as row
     headers, numbers right-aligned and formatted, no index clutter.
 
     In the public mode the table is protected by `disclosure.protect_table` first (`base`:
-    denominators of percentage columns whose numerators are not shown) and a footnote
-    explains the symbol. `published_statistics` marks a table of another body's published
-    statistics (DfE), which carry that body's own disclosure control and are shown as they
-    are.
+    denominators of percentage columns whose numerators are not shown; `lines`: groups of
+    cells whose total another table publishes) and a footnote explains the symbol.
+    `published_statistics` marks a table of another body's published statistics (DfE),
+    which carry that body's own disclosure control and are shown as they are.
     """
     _check_private(frame)
     formats = formats or {}
@@ -143,7 +144,7 @@ def table_html(
     cols = list(frame.columns)
     numeric = {c: pd.api.types.is_numeric_dtype(frame[c]) for c in cols}
     if PUBLICATION.public and not published_statistics:
-        frame, n = disclosure.protect_table(frame, PUBLICATION.threshold, formats, base)
+        frame, n = disclosure.protect_table(frame, PUBLICATION.threshold, formats, base, lines)
         PUBLICATION.count(cells_suppressed=n)
         if n:
             footnote = disclosure.FOOTNOTE.format(threshold=PUBLICATION.threshold)
@@ -169,13 +170,16 @@ def table_html(
 
 
 def as_published(
-    frame: pd.DataFrame, formats: dict[str, str] | None = None, base: dict | None = None
+    frame: pd.DataFrame,
+    formats: dict[str, str] | None = None,
+    base: dict | None = None,
+    lines: list | None = None,
 ) -> pd.DataFrame:
     """The table as this report publishes it (protected in the public mode), for sentences
-    that quote from it."""
+    and charts that quote from it."""
     if not PUBLICATION.public:
         return frame
-    return disclosure.protect_table(frame, PUBLICATION.threshold, formats, base)[0]
+    return disclosure.protect_table(frame, PUBLICATION.threshold, formats, base, lines)[0]
 
 
 def table(frame: pd.DataFrame, caption: str, *args, **options) -> None:

@@ -206,3 +206,15 @@ def test_an_unknown_publication_mode_is_refused():
     with pytest.raises(BoardpackError, match="whole number"):
         present.configure("public", 0)
     present.configure()
+
+
+def test_cells_adding_up_to_a_total_in_another_table_are_protected_together():
+    # a quarter of last year (4) and the four quarters of this year (3, 9, 8, 10), whose total
+    # another table publishes. 4 and 3 are primary and cover each other in the column, but
+    # this year would then have one unknown: 3 = total - 9 - 8 - 10. With the year as a line
+    # its smallest other cell, 8, is hidden as well.
+    table = pd.DataFrame({"n": [4, 3, 9, 8, 10]})
+    assert suppress(table, 5, ["n"])[0]["n"].tolist() == [C, C, 9, 8, 10]
+    year = [[(i, "n") for i in range(1, 5)]]
+    out, n = suppress(table, 5, ["n"], lines=year)
+    assert out["n"].tolist() == [C, C, 9, C, 10] and n == 3

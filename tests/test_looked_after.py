@@ -205,3 +205,16 @@ def test_family_sentences_without_any_known_mothers_age():
     w = yc.windows(EPISODES, HEADER, "2017-03")
     lines = yc.family_sentences(yc.family_links(w, EPISODES, family))
     assert lines[0].startswith("Mother's age cannot be compared")
+
+
+def test_years_of_quarters_group_the_quarters_of_each_published_year():
+    series = pd.DataFrame({"Starts": range(10), "Under 1": range(10)})
+    lines = la.years_of_quarters(series)
+    # ten quarters, oldest first: the last eight make two years (rows 6-9 and 2-5); rows 0-1
+    # are not a whole year
+    assert lines == [
+        [(6, "Starts"), (7, "Starts"), (8, "Starts"), (9, "Starts")],
+        [(6, "Under 1"), (7, "Under 1"), (8, "Under 1"), (9, "Under 1")],
+        [(2, "Starts"), (3, "Starts"), (4, "Starts"), (5, "Starts")],
+        [(2, "Under 1"), (3, "Under 1"), (4, "Under 1"), (5, "Under 1")],
+    ]

@@ -305,3 +305,33 @@ def test_no_bradford_factor_table_in_the_public_version(packs):
     public = (out / "public" / PERIOD / "sickness_absence.html").read_text()
     assert caption not in public and "Bradford-factor counts are not published" in public
     assert caption in (out / PERIOD / "sickness_absence.html").read_text()
+
+
+def single_suppressed_in_a_year(page: Path) -> list:
+    """Another published table of the same report: four quarters add up to a year in the
+    starts-by-age table, so no year of the quarterly table may have exactly one suppressed
+    cell in a column. Returns the (column, year) pairs that do."""
+    quarterly = next(t for t in tables(page) if t["caption"].startswith("Starts per quarter"))
+    yearly = next(t for t in tables(page) if t["caption"].startswith("Children starting"))
+    assert len(yearly["head"]) - 1 == len(quarterly["rows"]) // 4  # one column per year
+    rows, found = quarterly["rows"], []
+    for column in ("Starts", "Under 1", "Newborn"):
+        j = quarterly["head"].index(column)
+        for end in range(len(rows), 3, -4):
+            year = [r[j] for r in rows[end - 4 : end]]
+            if year.count("c") == 1:
+                found.append((column, year))
+    return found
+
+
+def test_quarters_cannot_be_worked_out_from_the_yearly_table(packs, tmp_path):
+    out, _ = packs
+    assert not single_suppressed_in_a_year(out / "public" / PERIOD / "young_children.html")
+    # September 2016 is a period where protecting each table on its own is not enough:
+    # quarters of one year would be covered by cells of another year
+    args = ("run", "--demo", "--period", "2016-09", "--reports", "young_children")
+    result = boardpack(
+        *args, "--out", str(tmp_path), "--formats", "html", "--publication", "public"
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert not single_suppressed_in_a_year(tmp_path / "public" / "2016-09" / "young_children.html")
