@@ -177,18 +177,22 @@ def monthly(spells, staffing, period, months: int, threshold=20, unit=WORKING) -
     return frame
 
 
-def reason_trend(spells, period, months: int, top: list[str]) -> pd.DataFrame:
+def reason_trend(spells, period, months: int, top: list[str], employees=False) -> pd.DataFrame:
     """FTE days lost per quarter for the given reason categories (quarters ending with the
-    period month)."""
+    period month); with `employees`, the number of employees absent for each reason in each
+    quarter instead (what those days rest on)."""
     last = pd.Period(period, "M")
     rows = {}
     for k in reversed(range(months // 3)):
         q_last = last - 3 * k
         first_day, last_day = (q_last - 2).start_time.normalize(), q_last.end_time.normalize()
-        lost = pd.Series(
-            days_in_window(spells, first_day, last_day) * spells["FTE"].to_numpy(),
-            index=spells.index,
-        )
+        days = days_in_window(spells, first_day, last_day)
+        if employees:
+            absent = spells[days > 0]
+            sums = absent.groupby("REASON_CATEGORY")["EMPLOYEE_ID"].nunique()
+            rows[q_last] = {reason_label(r): int(sums.get(r, 0)) for r in top}
+            continue
+        lost = pd.Series(days * spells["FTE"].to_numpy(), index=spells.index)
         sums = lost.groupby(spells["REASON_CATEGORY"]).sum()
         rows[q_last] = {reason_label(r): float(sums.get(r, 0.0)) for r in top}
     frame = pd.DataFrame.from_dict(rows, orient="index")

@@ -165,3 +165,15 @@ def test_summary_names_only_reasons_whose_share_is_published():
     hidden = shown.assign(Share=["c", "c"])
     line = sa.summary(h, hidden, chart, "March 2017")[1]
     assert "reasons are not named because each rests on few employees" in line
+
+
+def test_reason_trend_days_and_employees_per_quarter():
+    resp, msk = sk.reason_label("RESPIRATORY"), sk.reason_label("MUSCULOSKELETAL")
+    days = sk.reason_trend(SPELLS, "2017-03", 6, ["RESPIRATORY", "MUSCULOSKELETAL"])
+    dec, mar = pd.Period("2016-12", "M"), pd.Period("2017-03", "M")
+    # E1: 28, 29, 30 Dec (26 and 27 Dec are bank holidays) then 3, 4 Jan, at 1.0 FTE;
+    # E3: 30 working days 09/01-17/02 at 0.8 FTE = 24.0
+    assert days.loc[dec, resp] == pytest.approx(3.0) and days.loc[dec, msk] == 0
+    assert days.loc[mar, resp] == pytest.approx(2.0) and days.loc[mar, msk] == pytest.approx(24.0)
+    people = sk.reason_trend(SPELLS, "2017-03", 6, ["RESPIRATORY", "MUSCULOSKELETAL"], True)
+    assert people.loc[dec].tolist() == [1, 0] and people.loc[mar].tolist() == [1, 1]
