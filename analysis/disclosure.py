@@ -67,6 +67,7 @@ def suppress(
     rates: dict[str, list[str]] | None = None,
     hidden: np.ndarray | None = None,
     lines: list[list[tuple[int, str]]] | None = None,
+    known: np.ndarray | None = None,
 ) -> tuple[pd.DataFrame, int]:
     """Suppress small counts and whatever would let them be worked out again.
 
@@ -84,7 +85,8 @@ def suppress(
       it is suppressed in every row where one of those counts is.
 
     `counts` defaults to the integer columns; `hidden` (a boolean array shaped like the count
-    cells) marks cells already suppressed for another reason. Returns the table (suppressed
+    cells) marks cells already suppressed for another reason, and `known` cells published
+    elsewhere, which would not protect anything as cover. Returns the table (suppressed
     cells as `c`) and the number of cells suppressed.
     """
     counts = (
@@ -98,6 +100,8 @@ def suppress(
     if hidden is not None:
         mask |= np.asarray(hidden, dtype=bool)
     nonzero = present & (values != 0)
+    if known is not None:
+        nonzero &= ~np.asarray(known, dtype=bool)
     rows, cols = values.shape
     groups = [[(i, j) for j in range(cols)] for i in range(rows)]
     groups += [[(i, j) for i in range(rows)] for j in range(cols)]
@@ -141,6 +145,8 @@ def protect_table(
     formats: dict | None = None,
     base: dict | None = None,
     lines: list | None = None,
+    hidden: np.ndarray | None = None,
+    known: np.ndarray | None = None,
 ) -> tuple[pd.DataFrame, int]:
     """A report table made safe to publish; returns it and the number of cells suppressed.
 
@@ -149,10 +155,10 @@ def protect_table(
     `base` maps a percentage column whose numerator is not shown to its denominator (a count
     column's name, or a number): a percentage whose numerator (percentage x denominator)
     is from 1 to `threshold`, or whose denominator is suppressed, is suppressed as well.
-    `lines`: further groups of cells adding up to a published total (see `suppress`).
+    `lines`, `hidden`, `known`: as for `suppress` (shaped like the count columns).
     """
     counts = count_columns(table, formats)
-    out, n = suppress(table, threshold, counts, lines=lines)
+    out, n = suppress(table, threshold, counts, lines=lines, hidden=hidden, known=known)
     numbers = [
         c for c in table.columns if c not in counts and pd.api.types.is_numeric_dtype(table[c])
     ]

@@ -13,7 +13,7 @@ import base64
 import html
 import io
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -58,6 +58,7 @@ class Publication:
     cells_suppressed: int = 0
     metrics_suppressed: int = 0
     figures_left_out: int = 0
+    linked: dict = field(default_factory=dict)  # (key, row label) -> suppressed, see `keys`
 
     @property
     def public(self) -> bool:
@@ -126,13 +127,16 @@ def table_html(
     base: dict | None = None,
     published_statistics: bool = False,
     lines: list | None = None,
+    keys: dict | None = None,
 ) -> str:
     """An accessible HTML table: caption, column headers with scope, first column as row
     headers, numbers right-aligned and formatted, no index clutter.
 
     In the public mode the table is protected by `disclosure.protect_table` first (`base`:
     denominators of percentage columns whose numerators are not shown; `lines`: groups of
-    cells whose total another table publishes) and a footnote explains the symbol.
+    cells whose total another table publishes; `keys`: {count column: key} for columns
+    whose cells count the same thing, row by row, as another table's column with that key)
+    and a footnote explains the symbol.
     `published_statistics` marks a table of another body's published statistics (DfE),
     which carry that body's own disclosure control and are shown as they are.
     """
@@ -144,7 +148,7 @@ def table_html(
     cols = list(frame.columns)
     numeric = {c: pd.api.types.is_numeric_dtype(frame[c]) for c in cols}
     if PUBLICATION.public and not published_statistics:
-        frame, n = disclosure.protect_table(frame, PUBLICATION.threshold, formats, base, lines)
+        frame, n = _protect(frame, formats, base, lines, keys or {})
         PUBLICATION.count(cells_suppressed=n)
         if n:
             footnote = disclosure.FOOTNOTE.format(threshold=PUBLICATION.threshold)
@@ -167,6 +171,30 @@ def table_html(
         f'<div class="table-wrap"><table><caption>{html.escape(caption)}</caption>'
         f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>{foot}</div>"
     )
+
+
+def _protect(frame, formats, base, lines, keys) -> tuple[pd.DataFrame, int]:
+    """`disclosure.protect_table`, consistent with the report's earlier tables: a linked
+    cell suppressed there is suppressed here, and one shown there is not used as cover."""
+    counts = disclosure.count_columns(frame, formats)
+    labels = frame.iloc[:, 0].astype(str).tolist()
+    linked = [
+        (i, j, (keys[c], labels[i]))
+        for j, c in enumerate(counts)
+        if c in keys
+        for i in range(len(frame))
+    ]
+    hidden = np.zeros((len(frame), len(counts)), dtype=bool)
+    known = hidden.copy()
+    for i, j, key in linked:
+        if key in PUBLICATION.linked:
+            (hidden if PUBLICATION.linked[key] else known)[i, j] = True
+    out, n = disclosure.protect_table(
+        frame, PUBLICATION.threshold, formats, base, lines, hidden, known
+    )
+    for i, j, key in linked:
+        PUBLICATION.linked[key] = disclosure.withheld(out.iloc[i][counts[j]])
+    return out, n
 
 
 def as_published(

@@ -218,3 +218,41 @@ def test_cells_adding_up_to_a_total_in_another_table_are_protected_together():
     year = [[(i, "n") for i in range(1, 5)]]
     out, n = suppress(table, 5, ["n"], lines=year)
     assert out["n"].tolist() == [C, C, 9, C, 10] and n == 3
+
+
+def test_linked_cells_are_suppressed_alike_in_every_table_of_a_report(monkeypatch):
+    from analysis import present
+
+    monkeypatch.setattr(present, "display", lambda obj: None)
+    first = pd.DataFrame({"Outcome": ["a", "b", "c"], "Now": [3, 6, 20]})
+    # the same counts again, with another outcome (4) that this table alone would use as
+    # the cover for a's 3 - leaving b's 6 shown here although the first table hid it
+    second = pd.DataFrame({"Outcome": ["a", "b", "c", "d"], "This period": [3, 6, 20, 4]})
+    try:
+        present.configure("public", 5)
+        alone = present.table_html(second, "Alone")
+        assert ">6<" in alone
+        present.configure("public", 5)
+        present.table_html(first, "First", keys={"Now": "now"})  # hides 3 and its cover 6
+        linked = present.table_html(second, "Second", keys={"This period": "now"})
+        assert ">6<" not in linked and ">20<" in linked
+    finally:
+        present.configure()
+
+
+def test_a_cell_shown_in_an_earlier_table_is_not_used_as_cover(monkeypatch):
+    from analysis import present
+
+    monkeypatch.setattr(present, "display", lambda obj: None)
+    first = pd.DataFrame({"Outcome": ["a", "b", "c"], "Now": [3, 4, 6]})  # 3 and 4 hidden
+    second = pd.DataFrame({"Outcome": ["a", "c", "e"], "Now": [3, 6, 8]})
+    try:
+        present.configure("public", 5)
+        assert ">6<" not in present.table_html(second, "Alone")  # 6 is the cover alone
+        present.configure("public", 5)
+        present.table_html(first, "First", keys={"Now": "now"})
+        html = present.table_html(second, "Second", keys={"Now": "now"})
+        # c's 6 is public already, so hiding it protects nothing: e's 8 covers a's 3
+        assert ">6<" in html and ">8<" not in html
+    finally:
+        present.configure()
