@@ -58,15 +58,25 @@ def dip_sample(audits, sample: str, first, last) -> pd.DataFrame:
     return in_window(audits[audits["SAMPLE"] == sample], first, last)
 
 
+DIP_FINDINGS = {  # NFA_APPROPRIATE code: (row of the dip table, metric)
+    "YES": ("No further action was appropriate", "dip_nfa_appropriate"),
+    "UNCLEAR": ("Outcome unclear", "dip_nfa_unclear"),
+    "NO": ("No further action was not appropriate", "dip_nfa_not_appropriate"),
+    None: ("Not recorded", "dip_not_recorded"),
+}
+DIP_TOTAL = "Dip sample"
+
+
 def dip_counts(dip: pd.DataFrame) -> dict:
     """Dip-sample findings as the metrics record them."""
     nfa = dip["NFA_APPROPRIATE"]
+    found = {
+        metric: int((nfa.isna() if code is None else nfa == code).sum())
+        for code, (_, metric) in DIP_FINDINGS.items()
+    }
     return {
         "dip_sample_size": len(dip),
-        "dip_nfa_appropriate": int((nfa == "YES").sum()),
-        "dip_nfa_unclear": int((nfa == "UNCLEAR").sum()),
-        "dip_nfa_not_appropriate": int((nfa == "NO").sum()),
-        "dip_not_recorded": int(nfa.isna().sum()),
+        **found,
         "dip_support_beneficial": int((dip["SUPPORT_BENEFICIAL"] == "Y").sum()),
         "dip_referred_back": int((dip["REFERRED_BACK"] == "Y").sum()),
     }
@@ -75,14 +85,8 @@ def dip_counts(dip: pd.DataFrame) -> dict:
 def dip_table(dip: pd.DataFrame) -> pd.DataFrame:
     """Findings by NFA_APPROPRIATE (rows add up to the sample), with the overlapping flags
     as columns so it is visible where they sit."""
-    labels = {
-        "YES": "No further action was appropriate",
-        "UNCLEAR": "Outcome unclear",
-        "NO": "No further action was not appropriate",
-        None: "Not recorded",
-    }
     rows = []
-    for code, label in labels.items():
+    for code, (label, _) in DIP_FINDINGS.items():
         part = (
             dip[dip["NFA_APPROPRIATE"].isna()]
             if code is None
@@ -103,7 +107,7 @@ def dip_table(dip: pd.DataFrame) -> pd.DataFrame:
     table = pd.DataFrame(rows)
     total = table.drop(columns="Finding").sum()
     return pd.concat(
-        [table, pd.DataFrame([{"Finding": "Dip sample", **total.to_dict()}])], ignore_index=True
+        [table, pd.DataFrame([{"Finding": DIP_TOTAL, **total.to_dict()}])], ignore_index=True
     )
 
 

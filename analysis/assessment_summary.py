@@ -59,6 +59,13 @@ def _pct(part: int, whole: int) -> str:
     return f"{100 * part / whole:.0f}%" if whole else "–"
 
 
+def outcome_links(shown: dict) -> dict:
+    """This period's outcome counts as recorded, by outcome label (the rows of the outcome
+    tables), so the public tables suppress what the sentences withhold and no more than
+    they must."""
+    return {"this period": {oc.CATEGORY_LABELS[c]: n for c, n in shown["outcomes_age_0_2"].items()}}
+
+
 def comparison_table(now: dict, before: dict, labels: tuple[str, str]) -> pd.DataFrame:
     """This window against the same window a year earlier, per outcome category."""
     rows = [

@@ -27,6 +27,25 @@ def headline(dip: pd.DataFrame, stats: dict) -> dict:
     return counts | {"dip_nfa_appropriate_share": share} | {k: stats[k] for k in keys}
 
 
+DIP_COLUMNS = {
+    "Audits": "dip audits",
+    "of which more support would have helped": "dip support",
+    "of which referred back to the team manager": "dip referred back",
+}
+
+
+def dip_links(shown: dict) -> dict:
+    """The dip-sample figures as recorded, by the cells of `ag.dip_table` they are (keys as
+    in DIP_COLUMNS), so the public table suppresses what the sentences withhold and no
+    more than it must."""
+    audits = {label: shown[metric] for label, metric in ag.DIP_FINDINGS.values()}
+    return {
+        "dip audits": audits | {ag.DIP_TOTAL: shown["dip_sample_size"]},
+        "dip support": {ag.DIP_TOTAL: shown["dip_support_beneficial"]},
+        "dip referred back": {ag.DIP_TOTAL: shown["dip_referred_back"]},
+    }
+
+
 def stats_table(stats: dict) -> pd.DataFrame:
     """The agreement statistics with intervals, one row each."""
 

@@ -197,6 +197,14 @@ def _protect(frame, formats, base, lines, keys) -> tuple[pd.DataFrame, int]:
     return out, n
 
 
+def link(figures: dict) -> None:
+    """Tell the public mode which linked cells ({key: {row label: value}}, see `keys` in
+    `table_html`) the report has already published or withheld, e.g. in its sentences."""
+    for key, values in figures.items():
+        for label, value in values.items():
+            PUBLICATION.linked[(key, str(label))] = disclosure.withheld(value)
+
+
 def as_published(
     frame: pd.DataFrame,
     formats: dict[str, str] | None = None,

@@ -204,3 +204,21 @@ def test_quarterly_agreement_by_hand():
     assert trend.loc[q1, "Pairs"] == 4 and trend.loc[q1, "Pairs in agreement"] == 3
     assert trend.loc[q1, "Agreement"] == pytest.approx(0.75)
     assert trend.loc[q4, "Pairs in agreement"] == 2 and trend.loc[q4, "Agreement"] == 1.0
+
+
+def test_dip_links_name_the_cells_of_the_dip_table():
+    from analysis import audit_summary as au
+
+    dip = audits(
+        [
+            ("2017-02-01", "NFA dip sample", "Risk", None, None, "YES", "Y", None),
+            ("2017-02-01", "NFA dip sample", "Risk", None, None, "NO", None, "Y"),
+            ("2017-02-01", "NFA dip sample", "Risk", None, None, None, None, None),
+        ]
+    )
+    table = ag.dip_table(dip).set_index("Finding")
+    links = au.dip_links(ag.dip_counts(dip))
+    for column, key in au.DIP_COLUMNS.items():
+        for label, value in links[key].items():
+            assert table.loc[label, column] == value, (column, label)
+    assert len(links["dip audits"]) == 5  # four findings and the sample

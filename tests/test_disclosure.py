@@ -256,3 +256,20 @@ def test_a_cell_shown_in_an_earlier_table_is_not_used_as_cover(monkeypatch):
         assert ">6<" in html and ">8<" not in html
     finally:
         present.configure()
+
+
+def test_figures_a_report_has_already_withheld_are_withheld_in_its_tables(monkeypatch):
+    from analysis import present
+    from analysis.disclosure import WITHHELD
+
+    monkeypatch.setattr(present, "display", lambda obj: None)
+    table = pd.DataFrame({"Outcome": ["a", "b", "c"], "Now": [8, 10, 12]})
+    try:
+        present.configure("public", 5)
+        # the sentences withheld a's 8 (e.g. as cover for a figure of their own) and showed 10
+        present.link({"now": {"a": WITHHELD, "b": 10}})
+        html = present.table_html(table, "T", keys={"Now": "now"})
+        # a hidden as in the sentences; its cover cannot be b (public already), so c goes
+        assert ">8<" not in html and ">10<" in html and ">12<" not in html
+    finally:
+        present.configure()
