@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
+#: Trimmed copies of DfE published files (source and licence in their README).
+DFE_FIXTURES = Path(__file__).resolve().parent / "fixtures" / "dfe"
 
 VALID = {
     "ssda903/header.csv": (
@@ -62,10 +63,9 @@ def inputs_dir(tmp_path: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def shared_dir() -> Path:
-    if not SHARED.is_dir():
-        pytest.fail(f"the shared reference folder is missing: {SHARED}")
-    return SHARED
+def dfe() -> Path:
+    """The trimmed DfE published files in tests/fixtures/dfe."""
+    return DFE_FIXTURES
 
 
 def boardpack(*args: str, env: dict | None = None, timeout: float = 900):

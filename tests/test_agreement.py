@@ -1,4 +1,4 @@
-"""Audit agreement against published worked examples (../shared/oracles.md), the board's dip
+"""Audit agreement against published worked examples (sources named in each test), the board's dip
 sample, and edge cases."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""DfE published statistics: loaders against values read from the shared files, suppression
+"""DfE published statistics: loaders against values read from the published files, suppression
 symbols, neighbours, and reports with and without benchmark files."""
 
 from __future__ import annotations
@@ -11,11 +11,6 @@ from conftest import boardpack
 
 from analysis import benchmarks as bmk
 from analysis.sources import ees
-
-
-@pytest.fixture(scope="module")
-def dfe(shared_dir):
-    return shared_dir / "reference" / "dfe"
 
 
 def test_published_values_for_a_named_la_and_england(dfe):

@@ -75,9 +75,9 @@ def digest(folder: Path) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def packs(tmp_path_factory, shared_dir):
+def packs(tmp_path_factory, dfe):
     out = tmp_path_factory.mktemp("reports")
-    bench = str(shared_dir / "reference" / "dfe")
+    bench = str(dfe)
     common = ["run", "--demo", "--period", PERIOD, "--out", str(out), "--benchmarks", bench]
     result = boardpack(*common, "--jobs", "2")
     assert result.returncode == 0, result.stdout + result.stderr

@@ -1,5 +1,5 @@
 """XmR charts against NHSRplotthedots and nhspy-plotthedots published results
-(../shared/oracles.md), plus each rule on its own."""
+(sources named in each test), plus each rule on its own."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Intervals and comparisons against published worked examples (../shared/oracles.md)."""
+"""Intervals and comparisons against published worked examples (sources named in each test)."""
 
 from __future__ import annotations
 
