@@ -6,11 +6,11 @@ import argparse
 import sys
 from pathlib import Path
 
-from analysis.validation import BoardpackError, InputError
+from analysis.errors import BoardpackError, InputError
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from analysis.inputs import read_inputs
+    from analysis.sources.inputs import read_inputs
 
     inputs = read_inputs(Path(args.data))
     print(inputs.report.format())
@@ -23,7 +23,7 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _demo_data(args: argparse.Namespace) -> int:
-    from analysis.demo import DemoSpec, write_demo_data
+    from analysis.sources.demo import DemoSpec, write_demo_data
 
     spec = DemoSpec(start=args.start, end=args.end, seed=args.seed, scale=args.scale)
     counts = write_demo_data(Path(args.out), spec)
@@ -65,7 +65,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(func=_demo_data)
 
-    from analysis import engine_cli
+    from analysis import commands as engine_cli
 
     engine_cli.add_commands(sub)
     return parser

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import yaml
 
-from analysis.validation import BoardpackError
+from analysis.errors import BoardpackError
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 #: The project checkout (an editable install); BOARDPACK_HOME overrides it.
@@ -35,8 +35,9 @@ def read_yaml(path: Path) -> dict:
 
 @cache
 def codelists() -> dict:
-    """The code lists in `analysis/codelists.yaml` (DfE SSDA903 codes and standard categories)."""
-    return read_yaml(PACKAGE_DIR / "codelists.yaml")
+    """The code lists in `analysis/sources/codelists.yaml` (DfE SSDA903 codes and standard
+    categories)."""
+    return read_yaml(PACKAGE_DIR / "sources" / "codelists.yaml")
 
 
 def label_map(name: str, params_dir: Path | None = None) -> dict[str, str]:

@@ -6,7 +6,7 @@ import re
 
 import pandas as pd
 
-from analysis.validation import BoardpackError
+from analysis.errors import BoardpackError
 
 _PERIOD = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 

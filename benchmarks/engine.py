@@ -89,8 +89,8 @@ def main() -> None:
     parser.add_argument("--skip-backfill", action="store_true")
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
-    from analysis.params import available_reports
-    from analysis.session import demo_folder
+    from analysis.engine.params import available_reports
+    from analysis.engine.session import demo_folder
 
     demo = demo_folder()
     reports = available_reports()

@@ -8,8 +8,8 @@ import nbformat
 import pytest
 from a11y import check, contrast
 
-from analysis.landing import build_index
-from analysis.render import render_html
+from analysis.engine.landing import build_index
+from analysis.engine.render import render_html
 
 
 def test_checker_catches_problems():

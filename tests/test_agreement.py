@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from board_fixture import BOARD_DIP
 
-from analysis import agreement as ag
+from analysis.measures import agreement as ag
 
 SAS = [[0, 4, 1], [0, 8, 0], [0, 1, 5]]  # SAS PROC FREQ example used in statsmodels' tests
 
@@ -148,7 +148,7 @@ def test_direction_of_disagreement():
 
 
 def test_summary_says_when_nothing_was_moderated():
-    from analysis import audit_summary as au
+    from analysis.reports import audit_agreement as au
 
     empty = audits([("2017-02-01", "Themed audit", "Risk", "GOOD", None, None, None, None)])
     stats = ag.agreement(
@@ -166,7 +166,7 @@ def test_summary_says_when_nothing_was_moderated():
 
 
 def test_summary_quotes_the_dip_sample_counts():
-    from analysis import audit_summary as au
+    from analysis.reports import audit_agreement as au
 
     counts = {
         "dip_sample_size": 26,
@@ -185,8 +185,8 @@ def test_summary_quotes_the_dip_sample_counts():
 
 
 def test_summary_withholds_agreement_resting_on_few_pairs():
-    from analysis import audit_summary as au
-    from analysis.disclosure import WITHHELD
+    from analysis.reports import audit_agreement as au
+    from analysis.withheld import WITHHELD
 
     counts = {k: 0 for k in ("dip_sample_size",)}
     stats = {"moderated_pairs": WITHHELD, "kappa": WITHHELD}
@@ -207,7 +207,7 @@ def test_quarterly_agreement_by_hand():
 
 
 def test_dip_links_name_the_cells_of_the_dip_table():
-    from analysis import audit_summary as au
+    from analysis.reports import audit_agreement as au
 
     dip = audits(
         [

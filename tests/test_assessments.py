@@ -6,9 +6,9 @@ import pandas as pd
 import pytest
 from board_fixture import write_board_fixture
 
-from analysis import caseload as cl
-from analysis import outcomes as oc
-from analysis.inputs import read_inputs
+from analysis.measures import assessments as oc
+from analysis.measures import caseload as cl
+from analysis.sources.inputs import read_inputs
 
 T = pd.Timestamp
 Q1 = (T("2017-01-01"), T("2017-03-31"))

@@ -9,7 +9,7 @@ import math
 import pytest
 from conftest import boardpack
 
-from analysis import benchmarks as bmk
+from analysis.measures import comparisons as bmk
 from analysis.sources import ees
 
 

@@ -8,7 +8,7 @@ import json
 from board_fixture import BOARD, BOARD_DIP, BOARD_OUTCOMES, write_board_fixture
 from conftest import boardpack
 
-from analysis.inputs import read_inputs
+from analysis.sources.inputs import read_inputs
 
 
 def test_board_figures_come_out_of_the_reports_exactly(tmp_path):

@@ -7,8 +7,8 @@ import json
 import pandas as pd
 import pytest
 
-from analysis import board
-from analysis.spc import CONCERN, IMPROVEMENT
+from analysis.measures.spc import CONCERN, IMPROVEMENT
+from analysis.reports import board_summary as board
 
 SICKNESS = {
     "label": "FTE days lost per FTE",
@@ -115,7 +115,7 @@ def test_configured_measures_point_at_metrics_the_reports_record():
 
 
 def test_a_figure_withheld_by_a_public_report_shows_as_c_and_leaves_the_trend(tmp_path):
-    from analysis.disclosure import withheld
+    from analysis.withheld import withheld
 
     # a public pack: the latest kappa rests on too few pairs and was withheld ("c")
     values = {p: {"audit_agreement": {"kappa": 0.5}} for p in months(12, "2017-02")}

@@ -10,8 +10,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.demo import DemoSpec, write_demo_data
-from analysis.inputs import read_inputs
+from analysis.sources.demo import DemoSpec, write_demo_data
+from analysis.sources.inputs import read_inputs
 
 END = pd.Timestamp("2017-03-31")
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.disclosure import SUPPRESSED as C
-from analysis.disclosure import suppress
+from analysis.presentation.disclosure import suppress
+from analysis.withheld import SUPPRESSED as C
 
 
 def test_single_small_cell_with_totals_needs_secondary_suppression():
@@ -61,7 +61,7 @@ def test_no_single_suppressed_cell_in_any_line():
 
 
 def test_percentages_whose_hidden_numerator_is_small_are_suppressed():
-    from analysis.disclosure import protect_table
+    from analysis.presentation.disclosure import protect_table
 
     table = pd.DataFrame({"Quarter": ["Q1", "Q2"], "Completed": [40, 120], "NFA": [0.1, 0.5]})
     out, n = protect_table(table, 5, base={"NFA": "Completed"})
@@ -71,7 +71,7 @@ def test_percentages_whose_hidden_numerator_is_small_are_suppressed():
 
 
 def test_every_rate_in_a_row_with_a_suppressed_count_goes_too():
-    from analysis.disclosure import protect_table
+    from analysis.presentation.disclosure import protect_table
 
     table = pd.DataFrame(
         {"Group": ["A", "B", "All"], "Children": [3, 40, 43], "Share": [0.07, 0.93, 1.0]}
@@ -85,7 +85,7 @@ def test_every_rate_in_a_row_with_a_suppressed_count_goes_too():
 
 
 def test_count_format_marks_a_float_column_as_counts():
-    from analysis.disclosure import count_columns
+    from analysis.presentation.disclosure import count_columns
 
     table = pd.DataFrame({"a": [1.0], "b": [2], "r": [0.5]})
     assert count_columns(table, {"a": "count"}) == ["a", "b"]
@@ -95,7 +95,7 @@ def test_count_format_marks_a_float_column_as_counts():
 
 
 def test_headline_figures_are_protected_with_their_totals_shares_and_derived_figures():
-    from analysis.disclosure import WITHHELD, disclose_metrics
+    from analysis.presentation.disclosure import WITHHELD, disclose_metrics
 
     values = {
         "total": 30,
@@ -128,7 +128,7 @@ def test_headline_figures_are_protected_with_their_totals_shares_and_derived_fig
 
 
 def test_a_share_of_a_small_hidden_numerator_is_withheld():
-    from analysis.disclosure import WITHHELD, disclose_metrics
+    from analysis.presentation.disclosure import WITHHELD, disclose_metrics
 
     shown, n = disclose_metrics({"n": 40, "s": 0.1, "t": 0.5}, {"shares": {"s": "n", "t": "n"}}, 5)
     # 10% of 40 is 4 children; 50% of 40 is 20
@@ -138,8 +138,8 @@ def test_a_share_of_a_small_hidden_numerator_is_withheld():
 def test_a_withheld_figure_prints_as_c_and_cannot_be_compared():
     import pytest
 
-    from analysis.disclosure import WITHHELD, withheld
-    from analysis.metrics import plain
+    from analysis.engine.metrics import plain
+    from analysis.withheld import WITHHELD, withheld
 
     assert f"{WITHHELD:,} of {WITHHELD:.1%}" == "c of c"
     assert 100 * WITHHELD / 7 is WITHHELD
@@ -155,7 +155,7 @@ def test_a_withheld_figure_prints_as_c_and_cannot_be_compared():
 def test_public_tables_charts_and_sentences(monkeypatch, tmp_path):
     import matplotlib.pyplot as plt
 
-    from analysis import present
+    from analysis.presentation import present
 
     shown = []
     monkeypatch.setattr(present, "display", lambda obj: shown.append(obj.data))
@@ -184,7 +184,7 @@ def test_public_tables_charts_and_sentences(monkeypatch, tmp_path):
 
 
 def test_published_statistics_are_shown_as_published(monkeypatch):
-    from analysis import present
+    from analysis.presentation import present
 
     table = pd.DataFrame({"Year": ["2024"], "Neighbours with data": [4]})
     try:
@@ -198,8 +198,8 @@ def test_published_statistics_are_shown_as_published(monkeypatch):
 def test_an_unknown_publication_mode_is_refused():
     import pytest
 
-    from analysis import present
-    from analysis.validation import BoardpackError
+    from analysis.errors import BoardpackError
+    from analysis.presentation import present
 
     with pytest.raises(BoardpackError, match="publication must be one of"):
         present.configure("website")
@@ -221,7 +221,7 @@ def test_cells_adding_up_to_a_total_in_another_table_are_protected_together():
 
 
 def test_linked_cells_are_suppressed_alike_in_every_table_of_a_report(monkeypatch):
-    from analysis import present
+    from analysis.presentation import present
 
     monkeypatch.setattr(present, "display", lambda obj: None)
     first = pd.DataFrame({"Outcome": ["a", "b", "c"], "Now": [3, 6, 20]})
@@ -241,7 +241,7 @@ def test_linked_cells_are_suppressed_alike_in_every_table_of_a_report(monkeypatc
 
 
 def test_a_cell_shown_in_an_earlier_table_is_not_used_as_cover(monkeypatch):
-    from analysis import present
+    from analysis.presentation import present
 
     monkeypatch.setattr(present, "display", lambda obj: None)
     first = pd.DataFrame({"Outcome": ["a", "b", "c"], "Now": [3, 4, 6]})  # 3 and 4 hidden
@@ -259,8 +259,8 @@ def test_a_cell_shown_in_an_earlier_table_is_not_used_as_cover(monkeypatch):
 
 
 def test_figures_a_report_has_already_withheld_are_withheld_in_its_tables(monkeypatch):
-    from analysis import present
-    from analysis.disclosure import WITHHELD
+    from analysis.presentation import present
+    from analysis.withheld import WITHHELD
 
     monkeypatch.setattr(present, "display", lambda obj: None)
     table = pd.DataFrame({"Outcome": ["a", "b", "c"], "Now": [8, 10, 12]})

@@ -20,8 +20,8 @@ import pytest
 from conftest import boardpack
 from pypdf import PdfReader
 
-from analysis.params import available_reports
-from analysis.session import demo_folder
+from analysis.engine.params import available_reports
+from analysis.engine.session import demo_folder
 
 ROOT = Path(__file__).resolve().parents[1]
 PERIOD = "2017-03"
@@ -103,7 +103,7 @@ def test_published_pages_pass_the_accessibility_checks(pack):
 
 
 def test_board_summary_is_one_page_and_links_to_real_sections(pack):
-    from analysis import board
+    from analysis.reports import board_summary as board
 
     assert len(PdfReader(pack / PERIOD / "board_summary.pdf").pages) == 1
     for m in board.measures():

@@ -7,8 +7,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from analysis import looked_after as la
-from analysis import young_children as yc
+from analysis.ages import age_in_years
+from analysis.measures import looked_after as la
+from analysis.reports import young_children as yc
 
 T = pd.Timestamp
 
@@ -56,7 +57,7 @@ FIRST, LAST = T("2016-04-01"), T("2017-03-31")
 def test_age_in_completed_years_counts_the_birthday_itself():
     dob = pd.Series(pd.to_datetime(["2010-03-31", "2010-03-31", "2012-02-29"]))
     on = pd.Series(pd.to_datetime(["2017-03-30", "2017-03-31", "2013-02-28"]))
-    assert list(la.age_in_years(dob, on)) == [6, 7, 0]
+    assert list(age_in_years(dob, on)) == [6, 7, 0]
 
 
 def test_starts_exclude_short_breaks_and_count_repeat_starts():
@@ -159,7 +160,7 @@ def test_mothers_age_at_birth():
 
 
 def test_doubling_verdict_wording():
-    from analysis.stats import Comparison
+    from analysis.measures.stats import Comparison
 
     assert "consistent with a doubling" in yc.doubling_verdict(Comparison(1.8, 1.3, 2.4, 0.001))
     assert "more than chance" in yc.doubling_verdict(Comparison(1.8, 1.3, 2.4, 0.001))

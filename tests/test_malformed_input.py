@@ -11,7 +11,7 @@ from conftest import VALID, write_inputs
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from analysis.inputs import read_inputs
+from analysis.sources.inputs import read_inputs
 
 FILES = sorted(VALID)
 

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from conftest import VALID, boardpack, write_inputs
 
-from analysis.params import resolve
+from analysis.engine.params import resolve
+from analysis.errors import BoardpackError
 from analysis.periods import parse_period, period_range, window
-from analysis.validation import BoardpackError
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from concurrent.futures import Future
 
-from analysis import engine
+from analysis.engine import runner as engine
 
 
 class InlinePool:

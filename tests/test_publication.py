@@ -15,7 +15,7 @@ from conftest import boardpack
 from pypdf import PdfReader
 from test_engine import ID_PATTERN, identifiers, published_text
 
-from analysis.params import available_reports
+from analysis.engine.params import available_reports
 
 PERIOD = "2017-03"
 THRESHOLD = 5

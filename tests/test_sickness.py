@@ -8,7 +8,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from analysis import sickness as sk
+from analysis.measures import sickness as sk
 from analysis.workdays import working_days
 
 T = pd.Timestamp
@@ -117,7 +117,7 @@ def test_monthly_series_by_hand():
 
 
 def test_headline_metrics_against_a_hand_calculation():
-    from analysis import sickness_absence as sa
+    from analysis.reports import sickness_absence as sa
 
     h = sa.headline(SPELLS, STAFFING, "2017-01")
     # 12 months Feb 2016-Jan 2017: days lost 5 x 1.0 + 12 x 0.5 + 17 x 0.8 = 24.6;
@@ -151,7 +151,7 @@ def test_reasons_count_the_employees_absent_for_each():
 
 
 def test_summary_names_only_reasons_whose_share_is_published():
-    from analysis import sickness_absence as sa
+    from analysis.reports import sickness_absence as sa
 
     h = {
         "fte_days_lost_per_fte_12m": 10.0,

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 from conftest import VALID, write_inputs
 
-from analysis.inputs import read_inputs
-from analysis.validation import ERROR, WARNING
+from analysis.errors import ERROR, WARNING
+from analysis.sources.inputs import read_inputs
 
 TODAY = pd.Timestamp("2017-04-15")
 

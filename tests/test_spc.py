@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from analysis.spc import COMMON, CONCERN, IMPROVEMENT, NEUTRAL, assurance, describe, xmr
+from analysis.measures.spc import COMMON, CONCERN, IMPROVEMENT, NEUTRAL, assurance, describe, xmr
 
 DEVIATIONS = [1, 2, 1, 2, 10, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from analysis.stats import difference_of_shares, odds_ratio, ratio_of_shares, wilson
+from analysis.measures.stats import difference_of_shares, odds_ratio, ratio_of_shares, wilson
 
 
 @pytest.mark.parametrize(

@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis.validation import ValidationReport
+from analysis.errors import ValidationReport
 
 DATE_HINT = "not a real date (expected dd/mm/yyyy)"
 ROW = "_ROW"

@@ -7,8 +7,8 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.config import codelists
+from analysis.errors import ERROR, WARNING, ValidationReport
 from analysis.sources._table import ROW, Column, load_file, report_rows
-from analysis.validation import ERROR, WARNING, ValidationReport
 
 FILE = "audits.csv"
 COLUMNS = [

@@ -16,8 +16,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from analysis.errors import BoardpackError
 from analysis.sources._table import read_text
-from analysis.validation import BoardpackError
 
 SYMBOLS = {"c", "x", "z", "k", "low", "u"}
 KEYS = [

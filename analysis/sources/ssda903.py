@@ -12,9 +12,9 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.config import codelists
+from analysis.errors import ERROR, WARNING, ValidationReport
 from analysis.lookup import member
 from analysis.sources._table import ROW, Column, read_csv, report_rows, shown_dates
-from analysis.validation import ERROR, WARNING, ValidationReport
 
 
 def _codes(name: str) -> tuple[str, ...]:

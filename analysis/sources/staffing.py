@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from analysis.errors import ERROR, ValidationReport
 from analysis.sources._table import ROW, Column, load_file, report_rows
-from analysis.validation import ERROR, ValidationReport
 
 FILE = "staffing.csv"
 COLUMNS = [

@@ -174,9 +174,9 @@ SPC_MARKERS = {
 
 
 def spc_chart(chart, title: str, ylabel: str, target: float | None = None):
-    """An XmR chart from `analysis.spc.xmr` output: values, mean, process limits, and points
+    """An XmR chart from `spc.xmr` output: values, mean, process limits, and points
     coloured and shaped by variation type (so colour is never the only cue)."""
-    from analysis.spc import WORDS, describe
+    from analysis.measures.spc import WORDS, describe
 
     fig, ax = new_chart(title, ylabel, size=(8, 4.2))
     x = [_label(i) for i in chart.index]

@@ -12,12 +12,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.config import PARAMS_DIR, PROJECT_ROOT, read_yaml
+from analysis.config import PARAMS_DIR
 from analysis.sources import ees
-
-
-def datasets(params_dir: Path = PARAMS_DIR) -> dict[str, dict]:
-    return read_yaml(params_dir / "benchmarks.yaml").get("datasets", {})
+from analysis.sources.published import benchmark_folder, datasets
 
 
 @dataclass
@@ -33,11 +30,6 @@ class Benchmarks:
 
     def has(self, name: str) -> bool:
         return name in self.tables
-
-
-def benchmark_folder(folder: str | Path) -> Path:
-    folder = Path(folder)
-    return folder if folder.is_absolute() else PROJECT_ROOT / folder
 
 
 def open_benchmarks(

@@ -1,5 +1,5 @@
 """The `young_children` report's headline figures and plain-English summary, built from the
-measures in `analysis.looked_after` so the notebook only calls and displays."""
+measures in `analysis.measures.looked_after` so the notebook only calls and displays."""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from analysis import looked_after as la
-from analysis.disclosure import withheld
+from analysis.measures import looked_after as la
+from analysis.measures.stats import Comparison
 from analysis.periods import period_end, window
-from analysis.stats import Comparison
+from analysis.withheld import withheld
 
 
 @dataclass
@@ -133,7 +133,7 @@ class FamilyLinks:
 def family_links(w: Windows, episodes: pd.DataFrame, family: pd.DataFrame | None):
     """Mother's age and siblings in care for starts in the last 12 months; None without
     family.csv."""
-    from analysis.stats import compare_distributions
+    from analysis.measures.stats import compare_distributions
 
     if family is None:
         return None

@@ -16,19 +16,19 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis import present
 from analysis.config import PARAMS_DIR, PROJECT_ROOT, read_yaml
-from analysis.disclosure import disclose_metrics
-from analysis.inputs import Inputs, load_processed, prepare
-from analysis.metrics import Metrics
+from analysis.engine.metrics import Metrics
 from analysis.periods import parse_period
+from analysis.presentation import present
+from analysis.presentation.disclosure import disclose_metrics
+from analysis.sources.inputs import Inputs, load_processed, prepare
 
 DEMO_CACHE = PROJECT_ROOT / ".cache"
 
 
 def demo_folder(seed: int = 2017, cache: Path = DEMO_CACHE) -> Path:
     """The synthetic demo input folder, generated on first use and kept in `.cache/`."""
-    from analysis.demo import DemoSpec, write_demo_data
+    from analysis.sources.demo import DemoSpec, write_demo_data
 
     target = Path(cache) / f"demo-seed{seed}"
     if (target / "staffing.csv").exists():

@@ -19,8 +19,8 @@ import pandas as pd
 
 from analysis import __version__
 from analysis.config import PARAMS_DIR
+from analysis.errors import BoardpackError, InputError, ValidationReport
 from analysis.sources import absence, assessments, audits, cin_cp, family, ssda903, staffing
-from analysis.validation import BoardpackError, InputError, ValidationReport
 
 MAP_FILES = ("outcome_map.yaml", "absence_reason_map.yaml")
 

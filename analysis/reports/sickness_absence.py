@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis import sickness as sk
-from analysis.disclosure import withheld
+from analysis.measures import sickness as sk
+from analysis.measures.spc import WORDS, xmr
 from analysis.periods import window
-from analysis.spc import WORDS, xmr
+from analysis.withheld import withheld
 
 
 def headline(spells, staffing, period, threshold=20, unit=sk.WORKING) -> dict:

@@ -3,7 +3,7 @@ published, so it can never disagree with them.
 
 For each headline measure declared in `params/board_summary.yaml`: this period's value, the
 value a year earlier, every period's value available (the trend), and the SPC verdict from
-`analysis.spc.xmr` on that trend. A report that failed, or a metric it did not record for
+`analysis.measures.spc.xmr` on that trend. A report that failed, or a metric it did not record for
 the period, shows as not available - never an earlier period's value.
 """
 
@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.disclosure import SUPPRESSED, WITHHELD, withheld
-from analysis.spc import COMMON, CONCERN, IMPROVEMENT, NEUTRAL, WORDS, xmr
+from analysis.measures.spc import COMMON, CONCERN, IMPROVEMENT, NEUTRAL, WORDS, xmr
+from analysis.presentation.formats import NOT_AVAILABLE, is_number, shown
+from analysis.withheld import WITHHELD, withheld
 
-NOT_AVAILABLE = "not available"
 _PERIOD = re.compile(r"^\d{4}-\d{2}$")
 IMPROVEMENT_OF = {"higher": "increase", "lower": "decrease", "neutral": "neutral"}
 
@@ -89,7 +89,7 @@ def trend(hist: dict, period: str, m: Measure) -> pd.Series:
     """Values of the measure in every period up to `period` that has one (and did not
     withhold it), oldest first."""
     points = {p: value(hist, p, m) for p in sorted(hist) if p <= period}
-    s = pd.Series({pd.Period(p, "M"): v for p, v in points.items() if _number(v)}, dtype=float)
+    s = pd.Series({pd.Period(p, "M"): v for p, v in points.items() if is_number(v)}, dtype=float)
     s.index.name = "Period"
     return s
 
@@ -142,22 +142,6 @@ def headline(card: pd.DataFrame) -> dict:
     }
 
 
-def _number(v) -> bool:
-    return v is not None and not withheld(v) and v == v
-
-
-def shown(v, fmt: str, missing: str = NOT_AVAILABLE) -> str:
-    if withheld(v):
-        return SUPPRESSED
-    if v is None or v != v:
-        return missing
-    if fmt == "percent":
-        return f"{100 * v:.1f}%"
-    if fmt == "count":
-        return f"{v:,.0f}"
-    return f"{v:,.2f}"
-
-
 def bullets(card: pd.DataFrame, period_label: str, limit: int = 5) -> list[str]:
     """Three to five plain-English points: special-cause signals first, then the largest
     changes on a year earlier, then what could not be shown. Only figures in the scorecard."""
@@ -176,7 +160,7 @@ def bullets(card: pd.DataFrame, period_label: str, limit: int = 5) -> list[str]:
             )
     changes = []
     for row in card.itertuples():
-        if _number(row.value) and _number(row.year_earlier) and row.year_earlier != 0:
+        if is_number(row.value) and is_number(row.year_earlier) and row.year_earlier != 0:
             changes.append((abs(row.value / row.year_earlier - 1), row))
     for _, row in sorted(changes, key=lambda c: -c[0]):
         if len(out) >= limit - 1:
@@ -208,7 +192,7 @@ def bullets(card: pd.DataFrame, period_label: str, limit: int = 5) -> list[str]:
     for row in card.itertuples():
         if len(out) >= 3:
             break
-        if _number(row.value) and row.label not in mentioned:
+        if is_number(row.value) and row.label not in mentioned:
             out.append(f"{row.label}: {shown(row.value, row.measure.format)} in {period_label}.")
     return out[:limit]
 

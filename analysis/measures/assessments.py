@@ -18,9 +18,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from analysis.ages import age_in_years
 from analysis.config import codelists
-from analysis.looked_after import age_in_years
-from analysis.stats import Share, wilson
+from analysis.measures.stats import Share, wilson
 from analysis.workdays import working_days
 
 CATEGORY_LABELS = {

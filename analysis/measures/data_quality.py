@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.inputs import Inputs
 from analysis.periods import months_back
+from analysis.sources.inputs import Inputs
 
 #: The date that places each table's records in time (never a date of birth).
 ACTIVITY_DATES = {

@@ -13,7 +13,7 @@ import nbformat
 import papermill
 
 from analysis.config import NOTEBOOKS_DIR, PARAMS_DIR, read_yaml
-from analysis.validation import BoardpackError
+from analysis.errors import BoardpackError
 
 
 @cache

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.looked_after import age_in_years, looked_after_on
-from analysis.stats import wilson
+from analysis.ages import age_in_years
+from analysis.measures.looked_after import looked_after_on
+from analysis.measures.stats import wilson
 
 BANDS = [
     (-100, 1, "Under 1"),

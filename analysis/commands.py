@@ -9,7 +9,7 @@ from datetime import datetime
 from pathlib import Path
 
 from analysis.config import PROJECT_ROOT
-from analysis.validation import BoardpackError
+from analysis.errors import BoardpackError
 
 
 def _logger(total: int):
@@ -37,10 +37,10 @@ def _logger(total: int):
 
 
 def _run(args: argparse.Namespace) -> int:
-    from analysis.engine import RunRequest, default_jobs, run
-    from analysis.params import available_reports, defaults
+    from analysis.engine.params import available_reports, defaults
+    from analysis.engine.runner import RunRequest, default_jobs, run
+    from analysis.engine.session import demo_folder
     from analysis.periods import parse_period, period_range
-    from analysis.session import demo_folder
 
     if args.period and (args.from_ or args.to):
         raise BoardpackError("give either --period or --from/--to, not both")
@@ -111,7 +111,7 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _index(args: argparse.Namespace) -> int:
-    from analysis.landing import write_index
+    from analysis.engine.landing import write_index
 
     print(f"landing page written: {write_index(Path(args.out))}")
     return 0
@@ -119,7 +119,7 @@ def _index(args: argparse.Namespace) -> int:
 
 def _list(args: argparse.Namespace) -> int:
     from analysis.config import PARAMS_DIR, read_yaml
-    from analysis.params import available_reports, notebook_parameters, report_info
+    from analysis.engine.params import available_reports, notebook_parameters, report_info
 
     engine_set = {"period", "processed_dir", "data_dir", "metrics_path", "out_dir"}
     engine_set |= {"publication", "suppression_threshold", "staged_metrics"}
@@ -142,8 +142,8 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _benchmarks(args: argparse.Namespace) -> int:
-    from analysis.params import defaults
-    from analysis.reference_data import check, fetch
+    from analysis.engine.params import defaults
+    from analysis.sources.published import check, fetch
 
     dest = args.dest or defaults().get("benchmark_dir", "data/reference")
     if args.action == "fetch":

@@ -24,7 +24,8 @@ from scipy.stats import norm
 from statsmodels.stats.inter_rater import cohens_kappa
 
 from analysis.config import codelists
-from analysis.stats import wilson
+from analysis.measures.stats import wilson
+from analysis.withheld import withheld
 
 LANDIS_KOCH = [
     (0.0, "poor"),
@@ -201,7 +202,6 @@ def landis_koch(kappa: float | None) -> str:
     """Landis & Koch (1977) label: <0 poor, to 0.20 slight, 0.21-0.40 fair, 0.41-0.60
     moderate, 0.61-0.80 substantial, 0.81-1 almost perfect. A withheld kappa (public
     version) has no label."""
-    from analysis.disclosure import withheld
 
     if withheld(kappa):
         return ""

@@ -32,14 +32,14 @@ from pathlib import Path
 import nbformat
 from jupyter_client.manager import AsyncKernelManager
 
-from analysis import provenance
 from analysis.config import NOTEBOOKS_DIR, PARAMS_DIR
-from analysis.disclosure import check_mode
-from analysis.landing import write_index
-from analysis.metrics import write_json_atomic
-from analysis.params import defaults, report_info, resolve
-from analysis.render import render_html, render_pdf
-from analysis.validation import BoardpackError
+from analysis.engine import provenance
+from analysis.engine.landing import write_index
+from analysis.engine.params import defaults, report_info, resolve
+from analysis.engine.render import render_html, render_pdf
+from analysis.errors import BoardpackError
+from analysis.fileio import write_json_atomic
+from analysis.presentation.disclosure import check_mode
 
 LAST = ("board_summary",)
 STAGED_METRICS = "metrics.json"
@@ -335,7 +335,7 @@ def _period_label(period: str) -> str:
 
 def run(req: RunRequest, log: Callable[[str], None] = print) -> list[Outcome]:
     """Validate once, run every job (in parallel workers), publish, rebuild the index."""
-    from analysis.inputs import prepare
+    from analysis.sources.inputs import prepare
 
     # papermill runs each notebook with the notebooks folder as working directory, so every
     # path handed to a kernel or worker must be absolute

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis import outcomes as oc
-from analysis.disclosure import withheld
+from analysis.measures import assessments as oc
+from analysis.withheld import withheld
 
 
 def headline(done: pd.DataFrame, outcomes: pd.DataFrame, standard: int = 45) -> dict:

@@ -11,7 +11,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-SUPPRESSED = "c"
+from analysis.errors import BoardpackError
+from analysis.withheld import SUPPRESSED, WITHHELD
+
 MODES = ("restricted", "public")
 FOOTNOTE = (
     "c: suppressed to protect confidentiality - a count from 1 to {threshold}, a figure that "
@@ -21,8 +23,6 @@ FOOTNOTE = (
 
 def check_mode(mode, threshold) -> tuple[str, int]:
     """The publication mode and suppression threshold, or a clear error."""
-    from analysis.validation import BoardpackError
-
     if mode not in MODES:
         raise BoardpackError(f"publication must be one of {', '.join(MODES)}, not {mode!r}")
     if not isinstance(threshold, int) or isinstance(threshold, bool) or threshold < 1:
@@ -30,34 +30,6 @@ def check_mode(mode, threshold) -> tuple[str, int]:
             f"suppression_threshold must be a whole number >= 1, not {threshold!r}"
         )
     return mode, threshold
-
-
-class Withheld:
-    """A figure withheld from a public report. It prints as `c` whatever the format, and any
-    arithmetic on it gives another withheld figure, so sentences built from headline figures
-    need no special cases; comparing it with a number is an error, never a silent guess."""
-
-    def __format__(self, spec: str) -> str:
-        return SUPPRESSED
-
-    def __str__(self) -> str:
-        return SUPPRESSED
-
-    __repr__ = __str__
-
-    def _same(self, *_):
-        return self
-
-    __add__ = __radd__ = __sub__ = __rsub__ = __mul__ = __rmul__ = _same
-    __truediv__ = __rtruediv__ = __neg__ = __abs__ = __round__ = _same
-
-
-WITHHELD = Withheld()
-
-
-def withheld(value) -> bool:
-    """True for a figure suppressed in a public report (in a table cell or a metric)."""
-    return isinstance(value, Withheld) or (isinstance(value, str) and value == SUPPRESSED)
 
 
 def suppress(

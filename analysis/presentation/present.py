@@ -21,9 +21,11 @@ import numpy as np
 import pandas as pd
 from IPython.display import HTML, display
 
-from analysis import disclosure
-from analysis.metrics import write_json_atomic
-from analysis.validation import BoardpackError
+from analysis.errors import BoardpackError
+from analysis.fileio import write_json_atomic
+from analysis.presentation import disclosure
+from analysis.presentation.formats import fmt, shown
+from analysis.withheld import SUPPRESSED, withheld
 
 FIGURE_DPI = 120  # sharp on screen and on A4 paper at the house figure size
 
@@ -90,24 +92,6 @@ def configure(publication: str = "restricted", threshold: int = 5, audit_path=No
     PUBLICATION = Publication(publication, threshold, Path(audit_path) if audit_path else None)
     PUBLICATION.count()
     return PUBLICATION
-
-
-def fmt(value, kind: str = "auto") -> str:
-    """One value in the house format: counts with thousands separators, shares as percentages
-    to one decimal place, other numbers to `decimalN` places; missing values as an en dash."""
-    if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
-        return "–"
-    if isinstance(value, pd.Period):
-        return value.strftime("%b %Y")
-    if kind == "text" or not isinstance(value, int | float | np.number) or isinstance(value, bool):
-        return str(value)
-    if kind == "percent":
-        return f"{100 * float(value):.1f}%"
-    if kind.startswith("decimal"):
-        return f"{float(value):,.{int(kind[7:] or 1)}f}"
-    if kind == "count" or isinstance(value, int | np.integer):
-        return f"{int(round(float(value))):,}"
-    return f"{float(value):,.1f}"
 
 
 def _check_private(frame: pd.DataFrame) -> None:
@@ -193,7 +177,7 @@ def _protect(frame, formats, base, lines, keys) -> tuple[pd.DataFrame, int]:
         frame, PUBLICATION.threshold, formats, base, lines, hidden, known
     )
     for i, j, key in linked:
-        PUBLICATION.linked[key] = disclosure.withheld(out.iloc[i][counts[j]])
+        PUBLICATION.linked[key] = withheld(out.iloc[i][counts[j]])
     return out, n
 
 
@@ -202,7 +186,7 @@ def link(figures: dict) -> None:
     `table_html`) the report has already published or withheld, e.g. in its sentences."""
     for key, values in figures.items():
         for label, value in values.items():
-            PUBLICATION.linked[(key, str(label))] = disclosure.withheld(value)
+            PUBLICATION.linked[(key, str(label))] = withheld(value)
 
 
 def as_published(
@@ -270,20 +254,20 @@ def _safe_to_publish(rests_on) -> bool:
     if not len(rests_on):
         return True
     cells = pd.DataFrame(rests_on).to_numpy().ravel()
-    if any(disclosure.withheld(v) for v in cells):
+    if any(withheld(v) for v in cells):
         return False
     values = pd.to_numeric(pd.Series(cells), errors="coerce").dropna()
     return not values.between(1, PUBLICATION.threshold).any()
 
 
-_WITHHELD_WORD = re.compile(rf"(?<![\w'’-]){disclosure.SUPPRESSED}(?![\w'’-])")
-_WITHHELD_PERCENT = re.compile(rf"(?<![\w'’-]){disclosure.SUPPRESSED}%")  # "c%" reads as "c"
+_WITHHELD_WORD = re.compile(rf"(?<![\w'’-]){SUPPRESSED}(?![\w'’-])")
+_WITHHELD_PERCENT = re.compile(rf"(?<![\w'’-]){SUPPRESSED}%")  # "c%" reads as "c"
 
 
 def summary(sentences: list[str]) -> None:
     """The plain-English summary that opens a report: a short list of sentences (a withheld
     figure prints as `c`; the public mode then adds a line explaining it)."""
-    sentences = [_WITHHELD_PERCENT.sub(disclosure.SUPPRESSED, s) for s in sentences if s]
+    sentences = [_WITHHELD_PERCENT.sub(SUPPRESSED, s) for s in sentences if s]
     if PUBLICATION.public and any(_WITHHELD_WORD.search(s) for s in sentences):
         sentences.append(disclosure.FOOTNOTE.format(threshold=PUBLICATION.threshold))
     items = "".join(f"<li>{html.escape(s)}</li>" for s in sentences)
@@ -346,8 +330,7 @@ def _image(fig, alt: str) -> str:
 def scorecard(card: pd.DataFrame, period_label: str) -> None:
     """The board summary's scorecard: measure (linked to its detail section), this period, a
     year earlier, trend sparkline and the SPC verdict as an icon with words beside it."""
-    from analysis.board import shown
-    from analysis.charts import sparkline
+    from analysis.presentation.charts import sparkline
 
     rows = []
     for r in card.itertuples():

@@ -17,8 +17,9 @@ import re
 import numpy as np
 import pandas as pd
 
+from analysis.ages import age_in_years
 from analysis.config import codelists
-from analysis.stats import Comparison, Share, odds_ratio, ratio_of_shares, wilson
+from analysis.measures.stats import Comparison, Share, odds_ratio, ratio_of_shares, wilson
 
 DEFAULT_BANDS = [
     ["Newborn (under 7 days)", "0d"],
@@ -36,17 +37,6 @@ def care_episodes(episodes: pd.DataFrame) -> pd.DataFrame:
     """Episodes that count as being looked after: all except legal status V3/V4."""
     short_breaks = codelists()["ssda903"]["short_break_ls"]
     return episodes[~episodes["LS"].isin(short_breaks)]
-
-
-def age_in_years(dob: pd.Series, on: pd.Series | pd.Timestamp) -> pd.Series:
-    """Completed years from `dob` to `on` (a birthday counts on the day itself). Negative
-    values mean `on` is before birth."""
-    on = pd.Series(on, index=dob.index) if isinstance(on, pd.Timestamp) else on
-    years = on.dt.year - dob.dt.year
-    before_birthday = (on.dt.month < dob.dt.month) | (
-        (on.dt.month == dob.dt.month) & (on.dt.day < dob.dt.day)
-    )
-    return years - before_birthday.astype(int)
 
 
 def _reached(dob: pd.Series, on: pd.Series, bound: str) -> pd.Series:

@@ -9,12 +9,23 @@ import urllib.request
 from datetime import date
 from pathlib import Path
 
-from analysis.benchmarks import benchmark_folder, datasets
-from analysis.inputs import sha256
+from analysis.config import PARAMS_DIR, PROJECT_ROOT, read_yaml
+from analysis.errors import BoardpackError
 from analysis.sources import ees
-from analysis.validation import BoardpackError
+from analysis.sources.inputs import sha256
 
 SOURCES = "sources.json"
+
+
+def datasets(params_dir: Path = PARAMS_DIR) -> dict[str, dict]:
+    """The DfE published files listed in params/benchmarks.yaml, by name."""
+    return read_yaml(params_dir / "benchmarks.yaml").get("datasets", {})
+
+
+def benchmark_folder(folder: str | Path) -> Path:
+    """The folder of DfE published files; a relative one is under the project."""
+    folder = Path(folder)
+    return folder if folder.is_absolute() else PROJECT_ROOT / folder
 
 
 def fetch(dest: Path, timeout: float = 60) -> list[str]:

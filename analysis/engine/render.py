@@ -20,7 +20,7 @@ from nbconvert import HTMLExporter
 from analysis import __version__
 from analysis.config import PACKAGE_DIR
 
-TEMPLATES = PACKAGE_DIR / "templates"
+TEMPLATES = PACKAGE_DIR / "presentation" / "templates"
 HIDDEN_TAGS = {"parameters", "injected-parameters", "remove"}
 _HEADING = re.compile(r"<h([23])([^>]*)>(.*?)</h\1>", re.S)
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis import agreement as ag
-from analysis.disclosure import withheld
+from analysis.measures import agreement as ag
+from analysis.withheld import withheld
 
 
 def headline(dip: pd.DataFrame, stats: dict) -> dict:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import math
 import os
 from pathlib import Path
@@ -10,11 +9,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from analysis.fileio import write_json_atomic
+from analysis.withheld import Withheld
+
 
 def plain(value):
     """A JSON-ready copy of a metric: numpy and pandas scalars to Python, NaN/NA to None, a
     figure withheld in a public report to "c"."""
-    from analysis.disclosure import Withheld
 
     if isinstance(value, Withheld):
         return str(value)
@@ -48,12 +49,3 @@ class Metrics:
     def record_all(self, values: dict) -> None:
         for name, value in values.items():
             self.record(name, value)
-
-
-def write_json_atomic(path: Path, data) -> None:
-    """Write JSON to a temporary file beside `path`, then move it into place."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(data, indent=1, sort_keys=False, default=str))
-    os.replace(tmp, path)

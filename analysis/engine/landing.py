@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import html
 import json
-import os
 import re
 from datetime import datetime
 from pathlib import Path
+
+from analysis.fileio import write_atomic
 
 _PERIOD_DIR = re.compile(r"^\d{4}-\d{2}$")
 SUMMARY = "board_summary"
@@ -163,8 +164,4 @@ def write_index(out: Path) -> Path:
     """Rebuild `<out>/index.html` atomically from what is in `out`."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    target = out / "index.html"
-    tmp = out / f".index.{os.getpid()}.tmp"
-    tmp.write_text(build_index(out), encoding="utf-8")
-    os.replace(tmp, target)
-    return target
+    return write_atomic(out / "index.html", build_index(out))

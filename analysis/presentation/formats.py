@@ -1,0 +1,43 @@
+"""One number formatter for tables, sentences and the board view."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from analysis.withheld import SUPPRESSED, withheld
+
+NOT_AVAILABLE = "not available"
+
+
+def fmt(value, kind: str = "auto") -> str:
+    """One value in the house format: counts with thousands separators, shares as percentages
+    to one decimal place, other numbers to `decimalN` places; missing values as an en dash."""
+    if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
+        return "–"
+    if isinstance(value, pd.Period):
+        return value.strftime("%b %Y")
+    if kind == "text" or not isinstance(value, int | float | np.number) or isinstance(value, bool):
+        return str(value)
+    if kind == "percent":
+        return f"{100 * float(value):.1f}%"
+    if kind.startswith("decimal"):
+        return f"{float(value):,.{int(kind[7:] or 1)}f}"
+    if kind == "count" or isinstance(value, int | np.integer):
+        return f"{int(round(float(value))):,}"
+    return f"{float(value):,.1f}"
+
+
+def is_number(v) -> bool:
+    """True for a figure that can be shown: not missing, not NaN, not withheld."""
+    return v is not None and not withheld(v) and v == v
+
+
+def shown(v, kind: str, missing: str = NOT_AVAILABLE) -> str:
+    """A headline figure as the board view shows it: `fmt`, with a withheld figure as `c`
+    and a missing one as `missing` ("not available")."""
+    if withheld(v):
+        return SUPPRESSED
+    if v is None or v != v:
+        return missing
+    return fmt(v, kind if kind in ("percent", "count") else "decimal2")
