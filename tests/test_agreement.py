@@ -222,3 +222,10 @@ def test_dip_links_name_the_cells_of_the_dip_table():
         for label, value in links[key].items():
             assert table.loc[label, column] == value, (column, label)
     assert len(links["dip audits"]) == 5  # four findings and the sample
+
+
+def test_dip_appropriate_share_keeps_unrecorded_findings_in_the_denominator():
+    # 5 audits: 3 appropriate, 1 not appropriate, 1 with no finding recorded -> 3 / 5
+    dip = pd.DataFrame({"NFA_APPROPRIATE": ["YES", "YES", "NO", None, "YES"]})
+    assert ag.dip_appropriate_share(dip) == 0.6
+    assert ag.dip_appropriate_share(dip.iloc[:0]) is None

@@ -115,3 +115,17 @@ def test_unmapped_outcome_label_counts_as_other(tmp_path, label):
     done = oc.completed(inputs["assessments"], *Q1)
     counts = oc.outcome_counts(done[done["YOUNG"]], inputs["assessment_outcomes"])
     assert counts.loc["OTHER", "Assessments"] == 4 and counts.loc["STRATEGY", "Assessments"] == 0
+
+
+def test_step_down_share_counts_assessments_not_mentions():
+    # 4 assessments: A1 stepped down (and also NFA), A2 stepped down twice over, A3 NFA,
+    # A4 no outcome -> 2 of 4 assessments stepped across = 0.5
+    done = pd.DataFrame({"ASSESSMENT_ID": ["A1", "A2", "A3", "A4"]})
+    outcomes = pd.DataFrame(
+        {
+            "ASSESSMENT_ID": ["A1", "A1", "A2", "A2", "A3"],
+            "CATEGORY": ["STEP_DOWN", "NFA", "STEP_DOWN", "STEP_DOWN", "NFA"],
+        }
+    )
+    assert oc.step_down_share(done, outcomes) == 0.5
+    assert oc.step_down_share(done.iloc[:0], outcomes) is None

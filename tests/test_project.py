@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import ast
 import re
+import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
@@ -47,29 +49,53 @@ def test_each_notebook_has_one_parameters_cell_and_a_title():
         assert nb.metadata["boardpack"]["title"], path.name
 
 
-def test_notebooks_are_thin():
-    """No function or class definitions and no loops: logic lives in tested code."""
+LOGIC = (
+    ast.FunctionDef,
+    ast.ClassDef,
+    ast.For,
+    ast.While,
+    ast.Lambda,
+    ast.If,
+    ast.IfExp,
+    ast.BoolOp,
+    ast.comprehension,
+)
+
+
+def test_notebooks_are_parameters_build_and_show():
+    """Parameters, one cell that builds the report model, then one `show(model[section])`
+    per section, under the heading whose anchor is the section's name; short lines, no
+    definitions, loops or branching: logic lives in tested code."""
     for path in NOTEBOOKS:
         nb = nbformat.read(path, as_version=4)
-        for cell in nb.cells:
-            if cell.cell_type != "code":
+        code = [c for c in nb.cells if c.cell_type == "code"]
+        assert "model = build(" in code[1].source, path.name
+        heading = None
+        for cell in nb.cells[2:]:
+            if cell.cell_type == "markdown":
+                found = re.search(r"^#+ (.+)$", cell.source, re.M)
+                heading = slug(found.group(1)) if found else heading
                 continue
+            assert cell.source == f'show(model["{heading}"])', f"{path.name}: {cell.source}"
+        for cell in code:
+            assert max(len(line) for line in cell.source.splitlines()) <= 100, path.name
             for node in ast.walk(ast.parse(cell.source)):
-                assert not isinstance(
-                    node, ast.FunctionDef | ast.ClassDef | ast.For | ast.While | ast.Lambda
-                ), f"{path.name}: {cell.source[:60]}"
+                assert not isinstance(node, LOGIC), f"{path.name}: {ast.unparse(node)[:60]}"
 
 
-def test_no_data_files_are_committed_outside_tests():
-    ignored = (ROOT / ".gitignore").read_text()
-    for folder in ("data/raw", "data/processed", "reports"):
-        assert f"{folder}/*" in ignored
+def slug(heading: str) -> str:
+    """A heading's anchor as the rendered page has it (engine.render)."""
+    return re.sub(r"[^a-z0-9]+", "-", heading.lower()).strip("-")
+
+
+def test_no_data_or_reports_are_committed():
+    tracked = subprocess.run(
+        ["git", "ls-files", "data", "reports"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert [f for f in tracked if Path(f).name not in (".gitkeep", "README.md")] == []
 
 
 def test_ruff_is_clean():
-    import subprocess
-    import sys
-
     for args in (["check"], ["format", "--check"]):
         result = subprocess.run(
             [sys.executable, "-m", "ruff", *args, "analysis", "tests", "benchmarks"],

@@ -83,6 +83,15 @@ def dip_counts(dip: pd.DataFrame) -> dict:
     }
 
 
+def dip_appropriate_share(dip: pd.DataFrame) -> float | None:
+    """The share of the dip sample whose closure with no further action was found
+    appropriate: audits with NFA_APPROPRIATE = YES divided by every audit in the sample
+    (findings not recorded stay in the denominator); None for an empty sample."""
+    if not len(dip):
+        return None
+    return int((dip["NFA_APPROPRIATE"] == "YES").sum()) / len(dip)
+
+
 def dip_table(dip: pd.DataFrame) -> pd.DataFrame:
     """Findings by NFA_APPROPRIATE (rows add up to the sample), with the overlapping flags
     as columns so it is visible where they sit."""

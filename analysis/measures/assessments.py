@@ -71,6 +71,15 @@ def outcome_counts(done: pd.DataFrame, outcomes: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
+def step_down_share(done: pd.DataFrame, outcomes: pd.DataFrame) -> float | None:
+    """The share of the assessments given that stepped across: assessments with at least one
+    STEP_DOWN outcome (to targeted or early help services, or another agency) divided by all
+    the assessments given; None when there are none."""
+    if not len(done):
+        return None
+    return int(outcome_counts(done, outcomes).loc["STEP_DOWN", "Assessments"]) / len(done)
+
+
 def mentions(done: pd.DataFrame, outcomes: pd.DataFrame) -> int:
     """Number of (assessment, category) outcome mentions among the assessments given."""
     return int(outcomes["ASSESSMENT_ID"].isin(done["ASSESSMENT_ID"]).sum())

@@ -80,20 +80,3 @@ def headline(inputs: Inputs) -> dict:
         "rows_total": int(sum(f["rows"] for f in inputs.files)),
         "warnings_total": inputs.report.warning_count,
     }
-
-
-def summary(inputs: Inputs, gaps: pd.DataFrame) -> list[str]:
-    """Plain-English opening sentences for the board."""
-    h = headline(inputs)
-    with_gaps = gaps[gaps["Months with no records"] > 0]
-    return [
-        f"{h['files_loaded']} input files were loaded, {h['rows_total']:,} rows in all; "
-        "every file passed validation with no errors, so the reports could be produced.",
-        f"Validation raised {h['warnings_total']:,} warning(s); they are listed by rule below."
-        if h["warnings_total"]
-        else "Validation raised no warnings.",
-        "Every source has records in every month of the look-back."
-        if with_gaps.empty
-        else f"{len(with_gaps)} source(s) have months with no records: "
-        f"{', '.join(with_gaps['Source'])}. Check the extracts before relying on those months.",
-    ]

@@ -23,7 +23,7 @@ from IPython.display import HTML, display
 
 from analysis.errors import BoardpackError
 from analysis.fileio import write_json_atomic
-from analysis.presentation import disclosure
+from analysis.presentation import disclosure, model
 from analysis.presentation.formats import fmt, shown
 from analysis.withheld import SUPPRESSED, withheld
 
@@ -275,40 +275,10 @@ def summary(sentences: list[str]) -> None:
 
 
 def note(text: str) -> None:
-    """A short paragraph of explanation (method notes, caveats, 'data not available')."""
-    display(HTML(f'<p class="note">{html.escape(text)}</p>'))
-
-
-def table_or_note(
-    frame: pd.DataFrame | None,
-    caption: str,
-    missing: str,
-    formats: dict[str, str] | None = None,
-    note_text: str = "",
-    **options,
-) -> None:
-    """A table, or a one-line note when the data it needs are not available (options as
-    for `table_html`)."""
-    if frame is None or len(frame) == 0:
-        note(missing)
-    else:
-        table(frame, caption, formats, note_text, **options)
-
-
-def restricted_table(
-    frame: pd.DataFrame, caption: str, public_note: str, formats: dict[str, str] | None = None
-) -> None:
-    """A table shown only in the restricted version; the public version says why not."""
-    if PUBLICATION.public:
-        note(public_note)
-    else:
-        table(frame, caption, formats)
-
-
-def sentences(lines: list[str]) -> None:
-    """Several short explanatory paragraphs."""
-    for line in lines:
-        note(line)
+    """A short paragraph of explanation (method notes, caveats, 'data not available'); an
+    empty one shows nothing."""
+    if text:
+        display(HTML(f'<p class="note">{html.escape(text)}</p>'))
 
 
 SPC_ICONS = {
@@ -355,8 +325,24 @@ def scorecard(card: pd.DataFrame, period_label: str) -> None:
     )
 
 
-def figure_if(chart, rests_on=None) -> None:
-    """Display a (figure, alt text) pair, or nothing when the chart is None (its table has
-    already said why there is no data)."""
-    if chart is not None:
-        figure(*chart, rests_on=rests_on)
+def show(blocks: list[model.Block]) -> None:
+    """Display a section of a report model (`analysis.presentation.model`), block by block."""
+    for b in blocks:
+        if isinstance(b, model.Table):
+            table(b.frame, b.caption, b.formats, b.note, **b.options)
+        elif isinstance(b, model.Figure):
+            if b.chart is not None:
+                figure(*b.chart, rests_on=b.rests_on)
+        elif isinstance(b, model.Summary):
+            summary(b.sentences)
+        elif isinstance(b, model.Note):
+            note(b.text)
+        elif isinstance(b, model.Restricted):
+            if PUBLICATION.public:
+                note(b.public_note)
+            else:
+                show([b.table])
+        elif isinstance(b, model.Scorecard):
+            scorecard(b.card, b.period_label)
+        else:
+            raise TypeError(f"not a report block: {b!r}")

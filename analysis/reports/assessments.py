@@ -5,6 +5,13 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.measures import assessments as oc
+from analysis.measures import caseload as cl
+from analysis.measures import comparisons as cmp
+from analysis.measures.stats import WILSON
+from analysis.periods import period_end, window
+from analysis.presentation import charts
+from analysis.presentation.model import Figure, Report, Summary, Table, table_or_note
+from analysis.presentation.present import link
 from analysis.withheld import withheld
 
 
@@ -20,7 +27,7 @@ def headline(done: pd.DataFrame, outcomes: pd.DataFrame, standard: int = 45) -> 
         "outcomes_age_0_2": {c: int(v) for c, v in counts.items()},
         "outcome_mentions_age_0_2": oc.mentions(young, outcomes),
         "timeliness_45wd_share_age_0_2": oc.timeliness(young, standard).share,
-        "step_down_share_age_0_2": int(counts["STEP_DOWN"]) / len(young) if len(young) else None,
+        "step_down_share_age_0_2": oc.step_down_share(young, outcomes),
     }
 
 
@@ -115,3 +122,140 @@ def update_table(share) -> pd.DataFrame:
             }
         ]
     )
+
+
+SHARE_FORMATS = {"Share": "percent", "95% CI low": "percent", "95% CI high": "percent"}
+MAIN_OUTCOMES = [oc.CATEGORY_LABELS[c] for c in ("NFA", "CIN_PLAN", "CP", "STEP_DOWN")]
+
+
+def build(
+    s,
+    window_months: int = 3,
+    trend_quarters: int = 8,
+    max_age: int = 2,
+    timeliness_standard: int = 45,
+    benchmark_dir: str = "data/reference",
+    new_la_code: str = "",
+    old_la_code: str = "",
+) -> Report:
+    """The `assessments` report for the session's period (sections keyed by anchor)."""
+    assessments, outcomes = s.inputs["assessments"], s.inputs["assessment_outcomes"]
+    first, last = window(s.period, window_months)
+    done = oc.completed(assessments, first, last, max_age)
+    done_last_year = oc.completed(assessments, *window(s.period, window_months, offset=12), max_age)
+    groups = cl.caseload(
+        s.inputs["cin_cp"], s.inputs["episodes"], s.inputs["header"], period_end(s.period)
+    )
+    h = headline(done, outcomes, timeliness_standard)
+    h_last_year = headline(done_last_year, outcomes, timeliness_standard)
+    shown = s.record_all(h | cl.headline(groups))
+    link(outcome_links(shown))
+    window_label = f"{first:%B %Y} to {last:%B %Y}"
+    age_label = f"aged unborn to {max_age}"
+    r = Report("assessments")
+    r.add(
+        "summary",
+        Summary(summary(shown, shown, s.disclose(h_last_year), window_label, age_label)),
+    )
+    r.add(
+        "open-caseload-at-the-end-of-the-period",
+        Table(
+            cl.under1_table(groups),
+            f"Children under 1 at the end of {s.period:%B %Y}",
+            {"Share under 1": "percent", "95% CI low": "percent", "95% CI high": "percent"},
+            note=f"Intervals: {WILSON}.",
+        ),
+        Table(cl.band_table(groups), "Open caseload by age"),
+    )
+    r.add(
+        "outcomes-of-assessments-of-children-aged-unborn-to-2",
+        Table(
+            oc.board_layout(done[done["YOUNG"]], outcomes),
+            f"Outcomes of assessments completed {window_label}, {age_label}",
+            {"Share of assessments": "percent"},
+            options={"keys": {"Assessments": "this period"}},
+        ),
+        Table(
+            comparison_table(h, h_last_year, ("Same months last year", "This period")),
+            "Compared with the same months a year earlier (assessments with each outcome)",
+            options={"keys": {"This period": "this period"}},
+        ),
+        Table(
+            oc.board_layout(done, outcomes),
+            f"For context: outcomes of all assessments completed {window_label}",
+            {"Share of assessments": "percent"},
+        ),
+    )
+    mix = oc.quarterly_mix(assessments, outcomes, s.period, trend_quarters, max_age)
+    mix_counts = oc.mix_counts(mix)
+    step_down = oc.CATEGORY_LABELS["STEP_DOWN"]
+    shares = [c for c in mix.columns if c != "Completed"]
+    r.add(
+        "outcome-mix-over-time",
+        Figure(
+            charts.line_with_interval(
+                mix[step_down],
+                f"Share of assessments (unborn to {max_age}) stepped across to targeted "
+                "services or another agency",
+                "Share of assessments (%)",
+            ),
+            rests_on=mix_counts[[step_down]],
+        ),
+        Figure(
+            charts.grouped_bars(
+                mix[MAIN_OUTCOMES],
+                f"Main outcomes per quarter, assessments of children unborn to {max_age}",
+                "Share of assessments (%)",
+                percent=True,
+            ),
+            rests_on=mix_counts[MAIN_OUTCOMES],
+        ),
+        Table(
+            mix.reset_index(),
+            "Outcome mix per quarter (share of assessments)",
+            dict.fromkeys(shares, "percent"),
+            options={"base": dict.fromkeys(shares, "Completed")},
+        ),
+    )
+    r.add(
+        "timeliness",
+        Table(
+            timeliness_table(done, timeliness_standard),
+            f"Assessments completed within {timeliness_standard} working days, {window_label}",
+            SHARE_FORMATS,
+        ),
+    )
+    update = oc.plan_starts_with_update(s.inputs["cin_cp"], assessments, outcomes, first, last)
+    r.add(
+        "updated-assessments-when-plans-start",
+        Table(
+            update_table(update),
+            f"Children whose child in need or protection plan started {window_label}",
+            {"Share": "percent"},
+        ),
+    )
+    bm = cmp.open_benchmarks(benchmark_dir, new_la_code, old_la_code)
+    published = {"formats": {"Neighbours with data": "count"}, "published_statistics": True}
+    r.add(
+        "how-we-compare",
+        table_or_note(
+            cmp.children_in_need_rate(bm) if bm else None,
+            "Children in need at 31 March per 10,000 children aged 0 to 17",
+            cmp.MISSING,
+            **published,
+        ),
+        table_or_note(
+            cmp.referrals(bm, "rereferral_percent") if bm else None,
+            "Re-referrals within 12 months (% of referrals), DfE published",
+            "",
+            **published,
+        ),
+        table_or_note(
+            cmp.referrals(bm, "no_further_action_percent") if bm else None,
+            "Referrals closed with no further action (%), DfE published",
+            "",
+            **published,
+        ),
+    )
+    r.metrics = dict(s.metrics.values)
+    return r

@@ -5,6 +5,10 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.measures import agreement as ag
+from analysis.periods import window
+from analysis.presentation import charts
+from analysis.presentation.model import Figure, Report, Summary, Table
+from analysis.presentation.present import as_published, link
 from analysis.withheld import withheld
 
 
@@ -22,9 +26,8 @@ def headline(dip: pd.DataFrame, stats: dict) -> dict:
         "ac1",
         "moderator_lower_share",
     )
-    counts = ag.dip_counts(dip)
-    share = counts["dip_nfa_appropriate"] / counts["dip_sample_size"] if len(dip) else None
-    return counts | {"dip_nfa_appropriate_share": share} | {k: stats[k] for k in keys}
+    share = {"dip_nfa_appropriate_share": ag.dip_appropriate_share(dip)}
+    return ag.dip_counts(dip) | share | {k: stats[k] for k in keys}
 
 
 DIP_COLUMNS = {
@@ -150,3 +153,108 @@ def summary(
             f"{100 * stats['moderator_higher_share']:.0f}%."
         )
     return out
+
+
+TREND_FORMATS = {
+    "Agreement": "percent",
+    "Agreement low": "percent",
+    "Agreement high": "percent",
+    "Kappa": "decimal2",
+    "Kappa low": "decimal2",
+    "Kappa high": "decimal2",
+}
+
+
+def build(
+    s,
+    dip_sample: str = "NFA dip sample",
+    window_months: int = 3,
+    trend_quarters: int = 8,
+    min_pairs_per_theme: int = 10,
+) -> Report:
+    """The `audit_agreement` report for the session's period (sections keyed by anchor)."""
+    audits = s.inputs["audits"]
+    first, last = window(s.period, window_months)
+    dip = ag.dip_sample(audits, dip_sample, first, last)
+    pairs = ag.moderated_pairs(audits, first, last)
+    grades = ag.grade_table(pairs)
+    stats = ag.agreement(pairs)
+    year_before = window(s.period, window_months, offset=12)
+    last_year = ag.agreement(ag.moderated_pairs(audits, *year_before))
+    shown = s.record_all(headline(dip, stats))
+    link(dip_links(shown))
+    window_label = f"{first:%B %Y} to {last:%B %Y}"
+    r = Report("audit_agreement")
+    r.add(
+        "summary",
+        Summary(
+            summary(
+                shown,
+                s.disclose(stats),
+                s.disclose(last_year),
+                ag.compare_kappas(stats, last_year),
+                window_label,
+            )
+        ),
+    )
+    r.add(
+        "nfa-dip-sample",
+        Table(ag.dip_table(dip), f"{dip_sample}, {window_label}", options={"keys": DIP_COLUMNS}),
+    )
+    labelled = grades.rename(index=ag.grade_label, columns=ag.grade_label)
+    r.add(
+        "do-auditors-and-moderators-agree",
+        Table(
+            labelled.rename_axis("Auditor's grade").reset_index(),
+            f"Auditor's grade (rows) against moderator's grade (columns), {window_label}",
+        ),
+        Figure(
+            charts.heatmap(
+                grades, "Auditor and moderator grades", "Moderator's grade", "Auditor's grade"
+            ),
+            rests_on=grades,
+        ),
+        Table(
+            stats_table(s.disclose(stats)),
+            f"Agreement statistics, {window_label}",
+            {"Value": "decimal2"},
+        ),
+    )
+    r.add(
+        "agreement-by-practice-theme",
+        Table(
+            ag.by_theme(pairs, min_pairs_per_theme),
+            f"Agreement by theme (themes with at least {min_pairs_per_theme} moderated pairs)",
+            {"Agreement": "percent", "Kappa": "decimal2", "Moderator graded lower": "percent"},
+            options={"base": {"Agreement": "Pairs", "Moderator graded lower": "Pairs"}},
+        ),
+    )
+    trend = ag.quarterly(audits, s.period, trend_quarters)
+    trend_shown = as_published(trend)
+    r.add(
+        "has-agreement-increased",
+        Figure(
+            charts.line_with_interval(
+                trend["Kappa"],
+                "Cohen's kappa per quarter, with 95% intervals",
+                "Kappa",
+                trend["Kappa low"],
+                trend["Kappa high"],
+                percent=False,
+            ),
+            rests_on=trend_shown[["Pairs"]],
+        ),
+        Figure(
+            charts.line_with_interval(
+                trend["Agreement"],
+                "Exact agreement per quarter, with 95% intervals",
+                "Agreement (%)",
+                trend["Agreement low"],
+                trend["Agreement high"],
+            ),
+            rests_on=trend_shown[["Pairs", "Pairs in agreement"]],
+        ),
+        Table(trend.reset_index(), "Agreement per quarter", TREND_FORMATS),
+    )
+    r.metrics = dict(s.metrics.values)
+    return r

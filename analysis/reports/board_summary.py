@@ -16,8 +16,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from analysis.config import PROJECT_ROOT
 from analysis.measures.spc import COMMON, CONCERN, IMPROVEMENT, NEUTRAL, WORDS, xmr
 from analysis.presentation.formats import NOT_AVAILABLE, is_number, shown
+from analysis.presentation.model import Note, Report, Scorecard, Summary
 from analysis.withheld import WITHHELD, withheld
 
 _PERIOD = re.compile(r"^\d{4}-\d{2}$")
@@ -199,3 +201,35 @@ def bullets(card: pd.DataFrame, period_label: str, limit: int = 5) -> list[str]:
 
 def period_label(period: str) -> str:
     return f"{pd.Period(period, 'M'):%B %Y}"
+
+
+LEGEND = (
+    "– no figure published a year earlier. Variation: ▲ special cause improvement, ▼ special "
+    "cause concern, ◆ special cause (neither better nor worse), ● common cause (the usual ups "
+    "and downs). SPC charts follow NHS England's Making Data Count method. Each figure is "
+    "taken from the detail report named in the link, for the same period."
+)
+
+
+def build(
+    period: str,
+    history_dir: str | Path = "",
+    staged_metrics: str | Path = "",
+    measures_config: list[dict] | None = None,
+    min_spc_points: int = 8,
+    metrics=None,
+) -> Report:
+    """The board summary for `period`, from the metrics of the detail reports published in
+    `history_dir` (default: the project's reports folder) and this run's `staged_metrics`.
+    Its own figures are recorded in `metrics` (an `engine.metrics.Metrics`) when given."""
+    hist = history(Path(history_dir or PROJECT_ROOT / "reports"), staged_metrics)
+    card = scorecard(hist, measures(measures_config), period, min_spc_points)
+    label = period_label(period)
+    key_points = bullets(card, label)
+    recorded = headline(card) | {"key_points": key_points}
+    if metrics is not None:
+        metrics.record_all(recorded)
+    r = Report("board_summary", metrics=recorded)
+    r.add("key-points", Summary(key_points))
+    r.add("scorecard", Scorecard(card, label), Note(LEGEND))
+    return r

@@ -4,9 +4,21 @@ from __future__ import annotations
 
 import pandas as pd
 
+from analysis.measures import comparisons as cmp
 from analysis.measures import sickness as sk
-from analysis.measures.spc import WORDS, xmr
-from analysis.periods import window
+from analysis.measures.spc import WORDS, assurance, describe, xmr
+from analysis.periods import period_end, window
+from analysis.presentation import charts
+from analysis.presentation.model import (
+    Figure,
+    Note,
+    Report,
+    Restricted,
+    Summary,
+    Table,
+    table_or_note,
+)
+from analysis.presentation.present import NO_COUNTS, as_published
 from analysis.withheld import withheld
 
 
@@ -116,3 +128,156 @@ def top_reasons(reasons: pd.DataFrame, n: int = 4) -> list[str]:
         c for c in codes if c != "MENTAL_HEALTH"
     ]
     return ordered[:n]
+
+
+TEAM_FORMATS = {"Average FTE": "decimal1", "FTE days lost": "decimal1", "Per FTE": "decimal2"}
+
+
+def build(
+    s,
+    lookback_months: int = 36,
+    long_term_threshold: int = 20,
+    long_term_unit: str = sk.WORKING,
+    small_team_fte: float = 10,
+    public_min_team_fte: float = 10,
+    bradford_triggers=(51, 201, 501),
+    target_per_fte: float | None = None,
+    benchmark_dir: str = "data/reference",
+    new_la_code: str = "",
+    old_la_code: str = "",
+) -> Report:
+    """The `sickness_absence` report for the session's period (sections keyed by anchor)."""
+    spells, staffing = s.inputs["absence"], s.inputs["staffing"]
+    h = s.record_all(headline(spells, staffing, s.period, long_term_threshold, long_term_unit))
+    series = sk.monthly(
+        spells, staffing, s.period, lookback_months, long_term_threshold, long_term_unit
+    )
+    chart = spc(series)
+    s.record("latest_month_point_type", chart["point_type"].iloc[-1])
+    reasons = sk.by_reason(spells, *window(s.period, 12))
+    top = top_reasons(reasons)
+    label = f"{s.period:%B %Y}"
+    r = Report("sickness_absence")
+    r.add(
+        "summary",
+        Summary(
+            summary(h, as_published(reasons), chart, label, long_term_threshold, long_term_unit)
+        ),
+        Table(
+            headline_table(h),
+            f"Headline measures, 12 months to {label}",
+            {"Last 12 months": "decimal2", "Previous 12 months": "decimal2"},
+        ),
+    )
+    latest = f"Latest month: {describe(chart)}."
+    if target_per_fte is not None:
+        latest += f" Against the target the process {assurance(chart, target_per_fte, 'decrease')}."
+    r.add(
+        "sickness-over-time",
+        Figure(
+            charts.spc_chart(
+                chart,
+                "FTE days lost per FTE per month (annualised)",
+                "Days per FTE (annualised)",
+                target_per_fte,
+            ),
+            rests_on=NO_COUNTS,
+        ),
+        Note(latest),
+        Figure(
+            charts.line_with_interval(
+                series["Rolling 12 months per FTE"].dropna(),
+                "Rolling 12-month FTE days lost per FTE",
+                "Days per FTE",
+                percent=False,
+            ),
+            rests_on=NO_COUNTS,
+        ),
+    )
+    r.add(
+        "long-term-and-short-term-absence",
+        Figure(
+            charts.stacked_bars(
+                series[["Long-term", "Short-term"]],
+                "FTE days lost per month: long-term and short-term",
+                "FTE days lost",
+            ),
+            rests_on=NO_COUNTS,
+        ),
+        Figure(
+            charts.line_with_interval(
+                series["Short-term spells per FTE"],
+                "Short-term spells starting per FTE, per month",
+                "Spells per FTE",
+                percent=False,
+            ),
+            rests_on=series[["Short-term spells"]],
+        ),
+    )
+    r.add(
+        "reasons",
+        Table(
+            reasons.drop(columns="_code"),
+            f"FTE days lost by reason, 12 months to {label}",
+            {"Share": "percent", "FTE days lost": "decimal1"},
+        ),
+        Figure(
+            charts.stacked_bars(
+                sk.reason_trend(spells, s.period, lookback_months, top),
+                "FTE days lost per quarter, main reasons",
+                "FTE days lost",
+            ),
+            rests_on=sk.reason_trend(spells, s.period, lookback_months, top, employees=True),
+        ),
+    )
+    merge_below = public_min_team_fte if s.public else 0
+    teams = sk.by_team(spells, staffing, *window(s.period, 12), small_team_fte, merge_below)
+    r.add(
+        "teams",
+        Table(teams, f"FTE days lost per FTE by team, 12 months to {label}", TEAM_FORMATS),
+    )
+    r.add(
+        "frequent-short-absences-bradford-factor",
+        Restricted(
+            Table(
+                sk.bradford_counts(spells, period_end(s.period), bradford_triggers),
+                "Employees at or above each Bradford factor trigger point, last 52 weeks",
+            ),
+            "Bradford-factor counts are not published in the public version: they describe "
+            "individual employees' patterns of absence.",
+        ),
+    )
+    bm = cmp.open_benchmarks(benchmark_dir, new_la_code, old_la_code)
+    absence_bm = cmp.absence(bm) if bm else None
+    s.record_all(cmp.section_metrics(absence_bm, s.period, "absence_rate", bm))
+    r.add(
+        "how-we-compare",
+        table_or_note(
+            absence_bm,
+            "Social worker absence rate (%), DfE published",
+            cmp.MISSING,
+            {"Neighbours with data": "count"},
+            published_statistics=True,
+        ),
+        Figure(
+            charts.comparison_chart(
+                absence_bm,
+                cmp.neighbour_values(bm, "csww", "absence_rate_fte"),
+                cmp.la_label(bm),
+                "Social worker absence rate, DfE published",
+                "Absence rate (%)",
+            )
+            if bm
+            else None,
+            rests_on=NO_COUNTS,
+        ),
+        table_or_note(
+            cmp.days_lost_per_fte(bm) if bm else None,
+            "Social workers' FTE days lost per FTE in post, from DfE published figures",
+            "",
+            {"Neighbours with data": "count"},
+            published_statistics=True,
+        ),
+    )
+    r.metrics = dict(s.metrics.values)
+    return r

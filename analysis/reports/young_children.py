@@ -7,9 +7,13 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from analysis.measures import comparisons as cmp
 from analysis.measures import looked_after as la
-from analysis.measures.stats import Comparison
+from analysis.measures.stats import ODDS, RATIO, WILSON, Comparison
 from analysis.periods import period_end, window
+from analysis.presentation import charts
+from analysis.presentation.model import Figure, Note, Report, Summary, Table, table_or_note
+from analysis.presentation.present import NO_COUNTS, as_published
 from analysis.withheld import withheld
 
 
@@ -230,5 +234,173 @@ def flatten(table: pd.DataFrame) -> pd.DataFrame:
     return flat.reset_index()
 
 
+INTERVAL_FORMATS = {"Share": "percent", "95% CI low": "percent", "95% CI high": "percent"}
+
+
 def share_formats() -> dict[str, str]:
     return {f"{g}: share": "percent" for g in ("Under 1", "Aged 1 and over")}
+
+
+def build(
+    s,
+    lookback_months: int = 36,
+    age_bands=la.DEFAULT_BANDS,
+    benchmark_dir: str = "data/reference",
+    new_la_code: str = "",
+    old_la_code: str = "",
+) -> Report:
+    """The `young_children` report for the session's period: its sections (keyed by their
+    anchors in the page) and the headline figures it recorded."""
+    episodes, header, family = s.inputs["episodes"], s.inputs["header"], s.inputs.get("family")
+    w = windows(episodes, header, s.period, age_bands)
+    h = s.record_all(headline(w))
+    links = family_links(w, episodes, family)
+    family_shown = s.record_all(family_metrics(links))
+    label = f"{s.period:%B %Y}"
+    r = Report("young_children")
+    r.add("summary", Summary(summary(h, w.change, label)))
+
+    by_year = la.band_counts_by_year(episodes, header, s.period, lookback_months // 12, age_bands)
+    quarters = la.starts_series(episodes, header, s.period, lookback_months, "Q")
+    years = la.years_of_quarters(quarters)
+    quarter_counts = as_published(quarters, lines=years)[["Under 1", "Starts"]]
+    r.add(
+        "starts-by-age",
+        Table(by_year, "Children starting to be looked after by age at start, per year"),
+        Figure(
+            charts.stacked_bars(
+                la.under1_and_older(quarters),
+                "Starts per quarter: under 1 and older",
+                "Children starting to be looked after",
+            ),
+            rests_on=quarter_counts,
+        ),
+        Table(
+            quarters,
+            "Starts per quarter (quarters ending in the month shown)",
+            {"Under-1 share": "percent"},
+            options={"lines": years},
+        ),
+    )
+    r.add(
+        "share-of-starts-under-1-under-2-and-under-5",
+        Table(
+            la.share_table(w.current),
+            f"Share of starts in the 12 months to {label} by age",
+            INTERVAL_FORMATS,
+            note=f"Intervals: {WILSON}.",
+        ),
+        Figure(
+            charts.line_with_interval(
+                quarters["Under-1 share"],
+                "Under-1 share of starts, per quarter",
+                "Share of starts (%)",
+            ),
+            rests_on=quarter_counts,
+        ),
+    )
+    r.add(
+        "has-the-under-1-share-changed",
+        Table(
+            change_table(w),
+            "Under-1 share of starts: this year against last year",
+            {"Share": "percent"},
+        ),
+        Note(doubling_verdict(w.change, h)),
+        Note(f"Method: {RATIO}. The p-value tests the hypothesis of no change (ratio 1)."),
+    )
+    cla_series = la.looked_after_series(episodes, header, s.period, lookback_months)
+    r.add(
+        "children-looked-after-at-the-end-of-the-period",
+        Table(
+            la.band_counts(w.looked_after)
+            .rename(columns={"Starts": "Children"})
+            .rename_axis("Age"),
+            f"Children looked after at the end of {label} by age",
+        ),
+        Figure(
+            charts.line_with_interval(
+                cla_series["Under-1 share"],
+                "Under-1 share of children looked after, at each month end",
+                "Share of children looked after (%)",
+            ),
+            rests_on=cla_series[["Under 1", "Looked after"]],
+        ),
+    )
+    r.add(
+        "how-under-1-starters-come-into-care",
+        Table(
+            flatten(la.status_on_entry(w.current, "LS")), "Legal status on entry", share_formats()
+        ),
+        Table(
+            flatten(la.status_on_entry(w.current, "CIN")),
+            "Category of need on entry",
+            share_formats(),
+        ),
+    )
+    no_family = "family.csv was not supplied, so {} cannot be shown."
+    r.add(
+        "parents-age",
+        table_or_note(
+            links.mothers if links else None,
+            "Mother's age at the child's birth, starts in the last 12 months",
+            no_family.format("parents' age"),
+            {
+                "Mother under 20": "percent",
+                "Mother under 25": "percent",
+                "Median age (years)": "decimal1",
+            },
+            base={"Mother under 20": "Mother's age known", "Mother under 25": "Mother's age known"},
+        ),
+        table_or_note(
+            links.mothers_distribution.reset_index() if links else None,
+            "Mother's age at birth: share of starts in each age group",
+            "",
+            share_formats(),
+        ),
+    )
+    r.add(
+        "siblings-already-in-care",
+        table_or_note(
+            sibling_table(links) if links else None,
+            "Starts with a sibling (same family) looked after at or before the start date",
+            no_family.format("siblings in care"),
+            INTERVAL_FORMATS,
+        ),
+        *[Note(t) for t in family_sentences(links, family_shown)],
+        Note(f"Method for the odds ratio: {ODDS}."),
+    )
+    bm = cmp.open_benchmarks(benchmark_dir, new_la_code, old_la_code)
+    starts_bm = cmp.cla_rates(bm, cmp.CLA_STARTS) if bm else None
+    s.record_all(cmp.section_metrics(starts_bm, s.period, "cla_starts_rate_per_10k", bm))
+    r.add(
+        "how-we-compare",
+        table_or_note(
+            starts_bm,
+            "Children starting to be looked after per 10,000 children, DfE published",
+            cmp.MISSING,
+            {"Neighbours with data": "count"},
+            published_statistics=True,
+        ),
+        Figure(
+            charts.comparison_chart(
+                starts_bm,
+                cmp.neighbour_values(bm, "cla", "rate_per_10000", cmp.CLA_STARTS),
+                cmp.la_label(bm),
+                "Children starting to be looked after per 10,000 children",
+                "Rate per 10,000",
+            )
+            if bm
+            else None,
+            rests_on=NO_COUNTS,
+        ),
+        table_or_note(
+            cmp.cla_rates(bm, cmp.CLA_31_MARCH) if bm else None,
+            "Children looked after at 31 March per 10,000 children, DfE published",
+            "",
+            {"Neighbours with data": "count"},
+            published_statistics=True,
+        ),
+    )
+    r.metrics = dict(s.metrics.values)
+    return r

@@ -1,0 +1,122 @@
+"""Every report's `build()` without a kernel, on the hand-written mini input folder
+(conftest.VALID), with answers counted by hand from those few rows."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from conftest import write_inputs
+
+from analysis.engine.session import open_session
+from analysis.presentation.model import Note, Summary, Table
+from analysis.reports import (
+    assessments,
+    audit_agreement,
+    board_summary,
+    data_quality,
+    sickness_absence,
+    young_children,
+)
+from analysis.sources.inputs import prepare
+
+BANDS = [["Under 1", "0d"], ["1 to 4", "1y"], ["5 and over", "5y"]]
+
+
+@pytest.fixture(scope="module")
+def session(tmp_path_factory):
+    raw = write_inputs(tmp_path_factory.mktemp("raw"))
+    processed = prepare(raw, tmp_path_factory.mktemp("processed"))
+
+    def make(report):
+        return open_session(report, "2017-03", str(processed))
+
+    return make
+
+
+def test_young_children(session, dfe):
+    model = young_children.build(session("young_children"), 36, BANDS, str(dfe), "E08000015", "344")
+    assert list(model.sections) == [
+        "summary",
+        "starts-by-age",
+        "share-of-starts-under-1-under-2-and-under-5",
+        "has-the-under-1-share-changed",
+        "children-looked-after-at-the-end-of-the-period",
+        "how-under-1-starters-come-into-care",
+        "parents-age",
+        "siblings-already-in-care",
+        "how-we-compare",
+    ]
+    m = model.metrics
+    # C1 (aged 5) started on 01/04/2016 and C2 at 3 days old on 28/12/2016; both still in care
+    assert (m["starts_12m"], m["starts_under1_12m"], m["newborn_starts_12m"]) == (2, 1, 1)
+    assert m["starts_under1_share_12m"] == 0.5
+    assert (m["cla_at_period_end"], m["cla_under1_at_period_end"]) == (2, 1)
+    assert m["starts_12m_prev"] == 0  # nobody started in the 12 months before
+    assert isinstance(model["summary"][0], Summary)
+    # the DfE file's first year is 2021 (no 2017 row): the comparison uses the nearest year
+    assert m["benchmark_year"] == "2021"
+
+
+def test_young_children_without_benchmark_files_says_so(session, tmp_path):
+    model = young_children.build(session("young_children"), 36, BANDS, str(tmp_path / "none"))
+    assert isinstance(model["how-we-compare"][0], Note)
+
+
+def test_sickness_absence(session):
+    model = sickness_absence.build(session("sickness_absence"))
+    # E1 (1 FTE) off 02/01/2017 to 06/01/2017: 2 January 2017 was a bank holiday, so 4
+    # working days; Team A had 10 FTE in the only staffing month -> 4 / 10
+    assert model.metrics["fte_days_lost_per_fte_12m"] == pytest.approx(0.4)
+    assert list(model.sections)[:3] == [
+        "summary",
+        "sickness-over-time",
+        "long-term-and-short-term-absence",
+    ]
+    teams = model["teams"][0]
+    assert isinstance(teams, Table) and teams.frame["FTE days lost"].sum() == pytest.approx(4)
+
+
+def test_assessments(session, dfe):
+    model = assessments.build(session("assessments"), benchmark_dir=str(dfe))
+    m = model.metrics
+    # C9 (aged 2) authorised 20/01/2017, no further action; C8 assessed before birth,
+    # authorised 01/03/2017, child in need plan and strategy meeting
+    assert (m["assessments_completed_age_0_2"], m["assessments_unborn"]) == (2, 1)
+    assert m["outcomes_age_0_2"]["NFA"] == 1 and m["outcomes_age_0_2"]["CIN_PLAN"] == 1
+    assert m["step_down_share_age_0_2"] == 0
+    assert "outcomes-of-assessments-of-children-aged-unborn-to-2" in model.sections
+
+
+def test_audit_agreement(session):
+    model = audit_agreement.build(session("audit_agreement"))
+    m = model.metrics
+    # one dip-sample audit in March 2017, closure appropriate, auditor and moderator GOOD
+    assert (m["dip_sample_size"], m["dip_nfa_appropriate"], m["moderated_pairs"]) == (1, 1, 1)
+    assert m["dip_nfa_appropriate_share"] == 1.0 and m["percent_agreement"] == 1.0
+
+
+def test_data_quality(session):
+    model = data_quality.build(session("data_quality"))
+    assert model.metrics["files_loaded"] == 8 and model.metrics["warnings_total"] == 0
+    assert [t.caption for t in model.tables()][:1] == ["Input files loaded"]
+
+
+def test_board_summary_reads_the_published_metrics(tmp_path):
+    folder = tmp_path / "2017-03"
+    folder.mkdir()
+    reports = {"young_children": {"starts_under1_share_12m": 0.25}}
+    (folder / "metrics.json").write_text(json.dumps({"reports": reports}))
+    measure = {
+        "label": "Under-1 share",
+        "report": "young_children",
+        "metric": "starts_under1_share_12m",
+        "format": "percent",
+        "better": "neutral",
+        "section": "summary",
+    }
+    model = board_summary.build("2017-03", tmp_path, "", [measure])
+    card = model["scorecard"][0].card
+    assert card["value"].tolist() == [0.25]
+    assert model.metrics["key_points"] == model["key-points"][0].sentences
+    assert "25.0%" in model.metrics["key_points"][0]
