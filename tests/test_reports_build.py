@@ -107,16 +107,17 @@ def test_board_summary_reads_the_published_metrics(tmp_path):
     folder.mkdir()
     reports = {"young_children": {"starts_under1_share_12m": 0.25}}
     (folder / "metrics.json").write_text(json.dumps({"reports": reports}))
-    measure = {
-        "label": "Under-1 share",
-        "report": "young_children",
-        "metric": "starts_under1_share_12m",
-        "format": "percent",
-        "better": "neutral",
-        "section": "summary",
-    }
+    measure = {"report": "young_children", "metric": "starts_under1_share_12m"}
     model = board_summary.build("2017-03", tmp_path, "", [measure])
     card = model["scorecard"][0].card
     assert card["value"].tolist() == [0.25]
+    assert card["label"].tolist() == ["Under-1 share of children starting care (12 months)"]
     assert model.metrics["key_points"] == model["key-points"][0].sentences
     assert "25.0%" in model.metrics["key_points"][0]
+
+
+def test_a_report_cannot_record_an_undeclared_figure(session):
+    from analysis.errors import BoardpackError
+
+    with pytest.raises(BoardpackError, match="data_quality: made_up not declared"):
+        session("data_quality").record("made_up", 1)

@@ -16,11 +16,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.config import PARAMS_DIR, PROJECT_ROOT, read_yaml
+from analysis.config import PROJECT_ROOT
 from analysis.engine.metrics import Metrics
+from analysis.errors import BoardpackError
 from analysis.periods import parse_period
 from analysis.presentation import present
 from analysis.presentation.disclosure import disclose_metrics
+from analysis.registry import disclosure_rules, undeclared
 from analysis.sources.inputs import Inputs, load_processed, prepare
 
 DEMO_CACHE = PROJECT_ROOT / ".cache"
@@ -73,7 +75,13 @@ class Session:
 
     def record_all(self, values: dict) -> dict:
         """Record several headline figures at once (protected as `disclose` does); returns
-        them as recorded, for the report's sentences."""
+        them as recorded, for the report's sentences. A figure the metric registry does not
+        declare is refused (declare it in analysis/metrics.yaml first)."""
+        unknown = undeclared(self.report, values)
+        if unknown:
+            raise BoardpackError(
+                f"{self.report}: {', '.join(unknown)} not declared in analysis/metrics.yaml"
+            )
         shown, n = self._disclose(values)
         if n:
             present.PUBLICATION.count(metrics_suppressed=n)
@@ -91,7 +99,7 @@ def open_session(
     suppression_threshold: int = 5,
 ) -> Session:
     """Load the validated inputs for a report run (validating and caching them if needed)
-    and set the publication mode (disclosure rules from params/disclosure.yaml)."""
+    and set the publication mode (disclosure rules from the metric registry)."""
     configure_publication(publication, suppression_threshold, metrics_path)
     if not processed_dir:
         source = Path(data_dir) if data_dir else demo_folder()
@@ -110,8 +118,3 @@ def configure_publication(publication: str, threshold: int, metrics_path: str = 
     `disclosure.json` beside the metrics (the engine copies it into the manifest)."""
     audit = Path(metrics_path).with_name("disclosure.json") if metrics_path else None
     return present.configure(publication, threshold, audit)
-
-
-def disclosure_rules(report: str, params_dir: Path = PARAMS_DIR) -> dict:
-    """The report's rules for protecting its headline figures (params/disclosure.yaml)."""
-    return (read_yaml(params_dir / "disclosure.yaml").get("metrics") or {}).get(report) or {}

@@ -154,7 +154,7 @@ def disclose_metrics(values: dict, rules: dict, threshold: int) -> tuple[dict, i
     how many were suppressed.
 
     Every whole-number figure from 1 to `threshold` is suppressed, including those inside a
-    dict of counts. `rules` (from params/disclosure.yaml, for this report) adds:
+    dict of counts. `rules` (from the metric registry, `registry.disclosure_rules`) adds:
     - `totals`: {total: [parts]} - the parts and total are protected together like a table
       row, so a suppressed part cannot be worked out by subtraction (a part naming a dict of
       counts stands for all its entries);
@@ -162,8 +162,7 @@ def disclose_metrics(values: dict, rules: dict, threshold: int) -> tuple[dict, i
       `threshold` or the denominator is suppressed;
     - `derived`: {figure: [figures]} - suppressed when any figure it is built on is.
     Figures the rules do not name and that are not whole numbers are published as they are:
-    params/disclosure.yaml lists those as `not_counts`, and a test checks every float is
-    named somewhere.
+    the registry declares those `published`, and a test checks every float is named somewhere.
     """
     flat = {}
     for name, value in values.items():

@@ -16,10 +16,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.config import PROJECT_ROOT
+from analysis.config import PARAMS_DIR, PROJECT_ROOT, read_yaml
 from analysis.measures.spc import COMMON, CONCERN, IMPROVEMENT, NEUTRAL, WORDS, xmr
 from analysis.presentation.formats import NOT_AVAILABLE, is_number, shown
 from analysis.presentation.model import Note, Report, Scorecard, Summary
+from analysis.registry import metric
 from analysis.withheld import WITHHELD, withheld
 
 _PERIOD = re.compile(r"^\d{4}-\d{2}$")
@@ -38,17 +39,14 @@ class Measure:
 
 def measures(config: list[dict] | None = None) -> list[Measure]:
     """The measures from the board summary's parameters (by default those in
-    `params/board_summary.yaml`); `better` must be higher, lower or neutral."""
+    `params/board_summary.yaml`: report, metric and section), with label, format and
+    direction from the metric registry; an undeclared metric is a clear error."""
     if not config:
-        from analysis.config import PARAMS_DIR, read_yaml
-
         config = read_yaml(PARAMS_DIR / "board_summary.yaml").get("measures", [])
     out = []
     for item in config:
-        m = Measure(**item)
-        if m.better not in IMPROVEMENT_OF:
-            raise ValueError(f"{m.label}: better must be higher, lower or neutral")
-        out.append(m)
+        m = metric(item["report"], item["metric"])
+        out.append(Measure(m.label, m.report, m.name, m.format, m.better, item.get("section", "")))
     return out
 
 

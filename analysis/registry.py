@@ -1,0 +1,108 @@
+"""The metric registry: one declaration per headline figure (`analysis/metrics.yaml`).
+
+The public version's disclosure rules, the board summary's labels, formats and directions,
+and the catalogue in `docs/metrics.md` all come from here; tests check every figure a report
+records is declared and every declared figure is recorded.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from analysis.config import PACKAGE_DIR, read_yaml
+from analysis.errors import BoardpackError
+
+KINDS = ("count", "share", "rate", "statistic", "text")
+FORMATS = ("count", "percent", "decimal1", "decimal2", "text")
+BETTER = ("higher", "lower", "neutral")
+REGISTRY = PACKAGE_DIR / "metrics.yaml"
+
+
+@dataclass(frozen=True)
+class Metric:
+    """One headline figure of one report (fields as documented in metrics.yaml)."""
+
+    report: str
+    name: str
+    label: str
+    definition: str
+    kind: str
+    format: str
+    better: str
+    parts: tuple[str, ...] = ()
+    share_of: str = ""
+    built_on: tuple[str, ...] = ()
+    published: bool = False
+    recorded: bool = True
+
+
+@cache
+def registry(path: Path = REGISTRY) -> dict[str, dict[str, Metric]]:
+    """Report -> metric name -> declaration; a malformed declaration is a clear error."""
+    out: dict[str, dict[str, Metric]] = {}
+    for report, metrics in read_yaml(path).items():
+        out[report] = {}
+        for name, spec in metrics.items():
+            where = f"{path.name}: {report}.{name}"
+            try:
+                m = Metric(
+                    report,
+                    name,
+                    **{k: tuple(v) if isinstance(v, list) else v for k, v in spec.items()},
+                )
+            except TypeError as exc:
+                raise BoardpackError(f"{where}: {exc}") from None
+            for field_, allowed in (("kind", KINDS), ("format", FORMATS), ("better", BETTER)):
+                if getattr(m, field_) not in allowed:
+                    raise BoardpackError(f"{where}: {field_} must be one of {', '.join(allowed)}")
+            out[report][name] = m
+    return out
+
+
+def metric(report: str, name: str) -> Metric:
+    """The declaration of one metric; an undeclared one is a clear error."""
+    try:
+        return registry()[report][name]
+    except KeyError:
+        raise BoardpackError(f"{report}.{name} is not declared in {REGISTRY.name}") from None
+
+
+def disclosure_rules(report: str) -> dict:
+    """The report's rules for `disclosure.disclose_metrics`, from the declarations."""
+    declared = registry().get(report, {}).values()
+    return {
+        "totals": {m.name: list(m.parts) for m in declared if m.parts},
+        "shares": {m.name: m.share_of for m in declared if m.share_of},
+        "derived": {m.name: list(m.built_on) for m in declared if m.built_on},
+        "not_counts": [m.name for m in declared if m.published],
+    }
+
+
+def undeclared(report: str, names) -> list[str]:
+    """The names among `names` that the report does not declare."""
+    return sorted(set(names) - set(registry().get(report, {})))
+
+
+def catalogue() -> str:
+    """docs/metrics.md: every metric of every report, with its definition."""
+    lines = [
+        "# Metric catalogue",
+        "",
+        "Generated from `analysis/metrics.yaml` (`python -m analysis.registry > docs/metrics.md`);",
+        "a test fails when the two differ. Names are the keys of `metrics.json`.",
+    ]
+    for report, metrics in registry().items():
+        lines += ["", f"## `{report}`", "", "| metric | label | kind | better | definition |"]
+        lines += ["|---|---|---|---|---|"]
+        for m in metrics.values():
+            note = "" if m.recorded else " (quoted in sentences, not in metrics.json)"
+            lines.append(
+                f"| `{m.name}` | {m.label} | {m.kind} | {m.better} | {m.definition}{note} |"
+            )
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    print(catalogue(), end="")
