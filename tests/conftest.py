@@ -1,60 +1,26 @@
-"""Shared test helpers: a tiny, valid, hand-written input folder that tests then break."""
+"""Fixtures shared by the unit tests (tests/unit: fast, no kernels) and the end-to-end tests
+(tests/e2e: real notebooks in real kernels, marked `slow`). Helpers live in tests/support."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from support.cli import boardpack
+from support.inputs import write_inputs
+from support.scan import digest
 
+TESTS = Path(__file__).resolve().parent
 #: Trimmed copies of DfE published files (source and licence in their README).
-DFE_FIXTURES = Path(__file__).resolve().parent / "fixtures" / "dfe"
-
-VALID = {
-    "ssda903/header.csv": (
-        "CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB\n"
-        "C1,1,01/06/2010,WBRI,FAKE000000001,,\n"
-        "C2,2,2016-12-25,WBRI,FAKE000000002,,\n"
-    ),
-    "ssda903/episodes.csv": (
-        "CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,HOME_POST,"
-        "PL_POST,URN\n"
-        "C1,01/04/2016,S,C2,N1,U1,PR1,01/08/2016,X1,CARPL,,,\n"
-        "C1,01/08/2016,P,C2,N1,U3,PR1,,,,,,\n"
-        "C2,28/12/2016,S,C1,N1,U4,PR1,,,,,,\n"
-    ),
-    "family.csv": "CHILD,FAMILY_ID,MOTHER_DOB,FATHER_DOB\nC1,F1,01/01/1990,\nC2,F1,01/01/1990,\n",
-    "cin_cp.csv": "CHILD,DOB,TYPE,START,END\nC9,01/01/2015,CIN,01/01/2017,\nC9,01/01/2015,CP,"
-    "01/02/2017,\n",
-    "assessments.csv": (
-        "CHILD,DOB,ASSESSMENT_START,ASSESSMENT_AUTHORISED,OUTCOME,TEAM\n"
-        "C9,01/01/2015,01/01/2017,20/01/2017,No further action,Team A\n"
-        "C8,01/05/2017,01/02/2017,01/03/2017,Child in need plan; Strategy meeting,Team A\n"
-    ),
-    "audits.csv": (
-        "AUDIT_ID,CHILD,AUDIT_DATE,SAMPLE,THEME,AUDITOR,AUDITOR_GRADE,MODERATOR,MODERATOR_GRADE,"
-        "NFA_APPROPRIATE,SUPPORT_BENEFICIAL,REFERRED_BACK\n"
-        "A1,C9,01/03/2017,NFA dip sample,Risk,AUD1,GOOD,MOD1,GOOD,YES,Y,N\n"
-    ),
-    "absence.csv": (
-        "EMPLOYEE_ID,TEAM,FTE,START_DATE,END_DATE,REASON\n"
-        "E1,Team A,1,02/01/2017,06/01/2017,Cold / flu\n"
-    ),
-    "staffing.csv": "MONTH,TEAM,FTE\n2017-01,Team A,10\n",
-}
+DFE_FIXTURES = TESTS / "fixtures" / "dfe"
 
 
-def write_inputs(folder: Path, changes: dict[str, str | None] | None = None) -> Path:
-    """Write the valid mini dataset, with some files replaced (text) or removed (None)."""
-    files = dict(VALID) | (changes or {})
-    for name, text in files.items():
-        if text is None:
-            continue
-        path = folder / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(text.encode("utf-8") if isinstance(text, str) else text)
-    return folder
+def pytest_collection_modifyitems(items):
+    """Everything under tests/e2e runs notebooks in kernels: mark it `slow`."""
+    for item in items:
+        if (TESTS / "e2e") in Path(item.fspath).parents:
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture
@@ -68,12 +34,22 @@ def dfe() -> Path:
     return DFE_FIXTURES
 
 
-def boardpack(*args: str, env: dict | None = None, timeout: float = 900):
-    """Run the `boardpack` command as a user would, capturing its output."""
-    return subprocess.run(
-        [sys.executable, "-m", "analysis", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=timeout,
-    )
+@dataclass
+class DemoPack:
+    out: Path  # <out>/2017-03 restricted, <out>/public/2017-03 public
+    restricted_digest: dict  # the restricted files before the public run
+
+
+@pytest.fixture(scope="session")
+def demo_pack(tmp_path_factory, dfe) -> DemoPack:
+    """The README's demo pack for March 2017 with the DfE files, run once for every e2e test
+    that only reads it: restricted, then public into the same output folder."""
+    out = tmp_path_factory.mktemp("demo-pack")
+    common = ["run", "--demo", "--period", "2017-03", "--out", str(out), "--jobs", "2"]
+    common += ["--benchmarks", str(dfe)]
+    result = boardpack(*common)
+    assert result.returncode == 0, result.stdout + result.stderr
+    before = digest(out)
+    result = boardpack(*common, "--publication", "public")
+    assert result.returncode == 0, result.stdout + result.stderr
+    return DemoPack(out, before)

@@ -7,13 +7,24 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from conftest import VALID, write_inputs
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from support.inputs import VALID, write_inputs
 
 from analysis.sources.inputs import read_inputs
 
 FILES = sorted(VALID)
+TABLES = {
+    "header",
+    "episodes",
+    "family",
+    "cin_cp",
+    "assessments",
+    "assessment_outcomes",
+    "audits",
+    "absence",
+    "staffing",
+}
 
 cell = st.one_of(
     st.sampled_from(
@@ -54,6 +65,10 @@ def test_any_content_loads_or_is_reported(name, data):
     try:
         write_inputs(folder, {name: data})
         inputs = read_inputs(folder)  # must not raise
-        assert inputs.report.error_count >= 0
+        # every problem is reported against one of the input files, as a user reads it
+        assert {g.file for g in inputs.report.groups.values()} <= set(VALID)
+        # and a folder with no errors gives every table the reports read
+        if not inputs.report.error_count:
+            assert set(inputs.tables) == TABLES
     finally:
         shutil.rmtree(folder)

@@ -4,16 +4,15 @@ suppressed cell be worked out by subtraction from its row or column?"""
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from conftest import boardpack
 from pypdf import PdfReader
-from test_engine import ID_PATTERN, identifiers, published_text
+from support.cli import boardpack
+from support.scan import ID_PATTERN, digest, identifiers, published_text
 
 from analysis.engine.params import available_reports
 
@@ -66,25 +65,9 @@ def tables(path: Path) -> list[dict]:
     return parser.tables
 
 
-def digest(folder: Path) -> dict[str, str]:
-    return {
-        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file() and "public" not in p.relative_to(folder).parts
-    }
-
-
 @pytest.fixture(scope="module")
-def packs(tmp_path_factory, dfe):
-    out = tmp_path_factory.mktemp("reports")
-    bench = str(dfe)
-    common = ["run", "--demo", "--period", PERIOD, "--out", str(out), "--benchmarks", bench]
-    result = boardpack(*common, "--jobs", "2")
-    assert result.returncode == 0, result.stdout + result.stderr
-    before = digest(out)
-    result = boardpack(*common, "--jobs", "2", "--publication", "public")
-    assert result.returncode == 0, result.stdout + result.stderr
-    return out, before
+def packs(demo_pack):
+    return demo_pack.out, demo_pack.restricted_digest
 
 
 def test_public_pack_goes_to_its_own_folder_and_restricted_output_is_untouched(packs):
@@ -154,7 +137,7 @@ def test_the_boards_own_small_numbers_publish_safely(tmp_path):
     """The board's fixture (a dip sample of 26, one moderated pair, a handful of staff) has
     small numbers everywhere: every report still publishes, none of them is shown and none
     can be worked out."""
-    from board_fixture import write_board_fixture
+    from support.board import write_board_fixture
 
     data = write_board_fixture(tmp_path / "raw")
     out = tmp_path / "reports"
@@ -281,7 +264,7 @@ def test_every_recorded_figure_is_declared_and_every_declared_figure_recorded(pa
 
 
 def test_public_pages_pass_the_accessibility_checks(packs):
-    from a11y import check
+    from support.a11y import check
 
     out, _ = packs
     for page in sorted((out / "public").rglob("*.html")):

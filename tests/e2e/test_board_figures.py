@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import json
 
-from board_fixture import BOARD, BOARD_DIP, BOARD_OUTCOMES, write_board_fixture
-from conftest import boardpack
+from support.board import BOARD, BOARD_DIP, BOARD_OUTCOMES, write_board_fixture
+from support.cli import boardpack
 
 from analysis.sources.inputs import read_inputs
 

@@ -11,7 +11,7 @@ from analysis import registry as reg
 from analysis.errors import BoardpackError
 from analysis.reports import board_summary
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_every_figure_that_is_not_a_count_says_what_it_rests_on():

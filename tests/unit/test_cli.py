@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from conftest import VALID, boardpack, write_inputs
+from support.cli import boardpack
+from support.inputs import VALID, write_inputs
 
 
 def test_validate_lists_every_problem_and_exits_non_zero(tmp_path):

@@ -3,11 +3,9 @@ symbols, neighbours, and reports with and without benchmark files."""
 
 from __future__ import annotations
 
-import json
 import math
 
 import pytest
-from conftest import boardpack
 
 from analysis.measures import comparisons as bmk
 from analysis.sources import ees
@@ -69,35 +67,3 @@ def test_comparison_for_wirral(dfe):
 def test_no_benchmark_files_means_none(tmp_path):
     assert bmk.open_benchmarks(tmp_path, "E08000015", "344") is None
     assert bmk.open_benchmarks(tmp_path / "absent", "E08000015", "344") is None
-
-
-def test_reports_show_benchmarks_with_the_files_and_still_publish_without(tmp_path, dfe):
-    def run(out, *extra):
-        return boardpack(
-            "run",
-            "--demo",
-            "--period",
-            "2017-03",
-            "--out",
-            str(out),
-            "--formats",
-            "html",
-            "--reports",
-            "young_children,sickness_absence,assessments",
-            *extra,
-        )
-
-    with_files = run(tmp_path / "a", "--benchmarks", str(dfe))
-    assert with_files.returncode == 0, with_files.stderr
-    for name in ("young_children", "sickness_absence", "assessments"):
-        page = (tmp_path / "a" / "2017-03" / f"{name}.html").read_text()
-        assert "How we compare" in page and "Wirral" in page, name
-    metrics = json.loads((tmp_path / "a" / "2017-03" / "metrics.json").read_text())["reports"]
-    assert metrics["sickness_absence"]["la_absence_rate"] == 5.1  # Wirral, 2017 row
-    assert metrics["sickness_absence"]["benchmark_year"] == "2017"
-    assert metrics["young_children"]["england_cla_starts_rate_per_10k"] == 24  # 2021 row
-
-    without = run(tmp_path / "b", "--benchmarks", str(tmp_path / "empty"))
-    assert without.returncode == 0, without.stderr
-    page = (tmp_path / "b" / "2017-03" / "sickness_absence.html").read_text()
-    assert "No DfE benchmark files were found" in page

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import replace
+from pathlib import Path
 
+import nbformat
 import pandas as pd
 
+from analysis import registry
 from analysis.measures.spc import CONCERN, IMPROVEMENT
 from analysis.reports import board_summary as board
 
@@ -93,9 +97,19 @@ def test_later_periods_are_ignored(tmp_path):
     assert len(card.iloc[0]["trend"]) == 2
 
 
-def test_configured_measures_point_at_metrics_the_reports_record():
-    ms = board.measures()
-    assert len(ms) >= 6 and {m.better for m in ms} <= {"higher", "lower", "neutral"}
+def test_configured_measures_are_recorded_metrics_linked_to_real_sections():
+    root = Path(__file__).resolve().parents[2]
+    for m in board.measures():
+        assert registry.metric(m.report, m.metric).recorded, m.metric
+        headings = nbformat.read(root / "notebooks" / f"{m.report}.ipynb", as_version=4).cells
+        anchors = {
+            re.sub(r"[^a-z0-9]+", "-", line[line.index(" ") + 1 :].lower()).strip("-")
+            for c in headings
+            if c.cell_type == "markdown"
+            for line in c.source.splitlines()
+            if line.startswith("#")
+        }
+        assert m.section in anchors, (m.report, m.section)
 
 
 def test_a_figure_withheld_by_a_public_report_shows_as_c_and_leaves_the_trend(tmp_path):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import write_inputs
+from support.inputs import write_inputs
 
 from analysis.engine.session import open_session
 from analysis.presentation.model import Note, Summary, Table

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from board_fixture import BOARD_DIP
+from support.board import BOARD_DIP
 
 from analysis.measures import agreement as ag
 

@@ -6,13 +6,14 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import VALID, boardpack, write_inputs
+from support.cli import boardpack
+from support.inputs import VALID, write_inputs
 
 from analysis.engine.params import resolve
 from analysis.errors import BoardpackError
 from analysis.periods import parse_period, period_range, window
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture

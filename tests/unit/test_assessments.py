@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from board_fixture import write_board_fixture
+from support.board import write_board_fixture
 
 from analysis.measures import assessments as oc
 from analysis.measures import caseload as cl

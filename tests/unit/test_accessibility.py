@@ -6,7 +6,7 @@ import json
 
 import nbformat
 import pytest
-from a11y import check, contrast
+from support.a11y import check, contrast
 
 from analysis.engine.landing import build_index
 from analysis.engine.render import render_html

@@ -17,57 +17,21 @@ from pathlib import Path
 import nbformat
 import pandas as pd
 import pytest
-from conftest import boardpack
 from pypdf import PdfReader
+from support.cli import boardpack
+from support.scan import ID_PATTERN, identifiers, published_text
 
 from analysis.engine.params import available_reports
 from analysis.engine.session import demo_folder
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 PERIOD = "2017-03"
 A4 = (595.28, 841.89)
-ID_PATTERN = re.compile(r"\b(?:[CE]\d{8}|FAKE\d{9})\b")
 
 
 @pytest.fixture(scope="module")
-def pack(tmp_path_factory):
-    out = tmp_path_factory.mktemp("reports")
-    result = boardpack("run", "--demo", "--period", PERIOD, "--out", str(out), "--jobs", "2")
-    assert result.returncode == 0, result.stdout + result.stderr
-    return out
-
-
-def identifiers() -> set[str]:
-    """Every child and employee identifier and UPN in the demo inputs."""
-    folder = demo_folder()
-    ids: set[str] = set()
-    for name, cols in (
-        ("ssda903/header.csv", ["CHILD", "UPN"]),
-        ("cin_cp.csv", ["CHILD"]),
-        ("assessments.csv", ["CHILD"]),
-        ("audits.csv", ["CHILD", "AUDIT_ID"]),
-        ("family.csv", ["CHILD", "FAMILY_ID"]),
-        ("absence.csv", ["EMPLOYEE_ID"]),
-    ):
-        frame = pd.read_csv(folder / name, dtype=str, usecols=cols)
-        for col in cols:
-            ids.update(frame[col].dropna())
-    return ids
-
-
-def published_text(out: Path) -> dict[str, str]:
-    texts = {}
-    for path in out.rglob("*"):
-        if path.suffix == ".html":
-            texts[str(path)] = path.read_text()
-        elif path.suffix == ".pdf":
-            texts[str(path)] = "\n".join(p.extract_text() or "" for p in PdfReader(path).pages)
-        elif path.suffix == ".ipynb":
-            nb = nbformat.read(path, as_version=4)
-            texts[str(path)] = json.dumps([c.get("outputs", []) for c in nb.cells])
-        elif path.suffix == ".json":
-            texts[str(path)] = path.read_text()
-    return texts
+def pack(demo_pack):
+    return demo_pack.out
 
 
 def test_every_report_is_published_with_metrics_manifest_and_index(pack):
@@ -96,7 +60,7 @@ def test_every_report_is_published_with_metrics_manifest_and_index(pack):
 
 
 def test_published_pages_pass_the_accessibility_checks(pack):
-    from a11y import check
+    from support.a11y import check
 
     for path in [pack / "index.html", *sorted((pack / PERIOD).glob("*.html"))]:
         assert check(path.read_text()) == [], path.name

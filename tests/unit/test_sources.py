@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
-from conftest import VALID, write_inputs
+from support.inputs import VALID, write_inputs
 
 from analysis.errors import ERROR, WARNING
 from analysis.sources.inputs import read_inputs

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-PACKAGE = Path(__file__).resolve().parents[1] / "analysis"
+PACKAGE = Path(__file__).resolve().parents[2] / "analysis"
 
 #: Bottom to top. A module may import its own layer or any layer below.
 LAYERS = {
