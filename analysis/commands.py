@@ -4,39 +4,14 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
-from datetime import datetime
 from pathlib import Path
 
 from analysis.config import PROJECT_ROOT
 from analysis.errors import BoardpackError
 
 
-def _logger(total: int):
-    """Progress on a terminal (with a bar when there are several reports); plain
-    timestamped lines with no carriage returns otherwise (cron, log files)."""
-    t0 = time.monotonic()
-    tty = sys.stdout.isatty()
-    done = 0
-
-    def log(message: str) -> None:
-        nonlocal done
-        elapsed = time.monotonic() - t0
-        if not tty:
-            print(f"{datetime.now():%Y-%m-%d %H:%M:%S} {message}", flush=True)
-            return
-        if message.startswith("["):
-            done += 1
-        bar = ""
-        if total > 1:
-            filled = int(20 * done / total)
-            bar = f"[{'#' * filled}{'.' * (20 - filled)}] "
-        print(f"{bar}{message}  ({elapsed:,.0f}s)", flush=True)
-
-    return log
-
-
 def _run(args: argparse.Namespace) -> int:
+    from analysis.engine.log import configure
     from analysis.engine.params import available_reports, defaults
     from analysis.engine.runner import RunRequest, default_jobs, run
     from analysis.engine.session import demo_folder
@@ -89,12 +64,12 @@ def _run(args: argparse.Namespace) -> int:
         synthetic=args.demo,
         overrides=overrides,
     )
-    log = _logger(len(periods) * len(reports))
-    log(
+    log = configure(len(periods) * len(reports))
+    log.info(
         f"running {len(req.reports)} report(s) for {len(periods)} period(s) "
         f"({periods[0]}{' to ' + periods[-1] if len(periods) > 1 else ''}) with {req.jobs} job(s)"
     )
-    outcomes = run(req, log)
+    outcomes = run(req)
     failed = [o for o in outcomes if o.status != "published"]
     for o in failed:
         print(
@@ -103,7 +78,7 @@ def _run(args: argparse.Namespace) -> int:
             f"its executed notebook is in {req.out / '.failed' / o.job.period}",
             file=sys.stderr,
         )
-    log(
+    log.info(
         f"published {len(outcomes) - len(failed)} of {len(outcomes)} report(s); "
         f"landing page {req.out / 'index.html'}"
     )

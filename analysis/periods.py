@@ -11,12 +11,22 @@ from analysis.errors import BoardpackError
 _PERIOD = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
 
+def is_period(text: str) -> bool:
+    """True for a month written `YYYY-MM` (month 01 to 12)."""
+    return bool(_PERIOD.match(str(text)))
+
+
+def period_label(period: pd.Period | str) -> str:
+    """A month as the reports name it: "March 2017"."""
+    return f"{pd.Period(period, 'M'):%B %Y}"
+
+
 def parse_period(text: str, today: pd.Timestamp | None = None) -> pd.Period:
     """`YYYY-MM`, or `latest` for the last complete calendar month before `today`."""
     if text == "latest":
         today = today or pd.Timestamp.today()
         return pd.Period(today, "M") - 1
-    if not _PERIOD.match(str(text)):
+    if not is_period(text):
         raise BoardpackError(f"period '{text}' is not a month (expected YYYY-MM or 'latest')")
     return pd.Period(text, "M")
 

@@ -1,4 +1,5 @@
-"""The landing page `<out>/index.html`.
+"""The landing page `<out>/index.html`, from the Jinja2 template
+`presentation/templates/landing.html`.
 
 It leads with the latest board summary (its key points and links), then lists every period,
 newest first, with each report's web page and PDF links and status. A filter by report works
@@ -8,39 +9,27 @@ opens from a shared drive or any web server, and reads well on a phone.
 
 from __future__ import annotations
 
-import html
 import json
-import re
 from datetime import datetime
+from functools import cache
 from pathlib import Path
 
+import jinja2
+
+from analysis.config import PACKAGE_DIR
+from analysis.engine.params import summary_reports
 from analysis.fileio import write_atomic
+from analysis.periods import is_period, period_label
 
-_PERIOD_DIR = re.compile(r"^\d{4}-\d{2}$")
-SUMMARY = "board_summary"
+TEMPLATES = PACKAGE_DIR / "presentation" / "templates"
 
-CSS = """
-html{font-family:"DejaVu Sans",Arial,Helvetica,sans-serif;color:#0b0c0c;background:#fff}
-body{margin:0 auto;max-width:56rem;padding:1rem 1.25rem 3rem;line-height:1.5}
-h1{color:#12436D;font-size:1.8rem;margin:.5rem 0}
-h2{color:#12436D;font-size:1.35rem;border-bottom:1px solid #b1b4b6;margin-top:2rem}
-.marking{font-weight:bold;text-align:center;border:2px solid #0b0c0c;padding:.2rem}
-.synthetic{background:#801650;color:#fff;font-weight:bold;padding:.4rem .75rem}
-.lead{background:#f3f2f1;border-left:6px solid #28A197;padding:.5rem 1rem;margin:1rem 0}
-.lead h2{margin-top:.25rem;border:0}
-a{color:#1d70b8}a:focus,input:focus+label{outline:3px solid #fd0;background:#fd0;color:#0b0c0c}
-table{border-collapse:collapse;width:100%}
-caption{text-align:left;font-weight:bold;padding:.25rem 0}
-th,td{border-bottom:1px solid #b1b4b6;padding:.35rem .5rem;text-align:left;vertical-align:top}
-thead th{border-bottom:2px solid #0b0c0c}
-.failed{color:#A8200D;font-weight:bold}
-fieldset{border:1px solid #b1b4b6;margin:1rem 0;padding:.5rem .75rem}
-legend{font-weight:bold;padding:0 .25rem}
-.choice{display:inline-flex;align-items:baseline;gap:.3rem;max-width:100%;
-margin:.15rem 1rem .15rem 0}
-@media (max-width:40rem){thead{display:none}tr{display:block;border-bottom:2px solid #b1b4b6;
-padding:.4rem 0}td,th{display:block;border:0;padding:.1rem 0}}
-"""
+
+@cache
+def _template() -> jinja2.Template:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True, keep_trailing_newline=True
+    )
+    return env.get_template("landing.html")
 
 
 def _load(path: Path) -> dict:
@@ -57,106 +46,68 @@ def periods(out: Path) -> list[tuple[str, dict]]:
     found = [
         (p.name, _load(p / "manifest.json"))
         for p in Path(out).iterdir()
-        if p.is_dir() and _PERIOD_DIR.match(p.name)
+        if p.is_dir() and is_period(p.name)
     ]
     return sorted(found, reverse=True)
 
 
-def _label(period: str) -> str:
-    return datetime.strptime(period, "%Y-%m").strftime("%B %Y")
+def _links(out: Path, period: str, name: str, title: str) -> list[dict]:
+    return [
+        {"href": f"{period}/{name}.{ext}", "text": f"{title}, {period_label(period)} ({what})"}
+        for ext, what in (("html", "web page"), ("pdf", "PDF"))
+        if (Path(out) / period / f"{name}.{ext}").exists()
+    ]
 
 
-def _links(out: Path, period: str, name: str, title: str) -> list[str]:
-    links = []
-    for ext, what in (("html", "web page"), ("pdf", "PDF")):
-        if (Path(out) / period / f"{name}.{ext}").exists():
-            links.append(
-                f'<a href="{period}/{name}.{ext}">{html.escape(title)}, '
-                f"{_label(period)} ({what})</a>"
-            )
-    return links
-
-
-def _rows(out: Path, period: str, manifest: dict) -> str:
-    rows = []
-    for name, entry in manifest.get("reports", {}).items():
-        title = entry.get("title", name)
-        links = _links(out, period, name, title)
-        ok = entry.get("status") == "published"
-        status = "published" if ok else "failed in the latest run"
-        rows.append(
-            f'<tr class="r-{html.escape(name)}"><th scope="row">{html.escape(title)}'
-            f"</th><td>{'<br>'.join(links) or 'not published'}</td>"
-            f"<td{'' if ok else ' class=failed'}>{status}</td></tr>"
-        )
-    return "".join(rows)
-
-
-def _lead(out: Path, found: list[tuple[str, dict]]) -> str:
-    """The latest period with a published board summary: its key points and links."""
+def _lead(out: Path, found: list[tuple[str, dict]]) -> dict | None:
+    """The latest period with a published summary report: its key points and links."""
+    summaries = summary_reports()
     for period, manifest in found:
-        entry = manifest.get("reports", {}).get(SUMMARY, {})
-        if entry.get("status") != "published":
-            continue
-        metrics = _load(Path(out) / period / "metrics.json").get("reports", {}).get(SUMMARY, {})
-        points = "".join(f"<li>{html.escape(p)}</li>" for p in metrics.get("key_points", []))
-        links = " · ".join(_links(out, period, SUMMARY, entry.get("title", "Board summary")))
-        return (
-            f'<section class="lead" aria-labelledby="latest"><h2 id="latest">Latest board '
-            f"summary: {_label(period)}</h2><ul>{points}</ul><p>{links}</p></section>"
-        )
-    return ""
-
-
-def _filter(names: dict[str, str]) -> tuple[str, str]:
-    """Radio buttons that show one report's rows (CSS only), and the CSS rules for them."""
-    choice = (
-        '<span class="choice"><input type="radio" name="show" id="show-{}"{}>'
-        '<label for="show-{}">{}</label></span>'
-    )
-    inputs = [choice.format("all", " checked", "all", "All reports")]
-    rules = []
-    for name, title in names.items():
-        inputs.append(choice.format(name, "", name, html.escape(title)))
-        rules.append(f"body:has(#show-{name}:checked) main tbody tr:not(.r-{name}){{display:none}}")
-    form = "<fieldset><legend>Show reports</legend>" + "".join(inputs) + "</fieldset>"
-    return form, "".join(rules)
+        for name, entry in manifest.get("reports", {}).items():
+            if name not in summaries or entry.get("status") != "published":
+                continue
+            metrics = _load(Path(out) / period / "metrics.json").get("reports", {}).get(name, {})
+            return {
+                "label": period_label(period),
+                "points": metrics.get("key_points", []),
+                "links": _links(out, period, name, entry.get("title", name)),
+            }
+    return None
 
 
 def build_index(out: Path) -> str:
     """The landing page's HTML."""
     found = periods(out)
     latest = found[0][1] if found else {}
-    la = html.escape(latest.get("la_name", ""))
-    marking = html.escape(latest.get("classification", ""))
-    synthetic = any(m.get("synthetic") for _, m in found)
-    names = {}
+    reports: dict[str, str] = {}
     for _, manifest in found:
         for name, entry in manifest.get("reports", {}).items():
-            names.setdefault(name, entry.get("title", name))
-    form, rules = _filter(names)
-    sections = [
-        f'<section aria-labelledby="p{period}"><h2 id="p{period}">{_label(period)}</h2>'
-        f"<table><caption>Reports for {_label(period)}</caption><thead><tr>"
-        '<th scope="col">Report</th><th scope="col">Read it</th>'
-        f'<th scope="col">Status</th></tr></thead><tbody>{_rows(out, period, manifest)}'
-        "</tbody></table></section>"
+            reports.setdefault(name, entry.get("title", name))
+    rows = [
+        {
+            "period": period,
+            "label": period_label(period),
+            "rows": [
+                {
+                    "name": name,
+                    "title": entry.get("title", name),
+                    "links": _links(out, period, name, entry.get("title", name)),
+                    "ok": entry.get("status") == "published",
+                }
+                for name, entry in manifest.get("reports", {}).items()
+            ],
+        }
         for period, manifest in found
     ]
-    body = "".join(sections) or "<p>No reports have been published yet.</p>"
-    banner = (
-        ('<p class="synthetic">Synthetic demonstration data – not real children or staff</p>')
-        if synthetic
-        else ""
-    )
-    return (
-        '<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8">'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>Improvement board reports – {la}</title><style>{CSS}{rules}</style></head>"
-        f'<body><header><p class="marking">{marking}</p>{banner}'
-        f"<h1>Improvement board reports</h1><p>{la}</p></header>"
-        f"{form}<main>{_lead(out, found)}{body}</main>"
-        f"<footer><p>Page built {datetime.now():%d/%m/%Y %H:%M}.</p></footer></body></html>"
+    return _template().render(
+        la_name=latest.get("la_name", ""),
+        marking=latest.get("classification", ""),
+        synthetic=any(m.get("synthetic") for _, m in found),
+        css=(TEMPLATES / "landing.css").read_text(),
+        reports=reports,
+        lead=_lead(out, found),
+        periods=rows,
+        built=f"{datetime.now():%d/%m/%Y %H:%M}",
     )
 
 

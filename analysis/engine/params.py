@@ -37,6 +37,7 @@ def report_info(name: str, notebooks_dir: Path = NOTEBOOKS_DIR) -> dict:
         "title": meta.get("title", name),
         "description": meta.get("description", ""),
         "layout": meta.get("layout", ""),
+        "role": meta.get("role", "detail"),
     }
 
 
@@ -45,11 +46,20 @@ def defaults(params_dir: Path = PARAMS_DIR) -> dict:
 
 
 def available_reports(params_dir: Path = PARAMS_DIR, notebooks_dir: Path = NOTEBOOKS_DIR):
-    """Report names in run order: those listed in defaults.yaml, board_summary last."""
-    names = list(defaults(params_dir).get("reports", []))
-    if (notebooks_dir / "board_summary.ipynb").exists() and "board_summary" not in names:
-        names.append("board_summary")
-    return names
+    """Report names in run order: those listed in defaults.yaml, then the summary reports
+    (notebook metadata `boardpack.role: summary`), which read the others' metrics."""
+    listed = list(defaults(params_dir).get("reports", []))
+    summaries = summary_reports(notebooks_dir)
+    return [n for n in listed if n not in summaries] + summaries
+
+
+def summary_reports(notebooks_dir: Path = NOTEBOOKS_DIR) -> list[str]:
+    """The reports whose notebook is marked `boardpack.role: summary`."""
+    return [
+        path.stem
+        for path in sorted(notebooks_dir.glob("*.ipynb"))
+        if report_info(path.stem, notebooks_dir)["role"] == "summary"
+    ]
 
 
 def _literal(text: str):

@@ -11,13 +11,13 @@ restricted pack, and publishes no executed notebooks.
 
 from __future__ import annotations
 
-import fcntl
 import heapq
 import itertools
 import json
 import os
 import shutil
 import subprocess
+import sys
 import time
 import traceback
 import uuid
@@ -26,22 +26,24 @@ from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
-from multiprocessing import get_context
+from multiprocessing import get_all_start_methods, get_context
 from pathlib import Path
 
 import nbformat
+from filelock import FileLock, Timeout
 from jupyter_client.manager import AsyncKernelManager
 
 from analysis.config import NOTEBOOKS_DIR, PARAMS_DIR
 from analysis.engine import provenance
 from analysis.engine.landing import write_index
+from analysis.engine.log import DONE, LOGGER
 from analysis.engine.params import defaults, report_info, resolve
 from analysis.engine.render import render_html, render_pdf
 from analysis.errors import BoardpackError
 from analysis.fileio import write_json_atomic
+from analysis.periods import period_label
 from analysis.presentation.disclosure import check_mode
 
-LAST = ("board_summary",)
 STAGED_METRICS = "metrics.json"
 
 
@@ -56,6 +58,11 @@ class Job:
     staging: str
     formats: tuple[str, ...]
     meta: dict
+
+    @property
+    def summary(self) -> bool:
+        """A summary report reads the other reports' metrics, so it runs after them."""
+        return self.meta.get("role") == "summary"
 
 
 @dataclass
@@ -180,21 +187,20 @@ def render(executed: Outcome) -> Outcome:
 
 @contextmanager
 def out_lock(out: Path):
-    """Hold the output folder's lock; a second run refuses with a clear message."""
+    """Hold the output folder's lock (`filelock`, on every platform); a second run refuses
+    at once with a clear message."""
     out.mkdir(parents=True, exist_ok=True)
-    handle = open(out / ".boardpack.lock", "a+")
+    lock = FileLock(out / ".boardpack.lock", timeout=0)
     try:
-        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        handle.close()
+        lock.acquire()
+    except Timeout:
         raise BoardpackError(
             f"another boardpack run is publishing to {out}; try again when it has finished"
         ) from None
     try:
         yield
     finally:
-        fcntl.flock(handle, fcntl.LOCK_UN)
-        handle.close()
+        lock.release()
 
 
 def _read_json(path: Path, default):
@@ -206,34 +212,51 @@ def _read_json(path: Path, default):
 
 def publish(outcome: Outcome, out: Path, run_info: dict) -> None:
     """Move a succeeded report into place, or keep a failed one's notebook aside; then
-    update the period's metrics.json and manifest.json."""
-    job = outcome.job
-    period_dir = out / job.period
-    staging = Path(job.staging)
+    record it in the period's metrics.json and manifest.json and clear its staging folder."""
+    period_dir = out / outcome.job.period
     public = run_info.get("publication") == "public"
-    if not public:
-        (period_dir / "notebooks").mkdir(parents=True, exist_ok=True)
-    else:
-        period_dir.mkdir(parents=True, exist_ok=True)
     if outcome.status == "published":
-        for ext in ("html", "pdf"):
-            target = period_dir / f"{job.report}.{ext}"
-            if ext in job.formats:
-                os.replace(staging / f"{job.report}.{ext}", target)
-            elif target.exists():
-                target.unlink()  # a stale format from an earlier run would disagree
-        if not public:
-            os.replace(
-                staging / f"{job.report}.ipynb", period_dir / "notebooks" / f"{job.report}.ipynb"
-            )
-        metrics = _read_json(period_dir / "metrics.json", {"period": job.period, "reports": {}})
-        metrics["reports"][job.report] = outcome.metrics
-        write_json_atomic(period_dir / "metrics.json", metrics)
+        _move_into_place(outcome.job, period_dir, public)
+        _record_metrics(outcome, period_dir)
     else:
-        failed = out / ".failed" / job.period
-        failed.mkdir(parents=True, exist_ok=True)
-        if (staging / f"{job.report}.ipynb").exists():
-            os.replace(staging / f"{job.report}.ipynb", failed / f"{job.report}.ipynb")
+        _keep_failed(outcome.job, out)
+    _record_in_manifest(outcome, period_dir, run_info, public)
+    shutil.rmtree(outcome.job.staging, ignore_errors=True)
+
+
+def _move_into_place(job: Job, period_dir: Path, public: bool) -> None:
+    """The report's pages (and, restricted only, its executed notebook) into the period."""
+    staging = Path(job.staging)
+    (period_dir if public else period_dir / "notebooks").mkdir(parents=True, exist_ok=True)
+    for ext in ("html", "pdf"):
+        target = period_dir / f"{job.report}.{ext}"
+        if ext in job.formats:
+            os.replace(staging / f"{job.report}.{ext}", target)
+        elif target.exists():
+            target.unlink()  # a stale format from an earlier run would disagree
+    if not public:
+        notebook = period_dir / "notebooks" / f"{job.report}.ipynb"
+        os.replace(staging / f"{job.report}.ipynb", notebook)
+
+
+def _record_metrics(outcome: Outcome, period_dir: Path) -> None:
+    metrics = _read_json(period_dir / "metrics.json", {"period": outcome.job.period, "reports": {}})
+    metrics["reports"][outcome.job.report] = outcome.metrics
+    write_json_atomic(period_dir / "metrics.json", metrics)
+
+
+def _keep_failed(job: Job, out: Path) -> None:
+    """A failed report's executed notebook goes to `<out>/.failed/<period>/`."""
+    failed = out / ".failed" / job.period
+    failed.mkdir(parents=True, exist_ok=True)
+    executed = Path(job.staging) / f"{job.report}.ipynb"
+    if executed.exists():
+        os.replace(executed, failed / executed.name)
+
+
+def _record_in_manifest(outcome: Outcome, period_dir: Path, run_info: dict, public: bool):
+    job = outcome.job
+    period_dir.mkdir(parents=True, exist_ok=True)
     manifest = _read_json(period_dir / "manifest.json", {"period": job.period, "reports": {}})
     manifest.update(run_info)
     entry = {
@@ -247,7 +270,7 @@ def publish(outcome: Outcome, out: Path, run_info: dict) -> None:
         "title": job.meta["title"],
         "formats": list(job.formats),
     }
-    control = _read_json(staging / "disclosure.json", None)
+    control = _read_json(Path(job.staging) / "disclosure.json", None)
     if control is not None and public:
         entry["disclosure"] = {k: v for k, v in control.items() if k not in run_info}
     if outcome.error:
@@ -255,7 +278,6 @@ def publish(outcome: Outcome, out: Path, run_info: dict) -> None:
         entry["failed_notebook"] = str(Path(".failed") / job.period / f"{job.report}.ipynb")
     manifest["reports"][job.report] = entry
     write_json_atomic(period_dir / "manifest.json", manifest)
-    shutil.rmtree(staging, ignore_errors=True)
 
 
 # --- the run ---------------------------------------------------------------------------------
@@ -297,9 +319,10 @@ def plan(req: RunRequest, processed: Path, staging_root: Path) -> list[Job]:
                 "title": info["title"],
                 "la_name": shared.get("la_name", ""),
                 "classification": marking(shared),
-                "period_label": _period_label(period),
+                "period_label": period_label(period),
                 "synthetic": req.synthetic,
                 "layout": info["layout"],
+                "role": info["role"],
             }
             jobs.append(
                 Job(
@@ -329,11 +352,7 @@ def marking(shared: dict) -> str:
     return shared.get("classification", "")
 
 
-def _period_label(period: str) -> str:
-    return datetime.strptime(period, "%Y-%m").strftime("%B %Y")
-
-
-def run(req: RunRequest, log: Callable[[str], None] = print) -> list[Outcome]:
+def run(req: RunRequest) -> list[Outcome]:
     """Validate once, run every job (in parallel workers), publish, rebuild the index."""
     from analysis.sources.inputs import prepare
 
@@ -360,8 +379,8 @@ def run(req: RunRequest, log: Callable[[str], None] = print) -> list[Outcome]:
         staging_root = req.out / ".staging" / uuid.uuid4().hex[:12]
         shutil.rmtree(req.out / ".staging", ignore_errors=True)
         jobs = plan(req, processed, staging_root)
-        first = [j for j in jobs if j.report not in LAST]
-        last = [j for j in jobs if j.report in LAST]
+        first = [j for j in jobs if not j.summary]
+        last = [j for j in jobs if j.summary]
         total = len(jobs)
         workers = min(req.jobs, len(jobs))
         with _workers(workers) as pool:
@@ -371,28 +390,35 @@ def run(req: RunRequest, log: Callable[[str], None] = print) -> list[Outcome]:
                 job = outcome.job
                 state = "published" if outcome.status == "published" else "FAILED"
                 error = f" - {outcome.error}" if outcome.error else ""
-                log(
+                LOGGER.info(
                     f"[{len(outcomes)}/{total}] {job.period} {job.report}: {state} "
-                    f"in {outcome.seconds:.1f}s{error}"
+                    f"in {outcome.seconds:.1f}s{error}",
+                    extra=DONE,
                 )
         shutil.rmtree(req.out / ".staging", ignore_errors=True)
         write_index(req.out)
     return outcomes
 
 
+def start_method() -> str:
+    """How worker processes start: `fork` where the platform has it (Linux), so each worker
+    inherits the renderers already imported; `spawn` elsewhere (Windows, and macOS where
+    fork is unsafe with system libraries), where each worker imports them itself."""
+    return "fork" if sys.platform == "linux" and "fork" in get_all_start_methods() else "spawn"
+
+
 @contextmanager
 def _workers(workers: int):
     """A pool of worker processes kept for the whole run (None: run in this process).
-
-    Workers are forked after the renderers are imported, so each starts at once instead of
-    re-importing papermill, nbconvert and WeasyPrint; kernels are separate processes anyway.
-    """
+    Kernels are separate processes anyway; see `start_method`."""
     if workers <= 1:
         yield None
         return
-    import weasyprint  # noqa: F401  (imported once here, inherited by the forked workers)
+    method = start_method()
+    if method == "fork":
+        import weasyprint  # noqa: F401  (imported once here, inherited by the workers)
 
-    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("fork")) as pool:
+    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context(method)) as pool:
         yield pool
 
 
@@ -458,7 +484,7 @@ def _pipeline(first: list[Job], last: list[Job], pool, workers: int, staged_path
         for future in finished:
             outcome = future.result()
             job = outcome.job
-            if job.report in LAST:
+            if job.summary:
                 if outcome.status == "executed":
                     queue(1, render, outcome)
                 else:

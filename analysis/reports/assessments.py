@@ -8,7 +8,7 @@ from analysis.measures import assessments as oc
 from analysis.measures import caseload as cl
 from analysis.measures import comparisons as cmp
 from analysis.measures.stats import WILSON
-from analysis.periods import period_end, window
+from analysis.periods import period_end, period_label, window
 from analysis.presentation import charts
 from analysis.presentation.model import Figure, Report, Summary, Table, table_or_note
 from analysis.presentation.present import link
@@ -161,7 +161,7 @@ def build(
         "open-caseload-at-the-end-of-the-period",
         Table(
             cl.under1_table(groups),
-            f"Children under 1 at the end of {s.period:%B %Y}",
+            f"Children under 1 at the end of {period_label(s.period)}",
             {"Share under 1": "percent", "95% CI low": "percent", "95% CI high": "percent"},
             note=f"Intervals: {WILSON}.",
         ),

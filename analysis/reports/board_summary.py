@@ -10,7 +10,6 @@ the period, shows as not available - never an earlier period's value.
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,12 +17,12 @@ import pandas as pd
 
 from analysis.config import PARAMS_DIR, PROJECT_ROOT, read_yaml
 from analysis.measures.spc import COMMON, CONCERN, IMPROVEMENT, NEUTRAL, WORDS, xmr
+from analysis.periods import is_period, period_label
 from analysis.presentation.formats import NOT_AVAILABLE, is_number, shown
 from analysis.presentation.model import Note, Report, Scorecard, Summary
 from analysis.registry import metric
 from analysis.withheld import WITHHELD, withheld
 
-_PERIOD = re.compile(r"^\d{4}-\d{2}$")
 IMPROVEMENT_OF = {"higher": "increase", "lower": "decrease", "neutral": "neutral"}
 
 
@@ -68,7 +67,7 @@ def _published(out_dir: Path) -> dict[str, dict]:
         return found
     for folder in sorted(root.iterdir()):
         path = folder / "metrics.json"
-        if _PERIOD.match(folder.name) and path.is_file():
+        if is_period(folder.name) and path.is_file():
             try:
                 found[folder.name] = json.loads(path.read_text()).get("reports", {})
             except json.JSONDecodeError:
@@ -195,10 +194,6 @@ def bullets(card: pd.DataFrame, period_label: str, limit: int = 5) -> list[str]:
         if is_number(row.value) and row.label not in mentioned:
             out.append(f"{row.label}: {shown(row.value, row.measure.format)} in {period_label}.")
     return out[:limit]
-
-
-def period_label(period: str) -> str:
-    return f"{pd.Period(period, 'M'):%B %Y}"
 
 
 LEGEND = (

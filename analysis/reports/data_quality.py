@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.measures import data_quality as dq
+from analysis.periods import period_label
 from analysis.presentation.model import Report, Summary, Table
 from analysis.sources.inputs import Inputs
 
@@ -50,7 +51,9 @@ def build(s, lookback_months: int = 36) -> Report:
     )
     r.add(
         "gaps-in-coverage",
-        Table(gaps, f"Months with no records, {lookback_months} months to {s.period:%B %Y}"),
+        Table(
+            gaps, f"Months with no records, {lookback_months} months to {period_label(s.period)}"
+        ),
     )
     r.metrics = dict(s.metrics.values)
     return r

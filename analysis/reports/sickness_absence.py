@@ -7,7 +7,7 @@ import pandas as pd
 from analysis.measures import comparisons as cmp
 from analysis.measures import sickness as sk
 from analysis.measures.spc import WORDS, assurance, describe, xmr
-from analysis.periods import period_end, window
+from analysis.periods import period_end, period_label, window
 from analysis.presentation import charts
 from analysis.presentation.model import (
     Figure,
@@ -156,7 +156,7 @@ def build(
     s.record("latest_month_point_type", chart["point_type"].iloc[-1])
     reasons = sk.by_reason(spells, *window(s.period, 12))
     top = top_reasons(reasons)
-    label = f"{s.period:%B %Y}"
+    label = period_label(s.period)
     r = Report("sickness_absence")
     r.add(
         "summary",

@@ -10,7 +10,7 @@ import pandas as pd
 from analysis.measures import comparisons as cmp
 from analysis.measures import looked_after as la
 from analysis.measures.stats import ODDS, RATIO, WILSON, Comparison
-from analysis.periods import period_end, window
+from analysis.periods import period_end, period_label, window
 from analysis.presentation import charts
 from analysis.presentation.model import Figure, Note, Report, Summary, Table, table_or_note
 from analysis.presentation.present import NO_COUNTS, as_published
@@ -256,7 +256,7 @@ def build(
     h = s.record_all(headline(w))
     links = family_links(w, episodes, family)
     family_shown = s.record_all(family_metrics(links))
-    label = f"{s.period:%B %Y}"
+    label = period_label(s.period)
     r = Report("young_children")
     r.add("summary", Summary(summary(h, w.change, label)))
 

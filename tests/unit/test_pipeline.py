@@ -19,7 +19,8 @@ class InlinePool:
 
 
 def job(report, period="2017-03"):
-    return engine.Job(period, report, "", {}, "", ("html",), {})
+    role = "summary" if report == "board_summary" else "detail"
+    return engine.Job(period, report, "", {}, "", ("html",), {"role": role})
 
 
 def test_summary_is_rerun_when_a_report_it_read_fails_to_render(tmp_path, monkeypatch):
