@@ -59,3 +59,18 @@ def months_back(period: pd.Period | str, months: int) -> pd.PeriodIndex:
     """The `months` months ending with `period`, oldest first."""
     last = pd.Period(period, "M")
     return pd.period_range(last - (months - 1), last, freq="M")
+
+
+def quarter_ends(period: pd.Period | str, quarters: int) -> list[pd.Period]:
+    """The last months of the `quarters` three-month windows ending with `period`, oldest
+    first. Quarters end in the report's month (not calendar quarters): for March 2017,
+    ..., December 2016, March 2017. `window(q, 3)` gives a quarter's first and last day."""
+    last = pd.Period(period, "M")
+    return [last - 3 * k for k in reversed(range(quarters))]
+
+
+def is_open(start: pd.Series, end: pd.Series, day: pd.Timestamp) -> pd.Series:
+    """Whether each period of involvement (an episode, a plan) is open on `day`: it started
+    on or before `day` and has not ended on or before it. One that ends on `day` is closed
+    that day."""
+    return (start <= day) & (end.isna() | (end > day))

@@ -25,6 +25,7 @@ from statsmodels.stats.inter_rater import cohens_kappa
 
 from analysis.config import codelists
 from analysis.measures.stats import wilson
+from analysis.periods import quarter_ends, window
 from analysis.withheld import withheld
 
 LANDIS_KOCH = [
@@ -35,11 +36,6 @@ LANDIS_KOCH = [
     (0.80, "substantial"),
     (1.0, "almost perfect"),
 ]
-KAPPA_METHOD = (
-    "Cohen's kappa with its asymptotic standard error (statsmodels "
-    "inter_rater.cohens_kappa); weighted kappa with linear (Cicchetti-Allison) and "
-    "quadratic (Fleiss-Cohen) weights; Gwet's AC1"
-)
 
 
 def grades() -> list[str]:
@@ -236,11 +232,9 @@ def compare_kappas(now: dict, before: dict) -> float | None:
 def quarterly(audits, period, quarters: int = 8) -> pd.DataFrame:
     """Agreement per quarter ending with the period month: pairs, pairs in agreement and the
     percent agreement with a Wilson interval, kappa with its interval."""
-    last = pd.Period(period, "M")
     rows = {}
-    for k in reversed(range(quarters)):
-        q = last - 3 * k
-        pairs = moderated_pairs(audits, (q - 2).start_time.normalize(), q.end_time.normalize())
+    for q in quarter_ends(period, quarters):
+        pairs = moderated_pairs(audits, *window(q, 3))
         stats = agreement(pairs)
         agreeing = int((pairs["AUDITOR_GRADE"] == pairs["MODERATOR_GRADE"]).sum())
         pct = wilson(agreeing, len(pairs))

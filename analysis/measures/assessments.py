@@ -21,6 +21,7 @@ import pandas as pd
 from analysis.ages import age_in_years
 from analysis.config import codelists
 from analysis.measures.stats import Share, wilson
+from analysis.periods import quarter_ends, window
 from analysis.workdays import working_days
 
 CATEGORY_LABELS = {
@@ -128,13 +129,9 @@ def quarterly_mix(
 ) -> pd.DataFrame:
     """Share of young-group assessments with each outcome, per quarter ending with the period
     month (rows: quarters, columns: category labels), plus the number completed."""
-    last = pd.Period(period, "M")
     rows = {}
-    for k in reversed(range(quarters)):
-        q = last - 3 * k
-        done = completed(
-            assessments, (q - 2).start_time.normalize(), q.end_time.normalize(), max_age
-        )
+    for q in quarter_ends(period, quarters):
+        done = completed(assessments, *window(q, 3), max_age)
         young = done[done["YOUNG"]]
         shares = outcome_counts(young, outcomes)["Share of assessments"]
         rows[q] = {"Completed": len(young)} | {CATEGORY_LABELS[c]: shares[c] for c in shares.index}

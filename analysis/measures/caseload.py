@@ -14,6 +14,7 @@ import pandas as pd
 from analysis.ages import age_in_years
 from analysis.measures.looked_after import looked_after_on
 from analysis.measures.stats import wilson
+from analysis.periods import is_open
 
 BANDS = [
     (-100, 1, "Under 1"),
@@ -29,7 +30,7 @@ GROUPS = ("Children in need (all)", "Child protection plans", "Looked after")
 def open_on(cin_cp: pd.DataFrame, day: pd.Timestamp, kind: str | None = None) -> pd.DataFrame:
     """CIN/CP periods open on `day` (optionally of one TYPE)."""
     rows = cin_cp if kind is None else cin_cp[cin_cp["TYPE"] == kind]
-    return rows[(rows["START"] <= day) & (rows["END"].isna() | (rows["END"] > day))]
+    return rows[is_open(rows["START"], rows["END"], day)]
 
 
 def caseload(

@@ -20,6 +20,7 @@ import pandas as pd
 from analysis.ages import age_in_years
 from analysis.config import codelists
 from analysis.measures.stats import Comparison, Share, odds_ratio, ratio_of_shares, wilson
+from analysis.periods import is_open, window
 
 DEFAULT_BANDS = [
     ["Newborn (under 7 days)", "0d"],
@@ -90,7 +91,7 @@ def looked_after_on(
     bands: list[list[str]] = DEFAULT_BANDS,
 ) -> pd.DataFrame:
     """Children looked after on `day`: one row per child, with age and band on that day."""
-    mask = (episodes["DECOM"] <= day) & (episodes["DEC"].isna() | (episodes["DEC"] > day))
+    mask = is_open(episodes["DECOM"], episodes["DEC"], day)
     on = care_episodes(episodes.loc[mask, ["CHILD", "LS"]])
     kids = (
         on[["CHILD"]]
@@ -263,7 +264,6 @@ def band_counts_by_year(
 ) -> pd.DataFrame:
     """Starts by age band in each of the `years` 12-month windows ending with the period
     month (e.g. years to March 2015, 2016, 2017), with a total row."""
-    from analysis.periods import window
 
     columns = {}
     for k in reversed(range(years)):

@@ -20,6 +20,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from analysis.periods import quarter_ends, window
 from analysis.workdays import working_days
 
 WORKING = "working_days"
@@ -181,12 +182,9 @@ def reason_trend(spells, period, months: int, top: list[str], employees=False) -
     """FTE days lost per quarter for the given reason categories (quarters ending with the
     period month); with `employees`, the number of employees absent for each reason in each
     quarter instead (what those days rest on)."""
-    last = pd.Period(period, "M")
     rows = {}
-    for k in reversed(range(months // 3)):
-        q_last = last - 3 * k
-        first_day, last_day = (q_last - 2).start_time.normalize(), q_last.end_time.normalize()
-        days = days_in_window(spells, first_day, last_day)
+    for q_last in quarter_ends(period, months // 3):
+        days = days_in_window(spells, *window(q_last, 3))
         if employees:
             absent = spells[days > 0]
             sums = absent.groupby("REASON_CATEGORY")["EMPLOYEE_ID"].nunique()

@@ -73,17 +73,6 @@ def ratio_of_shares(x1: int, n1: int, x0: int, n0: int, alpha: float = 0.05) -> 
     return Comparison((x1 / n1) / (x0 / n0), float(low), float(high), float(test.pvalue))
 
 
-def difference_of_shares(x1: int, n1: int, x0: int, n0: int, alpha: float = 0.05) -> Comparison:
-    """x1/n1 - x0/n0 with Newcombe's hybrid score interval (statsmodels' score method for a
-    difference has an open bug, statsmodels issue 10269, so it is not used)."""
-    if min(n1, n0) == 0:
-        return Comparison(None, None, None, None)
-    low, high = confint_proportions_2indep(
-        x1, n1, x0, n0, method="newcomb", compare="diff", alpha=alpha
-    )
-    return Comparison(x1 / n1 - x0 / n0, float(low), float(high), None)
-
-
 def odds_ratio(table: list[list[int]], alpha: float = 0.05) -> Comparison:
     """Odds ratio of a 2x2 table [[a, b], [c, d]] (rows: group, columns: yes/no), with
     Fisher's exact p-value and the exact conditional interval; when every cell has at least

@@ -104,3 +104,11 @@ def table_or_note(
     if frame is None or len(frame) == 0:
         return Note(missing)
     return Table(frame, caption, formats, note, options)
+
+
+def published_table(frame: pd.DataFrame | None, caption: str, missing: str = "") -> Table | Note:
+    """A table of DfE published statistics (shown as DfE published them, with DfE's own
+    suppression), or `missing` when there are none."""
+    return table_or_note(
+        frame, caption, missing, {"Neighbours with data": "count"}, published_statistics=True
+    )

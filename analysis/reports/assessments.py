@@ -10,7 +10,7 @@ from analysis.measures import comparisons as cmp
 from analysis.measures.stats import WILSON
 from analysis.periods import period_end, period_label, window
 from analysis.presentation import charts
-from analysis.presentation.model import Figure, Report, Summary, Table, table_or_note
+from analysis.presentation.model import Figure, Report, Summary, Table, published_table
 from analysis.presentation.present import link
 from analysis.withheld import withheld
 
@@ -235,26 +235,20 @@ def build(
         ),
     )
     bm = cmp.open_benchmarks(benchmark_dir, new_la_code, old_la_code)
-    published = {"formats": {"Neighbours with data": "count"}, "published_statistics": True}
     r.add(
         "how-we-compare",
-        table_or_note(
+        published_table(
             cmp.children_in_need_rate(bm) if bm else None,
             "Children in need at 31 March per 10,000 children aged 0 to 17",
             cmp.MISSING,
-            **published,
         ),
-        table_or_note(
+        published_table(
             cmp.referrals(bm, "rereferral_percent") if bm else None,
             "Re-referrals within 12 months (% of referrals), DfE published",
-            "",
-            **published,
         ),
-        table_or_note(
+        published_table(
             cmp.referrals(bm, "no_further_action_percent") if bm else None,
             "Referrals closed with no further action (%), DfE published",
-            "",
-            **published,
         ),
     )
     r.metrics = dict(s.metrics.values)

@@ -16,7 +16,7 @@ from analysis.presentation.model import (
     Restricted,
     Summary,
     Table,
-    table_or_note,
+    published_table,
 )
 from analysis.presentation.present import NO_COUNTS, as_published
 from analysis.withheld import withheld
@@ -252,12 +252,10 @@ def build(
     s.record_all(cmp.section_metrics(absence_bm, s.period, "absence_rate", bm))
     r.add(
         "how-we-compare",
-        table_or_note(
+        published_table(
             absence_bm,
             "Social worker absence rate (%), DfE published",
             cmp.MISSING,
-            {"Neighbours with data": "count"},
-            published_statistics=True,
         ),
         Figure(
             charts.comparison_chart(
@@ -271,12 +269,9 @@ def build(
             else None,
             rests_on=NO_COUNTS,
         ),
-        table_or_note(
+        published_table(
             cmp.days_lost_per_fte(bm) if bm else None,
             "Social workers' FTE days lost per FTE in post, from DfE published figures",
-            "",
-            {"Neighbours with data": "count"},
-            published_statistics=True,
         ),
     )
     r.metrics = dict(s.metrics.values)

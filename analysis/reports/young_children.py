@@ -12,7 +12,15 @@ from analysis.measures import looked_after as la
 from analysis.measures.stats import ODDS, RATIO, WILSON, Comparison
 from analysis.periods import period_end, period_label, window
 from analysis.presentation import charts
-from analysis.presentation.model import Figure, Note, Report, Summary, Table, table_or_note
+from analysis.presentation.model import (
+    Figure,
+    Note,
+    Report,
+    Summary,
+    Table,
+    published_table,
+    table_or_note,
+)
 from analysis.presentation.present import NO_COUNTS, as_published
 from analysis.withheld import withheld
 
@@ -375,12 +383,10 @@ def build(
     s.record_all(cmp.section_metrics(starts_bm, s.period, "cla_starts_rate_per_10k", bm))
     r.add(
         "how-we-compare",
-        table_or_note(
+        published_table(
             starts_bm,
             "Children starting to be looked after per 10,000 children, DfE published",
             cmp.MISSING,
-            {"Neighbours with data": "count"},
-            published_statistics=True,
         ),
         Figure(
             charts.comparison_chart(
@@ -394,12 +400,9 @@ def build(
             else None,
             rests_on=NO_COUNTS,
         ),
-        table_or_note(
+        published_table(
             cmp.cla_rates(bm, cmp.CLA_31_MARCH) if bm else None,
             "Children looked after at 31 March per 10,000 children, DfE published",
-            "",
-            {"Neighbours with data": "count"},
-            published_statistics=True,
         ),
     )
     r.metrics = dict(s.metrics.values)

@@ -20,17 +20,6 @@ from analysis.errors import BoardpackError
 from analysis.sources._table import read_text
 
 SYMBOLS = {"c", "x", "z", "k", "low", "u"}
-KEYS = [
-    "time_period",
-    "time_identifier",
-    "geographic_level",
-    "country_code",
-    "region_code",
-    "region_name",
-    "old_la_code",
-    "new_la_code",
-    "la_name",
-]
 
 
 def load(path: Path, measures: list[str]) -> pd.DataFrame:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from analysis.measures.stats import difference_of_shares, odds_ratio, ratio_of_shares, wilson
+from analysis.measures.stats import odds_ratio, ratio_of_shares, wilson
 
 
 @pytest.mark.parametrize(
@@ -24,21 +24,6 @@ def test_wilson_matches_newcombe_1998a(count, total, low, high):
 
 def test_wilson_of_nothing_is_undefined():
     assert wilson(0, 0).share is None
-
-
-@pytest.mark.parametrize(
-    ("x1", "n1", "x0", "n0", "est", "low", "high"),
-    [
-        (56, 70, 48, 80, 0.2000, 0.0524, 0.3339),  # Newcombe (1998b) Table II, method 10
-        (9, 10, 3, 10, 0.6000, 0.1705, 0.8090),
-        (6, 7, 2, 7, 0.5714, 0.0582, 0.8062),
-    ],
-)
-def test_difference_matches_newcombe_1998b(x1, n1, x0, n0, est, low, high):
-    d = difference_of_shares(x1, n1, x0, n0)
-    assert d.estimate == pytest.approx(est, abs=1e-4)
-    assert d.low == pytest.approx(low, abs=1e-4)
-    assert d.high == pytest.approx(high, abs=1e-4)
 
 
 def test_ratio_of_shares_brackets_the_estimate_and_tests_no_change():
