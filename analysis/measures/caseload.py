@@ -54,16 +54,7 @@ def under1_table(groups: dict[str, pd.DataFrame]) -> pd.DataFrame:
     rows = []
     for name, kids in groups.items():
         s = wilson(int((kids["AGE"] < 1).sum()), len(kids))
-        rows.append(
-            {
-                "Group": name,
-                "Children": s.total,
-                "Under 1": s.count,
-                "Share under 1": s.share,
-                "95% CI low": s.low,
-                "95% CI high": s.high,
-            }
-        )
+        rows.append({"Group": name} | s.row("Under 1", "Children", "Share under 1", True))
     return pd.DataFrame(rows)
 
 

@@ -114,16 +114,7 @@ def share_table(frame: pd.DataFrame, under: tuple[int, ...] = (1, 2, 5)) -> pd.D
     rows = []
     for years in under:
         s = share_under(frame, years)
-        rows.append(
-            {
-                "Age": f"Under {years}",
-                "Number": s.count,
-                "Of": s.total,
-                "Share": s.share,
-                "95% CI low": s.low,
-                "95% CI high": s.high,
-            }
-        )
+        rows.append({"Age": f"Under {years}"} | s.row("Number", "Of"))
     return pd.DataFrame(rows)
 
 

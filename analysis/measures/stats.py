@@ -42,6 +42,14 @@ class Share:
     low: float | None
     high: float | None
 
+    def row(self, count: str, total: str, share: str = "Share", total_first=False) -> dict:
+        """The share as a table row under the given column labels: count and total (total
+        first if asked), the share, and its 95% interval."""
+        counts = {count: self.count, total: self.total}
+        if total_first:
+            counts = {total: self.total, count: self.count}
+        return counts | {share: self.share, "95% CI low": self.low, "95% CI high": self.high}
+
 
 def wilson(count: int, total: int, alpha: float = 0.05) -> Share:
     """The share count/total with its Wilson score interval (Newcombe 1998a, method 3)."""

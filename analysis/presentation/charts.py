@@ -10,6 +10,8 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
+from analysis.presentation.formats import fmt  # noqa: E402
+
 PALETTE = ["#12436D", "#28A197", "#801650", "#F46A25", "#3D3D3D", "#A285D1"]
 HIGHLIGHT = "#12436D"
 MUTED = "#BFBFBF"
@@ -59,15 +61,11 @@ def _label(value) -> str:
 
 
 def _value(value, percent: bool) -> str:
+    """A value for alt text, in the house format (`formats.fmt`)."""
     if value is None or value != value:
         return "no value"
-    return (
-        f"{100 * value:.1f}%"
-        if percent
-        else f"{value:,.0f}"
-        if float(value).is_integer()
-        else f"{value:,.1f}"
-    )
+    kind = "percent" if percent else "count" if float(value).is_integer() else "decimal1"
+    return fmt(value, kind)
 
 
 def stacked_bars(frame, title: str, ylabel: str):

@@ -8,6 +8,8 @@ import pandas as pd
 from analysis.withheld import SUPPRESSED, withheld
 
 NOT_AVAILABLE = "not available"
+#: Formats of a table of shares with 95% intervals (`stats.Share.row`).
+INTERVAL_FORMATS = {"Share": "percent", "95% CI low": "percent", "95% CI high": "percent"}
 
 
 def fmt(value, kind: str = "auto") -> str:

@@ -10,6 +10,7 @@ from analysis.measures import comparisons as cmp
 from analysis.measures.stats import WILSON
 from analysis.periods import period_end, period_label, window
 from analysis.presentation import charts
+from analysis.presentation.formats import INTERVAL_FORMATS
 from analysis.presentation.model import Figure, Report, Summary, Table, published_table
 from analysis.presentation.present import link
 from analysis.withheld import withheld
@@ -98,16 +99,7 @@ def timeliness_table(done: pd.DataFrame, standard: int = 45) -> pd.DataFrame:
     rows = []
     for name, subset in (("Unborn to 2", done[done["YOUNG"]]), ("All ages", done)):
         s = oc.timeliness(subset, standard)
-        rows.append(
-            {
-                "Age group": name,
-                f"Within {standard} working days": s.count,
-                "Completed": s.total,
-                "Share": s.share,
-                "95% CI low": s.low,
-                "95% CI high": s.high,
-            }
-        )
+        rows.append({"Age group": name} | s.row(f"Within {standard} working days", "Completed"))
     return pd.DataFrame(rows)
 
 
@@ -124,7 +116,6 @@ def update_table(share) -> pd.DataFrame:
     )
 
 
-SHARE_FORMATS = {"Share": "percent", "95% CI low": "percent", "95% CI high": "percent"}
 MAIN_OUTCOMES = [oc.CATEGORY_LABELS[c] for c in ("NFA", "CIN_PLAN", "CP", "STEP_DOWN")]
 
 
@@ -162,7 +153,7 @@ def build(
         Table(
             cl.under1_table(groups),
             f"Children under 1 at the end of {period_label(s.period)}",
-            {"Share under 1": "percent", "95% CI low": "percent", "95% CI high": "percent"},
+            INTERVAL_FORMATS | {"Share under 1": "percent"},
             note=f"Intervals: {WILSON}.",
         ),
         Table(cl.band_table(groups), "Open caseload by age"),
@@ -222,7 +213,7 @@ def build(
         Table(
             timeliness_table(done, timeliness_standard),
             f"Assessments completed within {timeliness_standard} working days, {window_label}",
-            SHARE_FORMATS,
+            INTERVAL_FORMATS,
         ),
     )
     update = oc.plan_starts_with_update(s.inputs["cin_cp"], assessments, outcomes, first, last)

@@ -12,6 +12,7 @@ from analysis.measures import looked_after as la
 from analysis.measures.stats import ODDS, RATIO, WILSON, Comparison
 from analysis.periods import period_end, period_label, window
 from analysis.presentation import charts
+from analysis.presentation.formats import INTERVAL_FORMATS
 from analysis.presentation.model import (
     Figure,
     Note,
@@ -165,16 +166,7 @@ def sibling_table(links: FamilyLinks) -> pd.DataFrame:
     rows = []
     for label, key in (("Under 1", "under1"), ("Aged 1 and over", "older")):
         s = links.siblings[key]
-        rows.append(
-            {
-                "Starters": label,
-                "With a sibling in care": s.count,
-                "Of": s.total,
-                "Share": s.share,
-                "95% CI low": s.low,
-                "95% CI high": s.high,
-            }
-        )
+        rows.append({"Starters": label} | s.row("With a sibling in care", "Of"))
     return pd.DataFrame(rows)
 
 
@@ -240,9 +232,6 @@ def flatten(table: pd.DataFrame) -> pd.DataFrame:
     flat = flat[order]
     flat.index.name = table.index.name or "Code"
     return flat.reset_index()
-
-
-INTERVAL_FORMATS = {"Share": "percent", "95% CI low": "percent", "95% CI high": "percent"}
 
 
 def share_formats() -> dict[str, str]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import urllib.error
 import urllib.request
 from datetime import date
@@ -11,6 +10,7 @@ from pathlib import Path
 
 from analysis.config import PARAMS_DIR, PROJECT_ROOT, read_yaml
 from analysis.errors import BoardpackError
+from analysis.fileio import write_atomic, write_json_atomic
 from analysis.sources import ees
 from analysis.sources.inputs import sha256
 
@@ -38,19 +38,17 @@ def fetch(dest: Path, timeout: float = 60) -> list[str]:
     done = []
     for name, spec in datasets().items():
         target = dest / spec["file"]
-        tmp = target.with_name(f".{target.name}.part")
         try:
             with urllib.request.urlopen(spec["url"], timeout=timeout) as response:
-                tmp.write_bytes(response.read())
+                data = response.read()
         except (urllib.error.URLError, TimeoutError, OSError) as exc:
-            tmp.unlink(missing_ok=True)
             reason = getattr(exc, "reason", exc)
             raise BoardpackError(
                 f"could not download {name} from {spec['url']} ({reason}). This machine may "
                 f"have no internet access: download it by hand from {spec['page']} and save it "
                 f"as {target}"
             ) from None
-        os.replace(tmp, target)
+        write_atomic(target, data)
         record[name] = {
             "file": spec["file"],
             "url": spec["url"],
@@ -58,7 +56,7 @@ def fetch(dest: Path, timeout: float = 60) -> list[str]:
             "downloaded": date.today().isoformat(),
         }
         done.append(f"{name}: {spec['file']} ({target.stat().st_size:,} bytes)")
-    record_path.write_text(json.dumps(record, indent=1))
+    write_json_atomic(record_path, record)
     return done
 
 
