@@ -15,6 +15,7 @@ from analysis.config import PACKAGE_DIR, read_yaml
 from analysis.errors import BoardpackError
 
 KINDS = ("count", "share", "rate", "statistic", "text")
+FREQUENCIES = ("", "month", "quarter")
 FORMATS = ("count", "percent", "decimal1", "decimal2", "text")
 BETTER = ("higher", "lower", "neutral")
 REGISTRY = PACKAGE_DIR / "metrics.yaml"
@@ -36,6 +37,9 @@ class Metric:
     built_on: tuple[str, ...] = ()
     published: bool = False
     recorded: bool = True
+    frequency: str = ""
+    year_earlier: str = ""
+    test: tuple[str, ...] = ()
 
 
 @cache
@@ -54,7 +58,8 @@ def registry(path: Path = REGISTRY) -> dict[str, dict[str, Metric]]:
                 )
             except TypeError as exc:
                 raise BoardpackError(f"{where}: {exc}") from None
-            for field_, allowed in (("kind", KINDS), ("format", FORMATS), ("better", BETTER)):
+            checks = (("kind", KINDS), ("format", FORMATS), ("better", BETTER))
+            for field_, allowed in (*checks, ("frequency", FREQUENCIES)):
                 if getattr(m, field_) not in allowed:
                     raise BoardpackError(f"{where}: {field_} must be one of {', '.join(allowed)}")
             out[report][name] = m
@@ -80,9 +85,18 @@ def disclosure_rules(report: str) -> dict:
     }
 
 
+#: Reserved key of a report's metrics: the per-period series of its headline figures.
+SERIES = "series"
+
+
 def undeclared(report: str, names) -> list[str]:
-    """The names among `names` that the report does not declare."""
-    return sorted(set(names) - set(registry().get(report, {})))
+    """The names among `names` that the report does not declare (`series` is reserved)."""
+    return sorted(set(names) - set(registry().get(report, {})) - {SERIES})
+
+
+def with_series(report: str) -> list[Metric]:
+    """The report's metrics that record a per-period series (they declare a frequency)."""
+    return [m for m in registry().get(report, {}).values() if m.frequency]
 
 
 def catalogue() -> str:

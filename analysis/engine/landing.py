@@ -1,10 +1,11 @@
-"""The landing page `<out>/index.html`, from the Jinja2 template
-`presentation/templates/landing.html`.
+"""The landing page `<out>/index.html`: the board's dashboard, from the Jinja2 template
+`presentation/templates/dashboard.html` and the static assets copied into `<out>/assets/`.
 
-It leads with the latest board summary (its key points and links), then lists every period,
-newest first, with each report's web page and PDF links and status. A filter by report works
-without JavaScript (radio buttons and CSS), so the page is self-contained static HTML that
-opens from a shared drive or any web server, and reads well on a phone.
+For each published period (chosen with a period switch, newest first): the board summary's
+key points and a tile per headline measure, grouped by the board's themes, with its chart,
+table and CSV (`presentation.dashboard`); below, every period's reports with their web page and
+PDF links and status. It reads only what the runs published (metrics.json, manifest.json), so
+it works from a file share or SharePoint with no server, and no request leaves the page.
 """
 
 from __future__ import annotations
@@ -20,8 +21,12 @@ from analysis.config import PACKAGE_DIR
 from analysis.engine.params import summary_reports
 from analysis.fileio import write_atomic
 from analysis.periods import is_period, period_label
+from analysis.presentation import dashboard as dash
+from analysis.presentation.formats import shown
+from analysis.reports import board_summary as board
 
 TEMPLATES = PACKAGE_DIR / "presentation" / "templates"
+ASSETS = PACKAGE_DIR / "presentation" / "assets"
 
 
 @cache
@@ -29,7 +34,7 @@ def _template() -> jinja2.Template:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True, keep_trailing_newline=True
     )
-    return env.get_template("landing.html")
+    return env.get_template("dashboard.html")
 
 
 def _load(path: Path) -> dict:
@@ -59,20 +64,68 @@ def _links(out: Path, period: str, name: str, title: str) -> list[dict]:
     ]
 
 
-def _lead(out: Path, found: list[tuple[str, dict]]) -> dict | None:
-    """The latest period with a published summary report: its key points and links."""
-    summaries = summary_reports()
-    for period, manifest in found:
-        for name, entry in manifest.get("reports", {}).items():
-            if name not in summaries or entry.get("status") != "published":
-                continue
-            metrics = _load(Path(out) / period / "metrics.json").get("reports", {}).get(name, {})
-            return {
-                "label": period_label(period),
-                "points": metrics.get("key_points", []),
-                "links": _links(out, period, name, entry.get("title", name)),
-            }
-    return None
+def _tile(period: str, row, index: int) -> dict:
+    """One measure's tile for the dashboard, with its chart, table and CSV when it has a
+    series."""
+    m = row.measure
+    tile = {
+        "label": m.label,
+        "href": f"{period}/{row.link}",
+        "value": shown(row.value, m.format),
+        "change": dash.change_words(row.value, row.year_earlier, m.format),
+        "spark": dash.sparkline_svg(row.trend),
+        "verdict": row.verdict,
+        "variation_icon": dash.VARIATION.get(row.point_type, ("", ""))[0],
+        "variation_class": f"v-{dash.VARIATION.get(row.point_type, ('', 'common'))[1]}",
+        "assurance": dash.ASSURANCE.get(row.assurance),
+        "id": f"{period}-{index}",
+        "chart": "",
+    }
+    if len(row.trend) >= 2:
+        frame = dash.chart_frame(row.trend, m.better)
+        tile |= {
+            "chart": dash.chart_svg(m.label, frame, m.format, m.frequency, f"c{period}-{index}"),
+            "table": dash.table_html(m.label, frame, m.format, m.frequency),
+            "csv": dash.csv_text(m.label, frame, m.frequency, m.format),
+            "file": f"{m.metric}_{period}.csv",
+        }
+    return tile
+
+
+def _dashboard(out: Path, period: str, manifest: dict) -> dict | None:
+    """A period's board picture: the summary's key points and links, and the tiles by theme;
+    None when the period has no published summary."""
+    summaries = [
+        n
+        for n, e in manifest.get("reports", {}).items()
+        if n in summary_reports() and e.get("status") == "published"
+    ]
+    if not summaries:
+        return None
+    reports = _load(Path(out) / period / "metrics.json").get("reports", {})
+    card = board.scorecard(reports, board.measures(), period)
+    tiles = [(row.measure.theme, _tile(period, row, i)) for i, row in enumerate(card.itertuples())]
+    order = board.themes() + sorted({t for t, _ in tiles} - set(board.themes()))
+    name = summaries[0]
+    return {
+        "period": period,
+        "label": period_label(period),
+        "points": reports.get(name, {}).get("key_points", []),
+        "links": _links(out, period, name, manifest["reports"][name].get("title", name)),
+        "themes": [
+            {"name": theme or "Other measures", "tiles": [x for t, x in tiles if t == theme]}
+            for theme in order
+            if any(t == theme for t, _ in tiles)
+        ],
+    }
+
+
+def copy_assets(out: Path) -> None:
+    """The dashboard's script and style sheet into `<out>/assets/` (only when changed)."""
+    for source in ASSETS.iterdir():
+        target = Path(out) / "assets" / source.name
+        if not target.exists() or target.read_bytes() != source.read_bytes():
+            write_atomic(target, source.read_bytes())
 
 
 def build_index(out: Path) -> str:
@@ -103,9 +156,8 @@ def build_index(out: Path) -> str:
         la_name=latest.get("la_name", ""),
         marking=latest.get("classification", ""),
         synthetic=any(m.get("synthetic") for _, m in found),
-        css=(TEMPLATES / "landing.css").read_text(),
         reports=reports,
-        lead=_lead(out, found),
+        dashboards=[d for p, m in found if (d := _dashboard(out, p, m))],
         periods=rows,
         built=f"{datetime.now():%d/%m/%Y %H:%M}",
     )
@@ -115,4 +167,5 @@ def write_index(out: Path) -> Path:
     """Rebuild `<out>/index.html` atomically from what is in `out`."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
+    copy_assets(out)
     return write_atomic(out / "index.html", build_index(out))

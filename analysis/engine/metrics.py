@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.fileio import write_json_atomic
+from analysis.registry import SERIES
 from analysis.withheld import Withheld
 
 
@@ -49,3 +50,12 @@ class Metrics:
     def record_all(self, values: dict) -> None:
         for name, value in values.items():
             self.record(name, value)
+
+    def record_series(self, name: str, frequency: str, points: pd.Series) -> None:
+        """A headline figure's per-period series under `series` (period labels `YYYY-MM`,
+        for a quarter the month it ends)."""
+        self.values.setdefault(SERIES, {})[name] = {
+            "frequency": frequency,
+            "points": [[str(period), plain(value)] for period, value in points.items()],
+        }
+        self.record(SERIES, self.values[SERIES])

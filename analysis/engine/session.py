@@ -21,8 +21,8 @@ from analysis.engine.metrics import Metrics
 from analysis.errors import BoardpackError
 from analysis.periods import parse_period
 from analysis.presentation import present
-from analysis.presentation.disclosure import disclose_metrics
-from analysis.registry import disclosure_rules, undeclared
+from analysis.presentation.disclosure import disclose_metrics, protect_series
+from analysis.registry import disclosure_rules, metric, undeclared
 from analysis.sources.inputs import Inputs, load_processed, prepare
 
 DEMO_CACHE = PROJECT_ROOT / ".cache"
@@ -87,6 +87,21 @@ class Session:
             present.PUBLICATION.count(metrics_suppressed=n)
         self.metrics.record_all(shown)
         return shown
+
+    def record_series(
+        self, name: str, points: pd.Series, rests_on: pd.DataFrame | None = None
+    ) -> None:
+        """Record a headline figure's per-period series (indexed by month periods; a quarter
+        by the month it ends) at the frequency the registry declares for it. In the public
+        mode a point that is a small count, or rests on one (`rests_on`: the counts behind
+        each point, same index), is withheld."""
+        declared = metric(self.report, name)
+        if not declared.frequency:
+            raise BoardpackError(f"{self.report}.{name} declares no frequency for a series")
+        if self.public:
+            threshold = present.PUBLICATION.threshold
+            points = protect_series(points, rests_on, threshold, declared.kind == "count")
+        self.metrics.record_series(name, declared.frequency, points)
 
 
 def open_session(

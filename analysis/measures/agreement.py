@@ -253,6 +253,22 @@ def quarterly(audits, period, quarters: int = 8) -> pd.DataFrame:
     return frame
 
 
+def dip_quarterly(audits, sample: str, period, quarters: int = 12) -> pd.DataFrame:
+    """Per quarter ending with the period month: dip-sample audits, those whose closure was
+    found appropriate, and the share (`dip_appropriate_share`)."""
+    rows = {}
+    for q in quarter_ends(period, quarters):
+        dip = dip_sample(audits, sample, *window(q, 3))
+        rows[q] = {
+            "Dip sample": len(dip),
+            "Appropriate": int((dip["NFA_APPROPRIATE"] == "YES").sum()),
+            "Share appropriate": dip_appropriate_share(dip),
+        }
+    frame = pd.DataFrame.from_dict(rows, orient="index")
+    frame.index.name = "Quarter ending"
+    return frame
+
+
 def by_theme(pairs: pd.DataFrame, min_pairs: int = 10) -> pd.DataFrame:
     """Agreement per THEME with at least `min_pairs` pairs (smaller themes are listed with
     their count only)."""

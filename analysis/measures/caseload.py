@@ -14,7 +14,7 @@ import pandas as pd
 from analysis.ages import age_in_years
 from analysis.measures.looked_after import looked_after_on
 from analysis.measures.stats import wilson
-from analysis.periods import is_open
+from analysis.periods import is_open, months_back, period_end
 
 BANDS = [
     (-100, 1, "Under 1"),
@@ -47,6 +47,21 @@ def caseload(
     cp = kids(open_on(cin_cp, day, "CP"))
     everyone = kids(pd.concat([open_on(cin_cp, day)[["CHILD", "DOB"]], cla]))
     return {GROUPS[0]: everyone, GROUPS[1]: cp, GROUPS[2]: kids(cla)}
+
+
+def under1_series(
+    cin_cp: pd.DataFrame, episodes: pd.DataFrame, header: pd.DataFrame, period, months: int
+) -> pd.Series:
+    """Children in need (all three groups, each child once) aged under 1 (unborn included) on
+    the last day of each of the `months` months ending with `period`: a point-in-time count
+    per month, so consecutive points share no window."""
+    return pd.Series(
+        {
+            m: int((caseload(cin_cp, episodes, header, period_end(m))[GROUPS[0]]["AGE"] < 1).sum())
+            for m in months_back(period, months)
+        },
+        name="Children in need under 1",
+    )
 
 
 def under1_table(groups: dict[str, pd.DataFrame]) -> pd.DataFrame:

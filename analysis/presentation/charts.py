@@ -241,8 +241,9 @@ def heatmap(table, title: str, xlabel: str, ylabel: str):
     return fig, alt
 
 
-def sparkline(series, label: str):
-    """A small trend line (no axes) for the board summary; alt text gives the values' range."""
+def sparkline(series, label: str, frequency: str = "month"):
+    """A small trend line (no axes) for the board summary; alt text gives the values' range
+    (`frequency`: month or quarter, each point's period)."""
     fig, ax = plt.subplots(figsize=(1.6, 0.45))
     values = series.to_numpy(dtype=float)
     ax.plot(range(len(values)), values, color=HIGHLIGHT, linewidth=1.2)
@@ -252,7 +253,8 @@ def sparkline(series, label: str):
     fig.subplots_adjust(0, 0, 1, 1)
     if len(values):
         alt = (
-            f"Trend of {label}: {len(values)} monthly values from {_label(series.index[0])} "
+            f"Trend of {label}: {len(values)} {frequency}ly values from "
+            f"{'the quarter ending ' if frequency == 'quarter' else ''}{_label(series.index[0])} "
             f"to {_label(series.index[-1])}, lowest {values.min():.3g}, highest "
             f"{values.max():.3g}, latest {values[-1]:.3g}."
         )

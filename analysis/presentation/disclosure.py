@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.errors import BoardpackError
-from analysis.withheld import SUPPRESSED, WITHHELD
+from analysis.withheld import SUPPRESSED, WITHHELD, withheld
 
 MODES = ("restricted", "public")
 FOOTNOTE = (
@@ -213,3 +213,23 @@ def disclose_metrics(values: dict, rules: dict, threshold: int) -> tuple[dict, i
 
 def _count(value) -> bool:
     return isinstance(value, int | np.integer) and not isinstance(value, bool)
+
+
+def protect_series(
+    points: pd.Series, rests_on: pd.DataFrame | None, threshold: int, is_count: bool
+) -> pd.Series:
+    """A headline figure's per-period series made safe to publish: a point is withheld when
+    it is itself a count from 1 to `threshold` (`is_count`), or when any count it rests on
+    (the row of `rests_on` with the same period) is from 1 to `threshold` or withheld."""
+
+    def small(v) -> bool:
+        return withheld(v) or (not pd.isna(v) and 1 <= v <= threshold)
+
+    out = points.astype(object).copy()
+    for period, value in points.items():
+        hide = is_count and small(value)
+        if rests_on is not None and period in rests_on.index:
+            hide |= any(small(v) for v in rests_on.loc[period].tolist())
+        if hide:
+            out[period] = WITHHELD
+    return out

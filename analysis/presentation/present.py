@@ -152,9 +152,16 @@ def table_html(
         rows.append("<tr>" + "".join(cells) + "</tr>")
     foot = f'<p class="table-note">{html.escape(note)}</p>' if note else ""
     return (
-        f'<div class="table-wrap"><table><caption>{html.escape(caption)}</caption>'
+        f'<div class="table-wrap" {_scrollable(caption)}><table>'
+        f"<caption>{html.escape(caption)}</caption>"
         f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>{foot}</div>"
     )
+
+
+def _scrollable(label: str) -> str:
+    """Attributes of a table's wrapper, which scrolls sideways on a narrow screen: a named,
+    focusable region, so keyboard users can scroll it too (WCAG 2.1.1)."""
+    return f'tabindex="0" role="region" aria-label="{html.escape(label, quote=True)}"'
 
 
 def _protect(frame, formats, base, lines, keys) -> tuple[pd.DataFrame, int]:
@@ -289,6 +296,17 @@ SPC_ICONS = {
 }
 
 
+#: spc.assurance words -> (icon, short words); the icons differ in shape, not only colour
+ASSURANCE_ICONS = {
+    "consistently meets the target": ("✔", "consistently passing"),
+    "consistently fails the target": ("✖", "consistently failing"),
+    "sometimes meets and sometimes misses the target (it is within the limits)": (
+        "≈",
+        "hit and miss",
+    ),
+}
+
+
 def _image(fig, alt: str) -> str:
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=150)
@@ -299,28 +317,38 @@ def _image(fig, alt: str) -> str:
 
 def scorecard(card: pd.DataFrame, period_label: str) -> None:
     """The board summary's scorecard: measure (linked to its detail section), this period, a
-    year earlier, trend sparkline and the SPC verdict as an icon with words beside it."""
+    year earlier, trend sparkline, the SPC verdict as an icon with words beside it, and -
+    when any measure has a target - the assurance icon with its words."""
     from analysis.presentation.charts import sparkline
 
+    targets = card["assurance"].notna().any()
     rows = []
     for r in card.itertuples():
         icon, cls = SPC_ICONS.get(r.point_type, ("", ""))
         mark = f'<span class="{cls}" aria-hidden="true">{icon}</span> ' if icon else ""
-        spark = _image(*sparkline(r.trend, r.label)) if len(r.trend) else "–"
+        spark = _image(*sparkline(r.trend, r.label, r.measure.frequency)) if len(r.trend) else "–"
+        sign, words = ASSURANCE_ICONS.get(r.assurance, ("", ""))
+        assured = f'<span aria-hidden="true">{sign}</span> {words}' if sign else "–"
         rows.append(
             f'<tr><th scope="row"><a href="{html.escape(r.link)}">{html.escape(r.label)}</a></th>'
             f'<td class="num">{html.escape(shown(r.value, r.measure.format))}</td>'
             f'<td class="num">{html.escape(shown(r.year_earlier, r.measure.format, "–"))}</td>'
-            f"<td>{spark}</td><td>{mark}{html.escape(r.verdict)}</td></tr>"
+            f"<td>{spark}</td><td>{mark}{html.escape(r.verdict)}</td>"
+            + (f"<td>{assured}</td>" if targets else "")
+            + "</tr>"
         )
+    head = (
+        '<th scope="col">Measure (links to the detail)</th><th scope="col" class="num">This '
+        'period</th><th scope="col" class="num">A year earlier</th><th scope="col">Trend</th>'
+        '<th scope="col">Variation (SPC)</th>'
+        + ('<th scope="col">Assurance (target)</th>' if targets else "")
+    )
     display(
         HTML(
-            '<div class="table-wrap"><table class="scorecard"><caption>Headline measures, '
-            f"{html.escape(period_label)}</caption><thead><tr>"
-            '<th scope="col">Measure (links to the detail)</th><th scope="col" class="num">This '
-            'period</th><th scope="col" class="num">A year earlier</th><th scope="col">Trend</th>'
-            f'<th scope="col">Variation (SPC)</th></tr></thead><tbody>{"".join(rows)}</tbody>'
-            "</table></div>"
+            f'<div class="table-wrap" {_scrollable("Headline measures")}><table class="scorecard">'
+            f"<caption>Headline measures, {html.escape(period_label)}</caption>"
+            f"<thead><tr>{head}</tr></thead>"
+            f"<tbody>{''.join(rows)}</tbody></table></div>"
         )
     )
 

@@ -116,6 +116,25 @@ def update_table(share) -> pd.DataFrame:
     )
 
 
+def record_series(s, lookback_months: int = 36, max_age: int = 2) -> None:
+    """The series behind the board view's assessment measures: per quarter (ending in the
+    period month) assessments completed and the stepped-across share; per month end the
+    children in need under 1."""
+    mix = oc.quarterly_mix(
+        s.inputs["assessments"],
+        s.inputs["assessment_outcomes"],
+        s.period,
+        lookback_months // 3,
+        max_age,
+    )
+    step_down = oc.CATEGORY_LABELS["STEP_DOWN"]
+    counts = oc.mix_counts(mix)[[step_down]].join(mix["Completed"])
+    s.record_series("assessments_completed_age_0_2", mix["Completed"])
+    s.record_series("step_down_share_age_0_2", mix[step_down], counts)
+    inputs = [s.inputs[name] for name in ("cin_cp", "episodes", "header")]
+    s.record_series("open_cin_under1", cl.under1_series(*inputs, s.period, lookback_months))
+
+
 MAIN_OUTCOMES = [oc.CATEGORY_LABELS[c] for c in ("NFA", "CIN_PLAN", "CP", "STEP_DOWN")]
 
 
@@ -128,6 +147,7 @@ def build(
     benchmark_dir: str = "data/reference",
     new_la_code: str = "",
     old_la_code: str = "",
+    lookback_months: int = 36,
 ) -> Report:
     """The `assessments` report for the session's period (sections keyed by anchor)."""
     assessments, outcomes = s.inputs["assessments"], s.inputs["assessment_outcomes"]
@@ -180,6 +200,7 @@ def build(
     mix = oc.quarterly_mix(assessments, outcomes, s.period, trend_quarters, max_age)
     mix_counts = oc.mix_counts(mix)
     step_down = oc.CATEGORY_LABELS["STEP_DOWN"]
+    record_series(s, lookback_months, max_age)
     shares = [c for c in mix.columns if c != "Completed"]
     r.add(
         "outcome-mix-over-time",

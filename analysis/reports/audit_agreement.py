@@ -171,6 +171,7 @@ def build(
     window_months: int = 3,
     trend_quarters: int = 8,
     min_pairs_per_theme: int = 10,
+    lookback_months: int = 36,
 ) -> Report:
     """The `audit_agreement` report for the session's period (sections keyed by anchor)."""
     audits = s.inputs["audits"]
@@ -182,6 +183,10 @@ def build(
     year_before = window(s.period, window_months, offset=12)
     last_year = ag.agreement(ag.moderated_pairs(audits, *year_before))
     shown = s.record_all(headline(dip, stats))
+    dips = ag.dip_quarterly(audits, dip_sample, s.period, lookback_months // 3)
+    s.record_series("dip_nfa_appropriate_share", dips["Share appropriate"], dips.iloc[:, :2])
+    kappas = ag.quarterly(audits, s.period, lookback_months // 3)
+    s.record_series("kappa", kappas["Kappa"], kappas[["Pairs"]])
     link(dip_links(shown))
     window_label = f"{first:%B %Y} to {last:%B %Y}"
     r = Report("audit_agreement")

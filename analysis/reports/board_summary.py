@@ -1,10 +1,11 @@
-"""The board summary's scorecard, built only from the metrics.json files the detail reports
-published, so it can never disagree with them.
+"""The board summary: one page of headline measures, built only from this run's metrics.json
+of the detail reports, so it can never disagree with them and needs no earlier pack.
 
-For each headline measure declared in `params/board_summary.yaml`: this period's value, the
-value a year earlier, every period's value available (the trend), and the SPC verdict from
-`analysis.measures.spc.xmr` on that trend. A report that failed, or a metric it did not record for
-the period, shows as not available - never an earlier period's value.
+For each headline measure in `params/board_summary.yaml`: this period's value, the value a
+year earlier, the measure's own per-period series (month or quarter, as the metric registry
+declares: never a rolling or overlapping window) as a sparkline, the SPC verdict from
+`spc.xmr` on that series, and - where params give a target - the Making Data Count assurance.
+A report that failed, or a metric it did not record, shows as not available.
 """
 
 from __future__ import annotations
@@ -16,14 +17,17 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.config import PARAMS_DIR, PROJECT_ROOT, read_yaml
-from analysis.measures.spc import COMMON, CONCERN, IMPROVEMENT, NEUTRAL, WORDS, xmr
-from analysis.periods import is_period, period_label
+from analysis.measures.spc import CONCERN, IMPROVEMENT, NEUTRAL, WORDS, assurance, xmr
+from analysis.periods import period_label
 from analysis.presentation.formats import NOT_AVAILABLE, is_number, shown
 from analysis.presentation.model import Note, Report, Scorecard, Summary
-from analysis.registry import metric
+from analysis.registry import SERIES, metric
 from analysis.withheld import WITHHELD, withheld
 
 IMPROVEMENT_OF = {"higher": "increase", "lower": "decrease", "neutral": "neutral"}
+#: Fewest points of a series for SPC limits: NHSRplotthedots warns below 12 points
+#: (`ptd_add_short_group_warnings`); Making Data Count prefers 15 to 20.
+MIN_SPC_POINTS = 12
 
 
 @dataclass(frozen=True)
@@ -34,97 +38,136 @@ class Measure:
     format: str = "decimal2"
     better: str = "neutral"
     section: str = ""
+    year_earlier: str = ""
+    test: tuple[str, ...] = ()
+    target: float | None = None
+    frequency: str = "month"
+    theme: str = ""
 
 
 def measures(config: list[dict] | None = None) -> list[Measure]:
     """The measures from the board summary's parameters (by default those in
-    `params/board_summary.yaml`: report, metric and section), with label, format and
-    direction from the metric registry; an undeclared metric is a clear error."""
+    `params/board_summary.yaml`: report, metric, section and an optional target), with
+    label, format, direction, year-earlier figure and test from the metric registry; an
+    undeclared metric, or one without a series, is a clear error."""
     if not config:
         config = read_yaml(PARAMS_DIR / "board_summary.yaml").get("measures", [])
     out = []
     for item in config:
         m = metric(item["report"], item["metric"])
-        out.append(Measure(m.label, m.report, m.name, m.format, m.better, item.get("section", "")))
+        out.append(
+            Measure(
+                m.label,
+                m.report,
+                m.name,
+                m.format,
+                m.better,
+                item.get("section", ""),
+                m.year_earlier,
+                m.test,
+                item.get("target"),
+                m.frequency,
+                item.get("theme", ""),
+            )
+        )
     return out
 
 
-def history(out_dir: Path, staged: str | Path = "") -> dict[str, dict]:
-    """Every published period's metrics.json under `out_dir`: period -> reports dict, with
-    the metrics of reports that the current run has executed (`staged`, a JSON file of
-    period -> report -> metrics written by the engine) taking the place of earlier ones."""
-    found = _published(out_dir)
+def themes() -> list[str]:
+    """The dashboard's groups of measures, in order (params/defaults.yaml)."""
+    return list(read_yaml(PARAMS_DIR / "defaults.yaml").get("dashboard_themes", []))
+
+
+def this_run(period: str, history_dir: Path, staged: str | Path = "") -> dict[str, dict]:
+    """The period's detail-report metrics from this run (`staged`, period -> report ->
+    metrics, written by the engine); when the summary runs on its own, the period's
+    published metrics.json instead. Never another period's pack."""
     if staged and Path(staged).is_file():
-        for period, reports in json.loads(Path(staged).read_text()).items():
-            found[period] = found.get(period, {}) | reports
-    return found
+        reports = json.loads(Path(staged).read_text()).get(period, {})
+        if reports:
+            return reports
+    path = Path(history_dir) / period / "metrics.json"
+    try:
+        return json.loads(path.read_text()).get("reports", {})
+    except (FileNotFoundError, json.JSONDecodeError):
+        return {}
 
 
-def _published(out_dir: Path) -> dict[str, dict]:
-    found = {}
-    root = Path(out_dir)
-    if not root.is_dir():
-        return found
-    for folder in sorted(root.iterdir()):
-        path = folder / "metrics.json"
-        if is_period(folder.name) and path.is_file():
-            try:
-                found[folder.name] = json.loads(path.read_text()).get("reports", {})
-            except json.JSONDecodeError:
-                continue
-    return found
-
-
-def value(hist: dict, period: str, m: Measure):
-    """The measure's value for the period, None when its report or metric is missing, or
-    WITHHELD when a public report suppressed it."""
-    v = hist.get(period, {}).get(m.report, {}).get(m.metric)
+def _figure(v):
+    """A recorded figure as a number, WITHHELD, or None."""
     if withheld(v):
         return WITHHELD
     return v if isinstance(v, int | float) and not isinstance(v, bool) else None
 
 
-def trend(hist: dict, period: str, m: Measure) -> pd.Series:
-    """Values of the measure in every period up to `period` that has one (and did not
-    withhold it), oldest first."""
-    points = {p: value(hist, p, m) for p in sorted(hist) if p <= period}
-    s = pd.Series({pd.Period(p, "M"): v for p, v in points.items() if is_number(v)}, dtype=float)
+def value(reports: dict, m: Measure, name: str = ""):
+    """The measure's figure (or another metric of its report) as recorded, None when the
+    report or metric is missing, WITHHELD when a public report suppressed it."""
+    return _figure(reports.get(m.report, {}).get(name or m.metric))
+
+
+def series(reports: dict, m: Measure, period: str) -> pd.Series:
+    """The measure's per-period series up to `period` (month periods; a quarter by the month
+    it ends), withheld and missing points left out, oldest first."""
+    recorded = reports.get(m.report, {}).get(SERIES, {}).get(m.metric, {})
+    points = {
+        pd.Period(label, "M"): v
+        for label, v in recorded.get("points", [])
+        if is_number(_figure(v)) and label <= period
+    }
+    s = pd.Series(points, dtype=float)
     s.index.name = "Period"
-    return s
+    return s.sort_index()
 
 
-def year_earlier(period: str) -> str:
-    return str(pd.Period(period, "M") - 12)
+def year_earlier(reports: dict, m: Measure, period: str):
+    """The same figure a year earlier: the metric the registry names, or else the series
+    point twelve months before the period."""
+    if m.year_earlier:
+        return value(reports, m, m.year_earlier)
+    recorded = reports.get(m.report, {}).get(SERIES, {}).get(m.metric, {})
+    before = str(pd.Period(period, "M") - 12)
+    return next((_figure(v) for label, v in recorded.get("points", []) if label == before), None)
 
 
-def verdict(series: pd.Series, m: Measure, current, min_points: int) -> tuple[str, str]:
-    """(point type, words) for the latest point, or why there is none."""
+def verdict(points: pd.Series, m: Measure, current, period: str, min_points: int):
+    """(point type, words, XmR chart or None) for the period's point of the series, or why
+    there is none."""
     if current is None:
-        return "", NOT_AVAILABLE
+        return "", NOT_AVAILABLE, None
     if withheld(current):
-        return "", "withheld in the public version (small numbers)"
-    if len(series) < min_points:
-        return "", f"trend only: {len(series)} period(s), SPC needs {min_points}"
-    kind = xmr(series.to_numpy(), improvement=IMPROVEMENT_OF[m.better])["point_type"].iloc[-1]
-    return kind, WORDS[kind]
+        return "", "withheld in the public version (small numbers)", None
+    if len(points) < min_points or points.index[-1] != pd.Period(period, "M"):
+        return "", f"trend only: {len(points)} point(s), SPC needs {min_points}", None
+    chart = xmr(points.to_numpy(), improvement=IMPROVEMENT_OF[m.better])
+    kind = chart["point_type"].iloc[-1]
+    return kind, WORDS[kind], chart
 
 
-def scorecard(hist: dict, ms: list[Measure], period: str, min_points: int = 8) -> pd.DataFrame:
-    """One row per measure: label, value, year-earlier value, trend, point type, verdict."""
+def scorecard(
+    reports: dict, ms: list[Measure], period: str, min_points: int = MIN_SPC_POINTS
+) -> pd.DataFrame:
+    """One row per measure: label, value, year-earlier value, series, point type, verdict,
+    assurance (with a target only), the report's own test of the change, and link."""
     rows = []
     for m in ms:
-        current = value(hist, period, m)
-        series = trend(hist, period, m)
-        kind, words = verdict(series, m, current, min_points)
+        current = value(reports, m)
+        points = series(reports, m, period)
+        kind, words, chart = verdict(points, m, current, period, min_points)
+        assured = None
+        if chart is not None and m.target is not None:
+            assured = assurance(chart, m.target, IMPROVEMENT_OF[m.better])
         rows.append(
             {
                 "measure": m,
                 "label": m.label,
                 "value": current,
-                "year_earlier": value(hist, year_earlier(period), m),
-                "trend": series,
+                "year_earlier": year_earlier(reports, m, period),
+                "trend": points,
                 "point_type": kind,
                 "verdict": words,
+                "assurance": assured,
+                "test": tuple(value(reports, m, name) for name in m.test),
                 "link": f"{m.report}.html" + (f"#{m.section}" if m.section else ""),
             }
         )
@@ -141,66 +184,77 @@ def headline(card: pd.DataFrame) -> dict:
     }
 
 
+SIGNAL_ORDER = (CONCERN, IMPROVEMENT, NEUTRAL)
+
+
+def change_sentence(row) -> str:
+    """One key point: the measure, this value, a year earlier and the direction in words,
+    the report's own test where it has one, and whether the latest point is a signal."""
+    fmt = row.measure.format
+    now, before = row.value, row.year_earlier
+    if is_number(now) and is_number(before):
+        moved = "rose" if now > before else "fell" if now < before else "was unchanged"
+        text = f"{row.label} {moved} from {shown(before, fmt)} to {shown(now, fmt)} in a year"
+    else:
+        text = f"{row.label}: {shown(now, fmt)}"
+    estimate, low, high = (row.test + (None, None, None))[:3]
+    if all(is_number(v) for v in (estimate, low, high)):
+        chance = (
+            "more than chance would explain"
+            if low > 1 or high < 1
+            else "within what chance alone could produce"
+        )
+        text += f" (ratio {estimate:.2f}, 95% CI {low:.2f} to {high:.2f}: {chance})"
+    if row.point_type in SIGNAL_ORDER:
+        kind = {
+            CONCERN: "of concern",
+            IMPROVEMENT: "of improvement",
+            NEUTRAL: "(a change beyond the usual variation, neither better nor worse in itself)",
+        }
+        text += f" — a special-cause signal {kind[row.point_type]}"
+    elif row.point_type:
+        text += " — within the usual variation"
+    return text + "."
+
+
 def bullets(card: pd.DataFrame, period_label: str, limit: int = 5) -> list[str]:
-    """Three to five plain-English points: special-cause signals first, then the largest
-    changes on a year earlier, then what could not be shown. Only figures in the scorecard."""
-    out: list[str] = []
-    for row in card.itertuples():
-        if row.point_type in (CONCERN, IMPROVEMENT):
-            kind = "a concern" if row.point_type == CONCERN else "an improvement"
-            out.append(
-                f"{row.label}: {shown(row.value, row.measure.format)} is a signal of "
-                f"{kind}, beyond the usual variation from period to period."
-            )
-        elif row.point_type == NEUTRAL:
-            out.append(
-                f"{row.label}: {shown(row.value, row.measure.format)} is outside the "
-                "usual variation (neither better nor worse in itself)."
-            )
-    changes = []
-    for row in card.itertuples():
-        if is_number(row.value) and is_number(row.year_earlier) and row.year_earlier != 0:
-            changes.append((abs(row.value / row.year_earlier - 1), row))
-    for _, row in sorted(changes, key=lambda c: -c[0]):
-        if len(out) >= limit - 1:
-            break
-        direction = (
-            "up"
-            if row.value > row.year_earlier
-            else "down"
-            if row.value < row.year_earlier
-            else "unchanged"
-        )
-        out.append(
-            f"{row.label}: {shown(row.value, row.measure.format)}, {direction} from "
-            f"{shown(row.year_earlier, row.measure.format)} a year earlier."
-        )
+    """Three to five key points, by this rule: first every measure whose latest point is a
+    special-cause signal (concerns, then improvements, then neutral signals); then the
+    largest relative changes on a year earlier among the other measures; then, if fewer than
+    three, the remaining measures in scorecard order. Measures not available or withheld are
+    named in one closing point each. Only figures shown in the scorecard are used."""
+    notes = []
     missing = [r.label for r in card.itertuples() if r.value is None or r.value != r.value]
     if missing:
-        out.append(f"Not available for {period_label}: {'; '.join(missing)}.")
+        notes.append(f"Not available for {period_label}: {'; '.join(missing)}.")
     hidden = [r.label for r in card.itertuples() if withheld(r.value)]
     if hidden:
-        out.append(f"Withheld in this public version (small numbers): {'; '.join(hidden)}.")
-    common = [r for r in card.itertuples() if r.point_type == COMMON]
-    if len(out) < 3 and common:
-        out.append(
-            f"{len(common)} measure(s) show only common cause variation: no signal of "
-            "change beyond the usual ups and downs."
-        )
-    mentioned = " ".join(out)
-    for row in card.itertuples():
-        if len(out) >= 3:
-            break
-        if is_number(row.value) and row.label not in mentioned:
-            out.append(f"{row.label}: {shown(row.value, row.measure.format)} in {period_label}.")
-    return out[:limit]
+        notes.append(f"Withheld in this public version (small numbers): {'; '.join(hidden)}.")
+    shown_rows = [r for r in card.itertuples() if is_number(r.value)]
+    signals = sorted(
+        (r for r in shown_rows if r.point_type in SIGNAL_ORDER),
+        key=lambda r: SIGNAL_ORDER.index(r.point_type),
+    )
+    rest = [r for r in shown_rows if r.point_type not in SIGNAL_ORDER]
+    changes = sorted(
+        (r for r in rest if is_number(r.year_earlier) and r.year_earlier != 0),
+        key=lambda r: -abs(r.value / r.year_earlier - 1),
+    )
+    ordered = signals + changes + [r for r in rest if r not in changes]
+    room = max(limit - len(notes), 3 - len(notes), 0)
+    picked = [r for r in ordered if r in signals + changes][:room]
+    picked += [r for r in ordered if r not in picked][: max(0, 3 - len(notes) - len(picked))]
+    return [change_sentence(r) for r in picked] + notes
 
 
 LEGEND = (
-    "– no figure published a year earlier. Variation: ▲ special cause improvement, ▼ special "
-    "cause concern, ◆ special cause (neither better nor worse), ● common cause (the usual ups "
-    "and downs). SPC charts follow NHS England's Making Data Count method. Each figure is "
-    "taken from the detail report named in the link, for the same period."
+    "Variation (NHS England's Making Data Count): ▲ special cause improvement, ▼ special cause "
+    "concern, ◆ special cause neither better nor worse, ● common cause (the usual ups and "
+    "downs). Assurance against a board target: ✔ consistently passing, ≈ hit and miss, ✖ "
+    "consistently failing. Trend and variation use each measure's own monthly or quarterly "
+    f"figures, never rolling 12-month ones; limits need at least {MIN_SPC_POINTS} points "
+    "(NHSRplotthedots warns below 12). – : no figure a year earlier. Each figure comes from "
+    "the detail report linked, for the same period."
 )
 
 
@@ -209,14 +263,15 @@ def build(
     history_dir: str | Path = "",
     staged_metrics: str | Path = "",
     measures_config: list[dict] | None = None,
-    min_spc_points: int = 8,
+    min_spc_points: int = MIN_SPC_POINTS,
     metrics=None,
 ) -> Report:
-    """The board summary for `period`, from the metrics of the detail reports published in
-    `history_dir` (default: the project's reports folder) and this run's `staged_metrics`.
-    Its own figures are recorded in `metrics` (an `engine.metrics.Metrics`) when given."""
-    hist = history(Path(history_dir or PROJECT_ROOT / "reports"), staged_metrics)
-    card = scorecard(hist, measures(measures_config), period, min_spc_points)
+    """The board summary for `period`, from this run's metrics of the detail reports
+    (`staged_metrics`), or the period's published metrics.json in `history_dir` (default:
+    the project's reports folder) when it runs alone. Its own figures are recorded in
+    `metrics` (an `engine.metrics.Metrics`) when given."""
+    reports = this_run(period, Path(history_dir or PROJECT_ROOT / "reports"), staged_metrics)
+    card = scorecard(reports, measures(measures_config), period, min_spc_points)
     label = period_label(period)
     key_points = bullets(card, label)
     recorded = headline(card) | {"key_points": key_points}

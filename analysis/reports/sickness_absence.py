@@ -153,6 +153,7 @@ def build(
         spells, staffing, s.period, lookback_months, long_term_threshold, long_term_unit
     )
     chart = spc(series)
+    s.record_series("fte_days_lost_per_fte_12m", series["Per FTE (annualised)"])
     s.record("latest_month_point_type", chart["point_type"].iloc[-1])
     reasons = sk.by_reason(spells, *window(s.period, 12))
     top = top_reasons(reasons)

@@ -261,6 +261,7 @@ def build(
     quarters = la.starts_series(episodes, header, s.period, lookback_months, "Q")
     years = la.years_of_quarters(quarters)
     quarter_counts = as_published(quarters, lines=years)[["Under 1", "Starts"]]
+    s.record_series("starts_under1_share_12m", quarters["Under-1 share"], quarter_counts)
     r.add(
         "starts-by-age",
         Table(by_year, "Children starting to be looked after by age at start, per year"),

@@ -76,6 +76,19 @@ def test_board_summary_is_one_page_and_links_to_real_sections(pack):
     assert index.index("Latest board summary") < index.index(f'id="p{PERIOD}"')
 
 
+def test_the_first_run_gives_every_measure_a_year_earlier_a_full_trend_and_a_verdict(pack):
+    from analysis.reports import board_summary as board
+
+    reports = json.loads((pack / PERIOD / "metrics.json").read_text())["reports"]
+    card = board.scorecard(reports, board.measures(), PERIOD)
+    assert card["year_earlier"].notna().all()
+    assert all(card["verdict"].str.contains("cause variation"))
+    lengths = {m.metric: len(t) for m, t in zip(card["measure"], card["trend"], strict=True)}
+    expected = {m.metric: 36 if m.frequency == "month" else 12 for m in board.measures()}
+    assert lengths == expected
+    assert 3 <= len(reports["board_summary"]["key_points"]) <= 5
+
+
 def test_data_quality_metrics_match_the_inputs(pack):
     metrics = json.loads((pack / PERIOD / "metrics.json").read_text())["reports"]["data_quality"]
     files = list(demo_folder().rglob("*.csv"))
@@ -244,13 +257,13 @@ def test_young_children_renders_without_family_data(tmp_path):
     assert metrics["starts_12m"] > 0 and "sibling_odds_ratio" not in metrics
 
 
-def test_backfill_summaries_have_a_point_per_month_and_agree_with_the_detail(tmp_path):
+def test_backfill_summaries_are_full_on_one_page_and_agree_with_the_detail(tmp_path):
     out = tmp_path / "reports"
     result = boardpack(
         "run",
         "--demo",
         "--from",
-        "2016-03",
+        "2017-02",
         "--to",
         PERIOD,
         "--out",
@@ -261,17 +274,21 @@ def test_backfill_summaries_have_a_point_per_month_and_agree_with_the_detail(tmp
         "2",
     )
     assert result.returncode == 0, result.stderr
-    periods = sorted(p.name for p in out.iterdir() if re.match(r"^\d{4}-\d{2}$", p.name))
-    assert len(periods) == 13
-    for period in periods:
+    for period in ("2017-02", PERIOD):
         assert len(PdfReader(out / period / "board_summary.pdf").pages) == 1
-    page = (out / PERIOD / "board_summary.html").read_text()
-    assert page.count("13 monthly values") == 2  # the two measures these reports feed
-    metrics = json.loads((out / PERIOD / "metrics.json").read_text())["reports"]
-    shown = f"{metrics['sickness_absence']['fte_days_lost_per_fte_12m']:,.2f}"
-    share = f"{100 * metrics['young_children']['starts_under1_share_12m']:.1f}%"
-    assert f'<td class="num">{shown}</td>' in page and f'<td class="num">{share}</td>' in page
-    assert metrics["board_summary"]["measures_not_available"] == 5
+        page = (out / period / "board_summary.html").read_text()
+        # each measure's own series over the look-back, not earlier packs (the demo's HR data
+        # begin in April 2014, so February 2017's 36 months hold 35 with staffing)
+        months = "36" if period == PERIOD else "35"
+        assert f"sickness per FTE (12 months): {months} monthly values" in page
+        assert "Under-1 share of children starting care (12 months): 12 quarterly" in page
+        metrics = json.loads((out / period / "metrics.json").read_text())["reports"]
+        shown = f"{metrics['sickness_absence']['fte_days_lost_per_fte_12m']:,.2f}"
+        before = f"{metrics['sickness_absence']['fte_days_lost_per_fte_12m_prev']:,.2f}"
+        share = f"{100 * metrics['young_children']['starts_under1_share_12m']:.1f}%"
+        for figure in (shown, before, share):
+            assert f'<td class="num">{figure}</td>' in page, (period, figure)
+        assert metrics["board_summary"]["measures_not_available"] == 5
     index = (out / "index.html").read_text()
     assert index.index("Latest board summary: March 2017") < index.index('id="p2017-03"')
 

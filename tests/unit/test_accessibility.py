@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import nbformat
 import pytest
@@ -81,7 +82,11 @@ def test_landing_page_leads_with_the_latest_board_summary_and_passes(tmp_path):
     assert main.index("Latest board summary: March 2017") < main.index('id="p2017-02"')
     assert "Point 2017-03" in page and "failed in the latest run" in page
     assert '<input type="radio" name="show" id="show-young_children">' in page
-    assert "<script" not in page
+    # static: no inline script or style, the one script and style sheet from assets/, and a
+    # Content-Security-Policy that forbids loading anything from elsewhere
+    assert re.findall(r"<script[^>]*>", page) == ['<script src="assets/dashboard.js" defer>']
+    assert "<style" not in page and " style=" not in page
+    assert "default-src 'none'; script-src 'self'; style-src 'self'" in page
 
 
 def test_report_template_passes():

@@ -1,4 +1,5 @@
-"""The board summary's scorecard from metrics.json fixtures (no notebooks run)."""
+"""The board summary from one run's metrics (no notebooks run): values, a year earlier, SPC on
+each measure's own per-period series, assurance, and key points worked out by hand."""
 
 from __future__ import annotations
 
@@ -8,11 +9,13 @@ from dataclasses import replace
 from pathlib import Path
 
 import nbformat
+import numpy as np
 import pandas as pd
 
 from analysis import registry
-from analysis.measures.spc import CONCERN, IMPROVEMENT
+from analysis.measures.spc import COMMON, CONCERN, xmr
 from analysis.reports import board_summary as board
+from analysis.withheld import withheld
 
 SICKNESS = board.Measure(
     "FTE days lost per FTE",
@@ -21,65 +24,103 @@ SICKNESS = board.Measure(
     "decimal2",
     "lower",
     "sickness-over-time",
+    year_earlier="fte_days_lost_per_fte_12m_prev",
 )
 KAPPA = board.Measure("Kappa", "audit_agreement", "kappa", "decimal2", "higher")
-
-
-def write_history(out, values: dict[str, dict]):
-    """values: period -> {report: {metric: value}}."""
-    for period, reports in values.items():
-        folder = out / period
-        folder.mkdir(parents=True)
-        (folder / "metrics.json").write_text(json.dumps({"period": period, "reports": reports}))
 
 
 def months(n, last="2017-03"):
     return [str(p) for p in pd.period_range(end=last, periods=n, freq="M")]
 
 
-def test_a_special_cause_concern_appears_with_its_words(tmp_path):
+def quarters(n, last="2017-03"):
+    return [str(pd.Period(last, "M") - 3 * k) for k in reversed(range(n))]
+
+
+def series(labels, values, frequency="month"):
+    return {"frequency": frequency, "points": [list(p) for p in zip(labels, values, strict=True)]}
+
+
+def test_a_special_cause_concern_appears_with_its_words():
     # 12 steady months around 10, then a jump to 20: outside the upper limit; lower is better
     values = [10, 11, 10, 11, 10, 11, 10, 11, 10, 11, 10, 11, 20]
-    write_history(
-        tmp_path,
-        {
-            p: {"sickness_absence": {"fte_days_lost_per_fte_12m": v}}
-            for p, v in zip(months(13), values, strict=True)
-        },
-    )
-    card = board.scorecard(board.history(tmp_path), [SICKNESS], "2017-03")
+    reports = {
+        "sickness_absence": {
+            "fte_days_lost_per_fte_12m": 12.5,
+            "fte_days_lost_per_fte_12m_prev": 10.0,
+            "series": {"fte_days_lost_per_fte_12m": series(months(13), values)},
+        }
+    }
+    card = board.scorecard(reports, [SICKNESS], "2017-03")
     row = card.iloc[0]
     assert row["point_type"] == CONCERN
     assert row["verdict"] == "special cause variation: concern"
-    assert row["value"] == 20 and row["year_earlier"] == 10
+    assert row["value"] == 12.5 and row["year_earlier"] == 10.0
     assert len(row["trend"]) == 13
     assert row["link"] == "sickness_absence.html#sickness-over-time"
     assert board.headline(card)["special_cause_concerns"] == 1
-    points = board.bullets(card, "March 2017")
-    assert points[0].startswith("FTE days lost per FTE: 20.00 is a signal of a concern")
+    assert board.bullets(card, "March 2017") == [
+        "FTE days lost per FTE rose from 10.00 to 12.50 in a year — a special-cause signal of "
+        "concern."
+    ]
 
 
-def test_better_direction_comes_from_params(tmp_path):
-    values = [10, 11, 10, 11, 10, 11, 10, 11, 10, 11, 10, 11, 20]
-    write_history(
-        tmp_path,
-        {p: {"audit_agreement": {"kappa": v}} for p, v in zip(months(13), values, strict=True)},
-    )
-    hist = board.history(tmp_path)
-    assert board.scorecard(hist, [KAPPA], "2017-03").iloc[0]["point_type"] == IMPROVEMENT
+def test_the_year_earlier_comes_from_the_series_when_no_metric_is_named():
+    points = quarters(12)
+    values = [0.5, 0.6, 0.7, 0.6, 0.5, 0.6, 0.7, 0.55, 0.6, 0.65, 0.7, 0.8]
+    reports = {"audit_agreement": {"kappa": 0.8, "series": {"kappa": series(points, values)}}}
+    row = board.scorecard(reports, [KAPPA], "2017-03").iloc[0]
+    assert row["year_earlier"] == 0.55  # the quarter ending March 2016
+    assert row["point_type"] == COMMON
     lower = replace(KAPPA, better="lower")
-    assert board.scorecard(hist, [lower], "2017-03").iloc[0]["point_type"] == CONCERN
+    assert board.scorecard(reports, [lower], "2017-03").iloc[0]["point_type"] == COMMON
 
 
-def test_a_missing_metric_is_not_available_never_last_months_value(tmp_path):
-    write_history(
-        tmp_path,
-        {
-            "2017-02": {"sickness_absence": {"fte_days_lost_per_fte_12m": 12.0}},
-            "2017-03": {"young_children": {"starts_12m": 5}},  # sickness report failed
-        },
-    )
-    card = board.scorecard(board.history(tmp_path), [SICKNESS, KAPPA], "2017-03")
+def test_spc_runs_on_the_per_period_series_not_a_rolling_one():
+    # 24 months: the first year alternates 9 and 11, the second 9.5 and 11.5 (half a day up).
+    monthly = np.array([9, 11] * 6 + [9.5, 11.5] * 6, dtype=float)
+    # month by month this is ordinary variation: alternate points, no run of 7 on one side
+    assert xmr(monthly, improvement="decrease")["point_type"].iloc[-1] == COMMON
+    # the rolling 12-month mean of the same months climbs smoothly from 10 to 10.5: 13 rising
+    # points, a trend signal (of concern) - the false signal the board must not be shown
+    rolling = pd.Series(monthly).rolling(12).mean().dropna().to_numpy()
+    assert xmr(rolling, improvement="decrease")["point_type"].iloc[-1] == CONCERN
+    reports = {
+        "sickness_absence": {
+            "fte_days_lost_per_fte_12m": float(rolling[-1]),
+            "series": {"fte_days_lost_per_fte_12m": series(months(24), monthly.tolist())},
+        }
+    }
+    assert board.scorecard(reports, [SICKNESS], "2017-03").iloc[0]["point_type"] == COMMON
+
+
+def test_a_short_series_gives_the_trend_but_no_verdict():
+    reports = {
+        "audit_agreement": {"kappa": 0.7, "series": {"kappa": series(quarters(8), [0.7] * 8)}}
+    }
+    row = board.scorecard(reports, [KAPPA], "2017-03").iloc[0]
+    assert row["verdict"] == "trend only: 8 point(s), SPC needs 12" and len(row["trend"]) == 8
+
+
+def test_assurance_only_with_a_target():
+    values = [10, 11, 10, 11, 10, 11, 10, 11, 10, 11, 10, 11]
+    reports = {
+        "sickness_absence": {
+            "fte_days_lost_per_fte_12m": 10.5,
+            "series": {"fte_days_lost_per_fte_12m": series(months(12), values)},
+        }
+    }
+    # mean 10.5, moving range 1, limits 10.5 +/- 2.66: 7.84 to 13.16; lower is better
+    assert board.scorecard(reports, [SICKNESS], "2017-03").iloc[0]["assurance"] is None
+    row = lambda target: board.scorecard(reports, [replace(SICKNESS, target=target)], "2017-03")  # noqa: E731
+    assert row(14).iloc[0]["assurance"] == "consistently meets the target"
+    assert row(7).iloc[0]["assurance"] == "consistently fails the target"
+    assert row(11).iloc[0]["assurance"].startswith("sometimes meets")
+
+
+def test_a_missing_report_is_not_available_and_named_in_the_key_points():
+    reports = {"young_children": {"starts_12m": 5}}  # the sickness report failed
+    card = board.scorecard(reports, [SICKNESS, KAPPA], "2017-03")
     assert card["value"].isna().all()
     assert list(card["verdict"]) == ["not available", "not available"]
     assert board.headline(card) == {
@@ -88,44 +129,73 @@ def test_a_missing_metric_is_not_available_never_last_months_value(tmp_path):
         "measures_withheld": 0,
         "special_cause_concerns": 0,
     }
-    assert any("Not available for March 2017" in b for b in board.bullets(card, "March 2017"))
+    assert board.bullets(card, "March 2017") == [
+        "Not available for March 2017: FTE days lost per FTE; Kappa."
+    ]
 
 
-def test_later_periods_are_ignored(tmp_path):
-    write_history(tmp_path, {p: {"audit_agreement": {"kappa": 0.5}} for p in months(3, "2017-05")})
-    card = board.scorecard(board.history(tmp_path), [KAPPA], "2017-04")
-    assert len(card.iloc[0]["trend"]) == 2
+def test_key_points_put_signals_first_then_the_largest_changes_and_name_withheld_figures():
+    steady = [10, 11] * 6
+    reports = {
+        "sickness_absence": {  # a signal of improvement (lower is better): far below
+            "fte_days_lost_per_fte_12m": 9.0,
+            "fte_days_lost_per_fte_12m_prev": 10.0,
+            "series": {"fte_days_lost_per_fte_12m": series(months(13), steady + [2])},
+        },
+        "audit_agreement": {"kappa": "c", "series": {"kappa": series(quarters(12), ["c"] * 12)}},
+        "young_children": {  # the largest change on a year earlier: 0.1 -> 0.2 (+100%)
+            "starts_under1_share_12m": 0.2,
+            "starts_under1_share_12m_prev": 0.1,
+            "under1_share_ratio": 2.0,
+            "under1_share_ratio_ci_low": 1.5,
+            "under1_share_ratio_ci_high": 2.7,
+            "series": {"starts_under1_share_12m": series(quarters(12), [0.1, 0.12] * 6, "quarter")},
+        },
+        "assessments": {  # a smaller change: 100 -> 110 (+10%)
+            "open_cin_under1": 110,
+            "series": {"open_cin_under1": series(months(13), [100] + [105, 106] * 6)},
+        },
+    }
+    ms = [m for m in board.measures() if m.metric in ("starts_under1_share_12m", "open_cin_under1")]
+    card = board.scorecard(reports, [SICKNESS, KAPPA, *ms], "2017-03")
+    kappa = card.iloc[1]
+    assert withheld(kappa["value"]) and len(kappa["trend"]) == 0
+    assert kappa["verdict"] == "withheld in the public version (small numbers)"
+    assert board.headline(card)["measures_withheld"] == 1
+    points = board.bullets(card, "March 2017")
+    assert points[0].startswith("FTE days lost per FTE fell from 10.00 to 9.00 in a year — a")
+    assert points[0].endswith("special-cause signal of improvement.")
+    assert points[1] == (
+        "Under-1 share of children starting care (12 months) rose from 10.0% to 20.0% in a "
+        "year (ratio 2.00, 95% CI 1.50 to 2.70: more than chance would explain) — within the "
+        "usual variation."
+    )
+    assert points[2].startswith("Children in need under 1 at the period end rose from 100 to 110")
+    assert points[-1] == "Withheld in this public version (small numbers): Kappa."
 
 
-def test_configured_measures_are_recorded_metrics_linked_to_real_sections():
+def test_the_summary_reads_this_run_before_the_published_pack(tmp_path):
+    (tmp_path / "2017-03").mkdir()
+    published = {"reports": {"audit_agreement": {"kappa": 0.1}}}
+    (tmp_path / "2017-03" / "metrics.json").write_text(json.dumps(published))
+    assert board.this_run("2017-03", tmp_path)["audit_agreement"]["kappa"] == 0.1
+    staged = tmp_path / "staged.json"
+    staged.write_text(json.dumps({"2017-03": {"audit_agreement": {"kappa": 0.9}}}))
+    assert board.this_run("2017-03", tmp_path, staged)["audit_agreement"]["kappa"] == 0.9
+    assert board.this_run("2016-03", tmp_path) == {}  # never another period's pack
+
+
+def test_configured_measures_are_recorded_metrics_with_series_linked_to_real_sections():
     root = Path(__file__).resolve().parents[2]
     for m in board.measures():
-        assert registry.metric(m.report, m.metric).recorded, m.metric
-        headings = nbformat.read(root / "notebooks" / f"{m.report}.ipynb", as_version=4).cells
+        declared = registry.metric(m.report, m.metric)
+        assert declared.recorded and declared.frequency, m.metric
+        cells = nbformat.read(root / "notebooks" / f"{m.report}.ipynb", as_version=4).cells
         anchors = {
             re.sub(r"[^a-z0-9]+", "-", line[line.index(" ") + 1 :].lower()).strip("-")
-            for c in headings
+            for c in cells
             if c.cell_type == "markdown"
             for line in c.source.splitlines()
             if line.startswith("#")
         }
         assert m.section in anchors, (m.report, m.section)
-
-
-def test_a_figure_withheld_by_a_public_report_shows_as_c_and_leaves_the_trend(tmp_path):
-    from analysis.withheld import withheld
-
-    # a public pack: the latest kappa rests on too few pairs and was withheld ("c")
-    values = {p: {"audit_agreement": {"kappa": 0.5}} for p in months(12, "2017-02")}
-    values["2017-03"] = {"audit_agreement": {"kappa": "c"}}
-    write_history(tmp_path, values)
-    card = board.scorecard(board.history(tmp_path), [KAPPA], "2017-03")
-    row = card.iloc[0]
-    assert withheld(row["value"]) and board.shown(row["value"], "decimal2") == "c"
-    assert row["verdict"] == "withheld in the public version (small numbers)"
-    assert len(row["trend"]) == 12  # the withheld month is not drawn
-    assert board.headline(card)["measures_withheld"] == 1
-    assert board.headline(card)["measures_not_available"] == 0
-    assert board.bullets(card, "March 2017") == [
-        "Withheld in this public version (small numbers): Kappa."
-    ]

@@ -273,3 +273,26 @@ def test_figures_a_report_has_already_withheld_are_withheld_in_its_tables(monkey
         assert ">8<" not in html and ">10<" in html and ">12<" not in html
     finally:
         present.configure()
+
+
+def test_a_series_point_resting_on_a_small_count_is_withheld():
+    import pandas as pd
+
+    from analysis.presentation.disclosure import protect_series
+    from analysis.withheld import withheld
+
+    months = pd.period_range("2017-01", periods=4, freq="M")
+    shares = pd.Series([0.5, 0.25, 0.0, 0.6], index=months)
+    counts = pd.DataFrame(
+        {"Under 1": [10, 3, 0, pd.NA], "Starts": [20, 12, 9, 10]}, index=months
+    ).astype("Int64")
+    shown = protect_series(shares, counts, threshold=5, is_count=False)
+    # 3 of 12 is small (withheld); 0 of 9 is a true zero; an unknown count is not small
+    assert [withheld(v) for v in shown] == [False, True, False, False]
+    totals = pd.Series([12, 4, 0, 7], index=months)
+    assert [withheld(v) for v in protect_series(totals, None, 5, True)] == [
+        False,
+        True,
+        False,
+        False,
+    ]

@@ -1,0 +1,180 @@
+"""The board's dashboard: a tile per headline measure with its value, change on a year
+earlier, trend, Making Data Count variation and assurance icons, and an accessible chart of its
+own series (SVG drawn here, no library) with a table view and a CSV download.
+
+Everything is static: the page works from a file share or SharePoint with no server and no
+request leaving it; `assets/dashboard.js` only switches periods, opens charts and tables, reads
+points out on hover or arrow keys, and downloads the CSV text embedded beside each chart.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+
+import numpy as np
+import pandas as pd
+
+from analysis.measures.spc import CONCERN, IMPROVEMENT, NEUTRAL, WORDS, xmr
+from analysis.presentation.formats import is_number, shown
+
+#: Variation icons: shape and symbol differ, so colour is never the only cue.
+VARIATION = {
+    IMPROVEMENT: ("▲", "improvement"),
+    CONCERN: ("▼", "concern"),
+    NEUTRAL: ("◆", "neutral"),
+    "common_cause": ("●", "common"),
+}
+ASSURANCE = {
+    "consistently meets the target": ("✔", "consistently passing"),
+    "consistently fails the target": ("✖", "consistently failing"),
+    "sometimes meets and sometimes misses the target (it is within the limits)": (
+        "≈",
+        "hit and miss",
+    ),
+}
+#: Characters that make a spreadsheet treat a text cell as a formula (CSV injection).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+IMPROVEMENT_OF = {"higher": "increase", "lower": "decrease", "neutral": "neutral"}
+
+
+def safe_cell(value) -> str:
+    """A CSV cell that a spreadsheet opens as the text or number it is: numbers to 10 digits,
+    text beginning with = + - @ tab or carriage return prefixed with an apostrophe."""
+    if isinstance(value, int | float | np.number) and not isinstance(value, bool):
+        return "" if pd.isna(value) else f"{value:.10g}"
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def chart_frame(points: pd.Series, better: str) -> pd.DataFrame:
+    """The chart's data: per period the value and, with enough points for XmR limits (as the
+    board summary decides), the mean, limits and the Making Data Count point type."""
+    frame = pd.DataFrame({"value": points.astype(float)})
+    if len(points) >= 2:
+        chart = xmr(points.to_numpy(dtype=float), improvement=IMPROVEMENT_OF[better])
+        for col in ("mean", "lpl", "upl", "point_type"):
+            frame[col] = chart[col].to_numpy()
+    return frame
+
+
+def csv_text(label: str, frame: pd.DataFrame, frequency: str, fmt: str) -> str:
+    """Exactly what the chart shows, as CSV for Excel: UTF-8 with a byte-order mark, one row
+    per period, text cells neutralised against formula injection."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    unit = "quarter ending" if frequency == "quarter" else "month"
+    writer.writerow(["measure", unit, "value", "mean", "lower limit", "upper limit", "variation"])
+    for period, row in frame.iterrows():
+        writer.writerow(
+            [
+                safe_cell(label),
+                f"{period:%Y-%m}",
+                safe_cell(row["value"]),
+                *(safe_cell(row.get(c)) for c in ("mean", "lpl", "upl")),
+                safe_cell(WORDS.get(row.get("point_type"), "")),
+            ]
+        )
+    return "\ufeff" + out.getvalue()
+
+
+def _scale(values, low, high, size, pad):
+    span = (high - low) or 1.0
+    return [pad + (size - 2 * pad) * (1 - (v - low) / span) for v in values]
+
+
+def chart_svg(label: str, frame: pd.DataFrame, fmt: str, frequency: str, chart_id: str) -> str:
+    """An XmR chart as SVG: the values joined by a line, the mean (solid) and process limits
+    (dashed), and each point shaped by its variation type. The SVG is one focusable image
+    whose description names the range; arrow keys read out each point (dashboard.js)."""
+    width, height, pad = 640, 240, 28
+    values = frame["value"].to_numpy(dtype=float)
+    lines = [c for c in ("mean", "lpl", "upl") if c in frame]
+    every = np.concatenate([values] + [frame[c].to_numpy(dtype=float) for c in lines])
+    low, high = float(np.nanmin(every)), float(np.nanmax(every))
+    xs = [pad + i * (width - 2 * pad) / max(len(values) - 1, 1) for i in range(len(values))]
+    ys = _scale(values, low, high, height, pad)
+    parts = [f'<polyline class="series" points="{_points(xs, ys)}"/>']
+    for col in lines:
+        y = _scale([float(frame[col].iloc[-1])], low, high, height, pad)[0]
+        cls = "mean" if col == "mean" else "limit"
+        parts.append(
+            f'<line class="{cls}" x1="{pad}" x2="{width - pad}" y1="{y:.1f}" y2="{y:.1f}"/>'
+        )
+    for i, (period, row) in enumerate(frame.iterrows()):
+        kind = row.get("point_type", "common_cause")
+        shape = VARIATION.get(kind, VARIATION["common_cause"])[1]
+        words = WORDS.get(kind, "")
+        text = f"{_period(period, frequency)}: {shown(row['value'], fmt)}" + (
+            f", {words}" if words else ""
+        )
+        x, y = xs[i], ys[i]
+        mark = {
+            "improvement": f'<path d="M{x:.1f},{y - 6:.1f} l6,10 h-12 z"',
+            "concern": f'<path d="M{x:.1f},{y + 6:.1f} l6,-10 h-12 z"',
+            "neutral": f'<path d="M{x:.1f},{y - 6:.1f} l6,6 l-6,6 l-6,-6 z"',
+        }.get(shape, f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4"')
+        parts.append(f'{mark} class="pt {shape}" data-i="{i}" data-text="{html.escape(text)}"/>')
+    first, last = frame.index[0], frame.index[-1]
+    desc = (
+        f"{label}: {len(frame)} {frequency}ly values, {_period(first, frequency)} to "
+        f"{_period(last, frequency)}; latest {shown(values[-1], fmt)}. Use the left and right "
+        "arrow keys to read each point."
+    )
+    return (
+        f'<svg id="{chart_id}" class="spc" viewBox="0 0 {width} {height}" role="img" '
+        f'tabindex="0" aria-label="{html.escape(desc)}" focusable="true">'
+        + "".join(parts)
+        + "</svg>"
+    )
+
+
+def sparkline_svg(points: pd.Series) -> str:
+    """A small decorative trend line (the tile states the figures in words)."""
+    if len(points) < 2:
+        return ""
+    values = points.to_numpy(dtype=float)
+    ys = _scale(values, float(values.min()), float(values.max()), 32, 3)
+    xs = [3 + i * 114 / (len(values) - 1) for i in range(len(values))]
+    return (
+        f'<svg class="spark" viewBox="0 0 120 32" aria-hidden="true" focusable="false">'
+        f'<polyline points="{_points(xs, ys)}"/>'
+        f'<circle cx="{xs[-1]:.1f}" cy="{ys[-1]:.1f}" r="2.5"/></svg>'
+    )
+
+
+def _points(xs, ys) -> str:
+    return " ".join(f"{x:.1f},{y:.1f}" for x, y in zip(xs, ys, strict=True))
+
+
+def _period(period: pd.Period, frequency: str) -> str:
+    return ("quarter ending " if frequency == "quarter" else "") + f"{period:%b %Y}"
+
+
+def change_words(value, before, fmt: str) -> str:
+    """This value against a year earlier, in words."""
+    if not is_number(value) or not is_number(before):
+        return "no figure a year earlier" if is_number(value) else ""
+    if value == before:
+        return f"unchanged from {shown(before, fmt)} a year earlier"
+    return f"{'up' if value > before else 'down'} from {shown(before, fmt)} a year earlier"
+
+
+def table_html(label: str, frame: pd.DataFrame, fmt: str, frequency: str) -> str:
+    """The chart's data as a table (the "view as table" switch)."""
+    head = "Quarter ending" if frequency == "quarter" else "Month"
+    rows = "".join(
+        f'<tr><th scope="row">{p:%b %Y}</th><td class="num">{html.escape(shown(r["value"], fmt))}'
+        f'</td><td class="num">{html.escape(shown(r.get("mean"), fmt, "–"))}</td>'
+        f'<td class="num">{html.escape(shown(r.get("lpl"), fmt, "–"))} to '
+        f"{html.escape(shown(r.get('upl'), fmt, '–'))}</td>"
+        f"<td>{html.escape(WORDS.get(r.get('point_type'), '–'))}</td></tr>"
+        for p, r in frame.iterrows()
+    )
+    return (
+        f"<table><caption>{html.escape(label)}</caption><thead><tr>"
+        f'<th scope="col">{head}</th><th scope="col" class="num">Value</th>'
+        '<th scope="col" class="num">Mean</th><th scope="col" class="num">Process limits</th>'
+        f'<th scope="col">Variation</th></tr></thead><tbody>{rows}</tbody></table>'
+    )

@@ -1,0 +1,47 @@
+"""The dashboard's pieces: CSV for Excel (byte-order mark, no formula injection), charts with
+shapes as well as colours, and changes in words."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from analysis.presentation import dashboard as dash
+
+
+def test_text_that_a_spreadsheet_would_run_as_a_formula_is_neutralised():
+    for text in ("=HYPERLINK(1)", "+1", "-1+2", "@SUM(A1)", "\tx", "\rx"):
+        assert dash.safe_cell(text) == "'" + text
+    assert dash.safe_cell("Children In Care Team") == "Children In Care Team"
+    assert dash.safe_cell(-1.5) == "-1.5" and dash.safe_cell(-0.6600000000000001) == "-0.66"
+    assert dash.safe_cell(None) == "" and dash.safe_cell(float("nan")) == ""
+
+
+def test_the_csv_is_what_the_chart_shows_with_a_byte_order_mark():
+    months = pd.period_range("2017-01", periods=3, freq="M")
+    frame = dash.chart_frame(pd.Series([1.0, 2.0, 3.0], index=months), "lower")
+    text = dash.csv_text("=Team A days", frame, "month", "decimal2")
+    assert text.startswith("\ufeff")
+    lines = text[1:].split("\r\n")
+    assert lines[0] == "measure,month,value,mean,lower limit,upper limit,variation"
+    # mean 2, average moving range 1, limits 2 -/+ 2.66
+    assert lines[1] == "'=Team A days,2017-01,1,2,-0.66,4.66,common cause variation"
+    assert len([line for line in lines if line]) == 4
+
+
+def test_points_are_shaped_by_variation_and_the_chart_is_described():
+    months = pd.period_range("2016-01", periods=13, freq="M")
+    # alternating 8 and 12, then 30: mean 11.54, the 30's moving range is screened out, so
+    # limits are 11.54 -/+ 2.66 x 4: only the last point is outside (lower is better)
+    values = [8, 12] * 6 + [30]
+    frame = dash.chart_frame(pd.Series(values, index=months, dtype=float), "lower")
+    svg = dash.chart_svg("Days lost", frame, "decimal2", "month", "c1")
+    assert svg.count('class="pt concern"') == 1 and svg.count('class="pt common"') == 12
+    assert 'data-text="Jan 2017: 30.00, special cause variation: concern"' in svg
+    assert 'role="img"' in svg and "13 monthly values, Jan 2016 to Jan 2017" in svg
+    assert svg.count('class="limit"') == 2 and svg.count('class="mean"') == 1
+
+
+def test_change_on_a_year_earlier_in_words():
+    assert dash.change_words(0.238, 0.112, "percent") == "up from 11.2% a year earlier"
+    assert dash.change_words(5, 5, "count") == "unchanged from 5 a year earlier"
+    assert dash.change_words(5, None, "count") == "no figure a year earlier"
