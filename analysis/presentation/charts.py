@@ -68,6 +68,16 @@ def _value(value, percent: bool) -> str:
     return fmt(value, kind)
 
 
+def _thin_ticks(ax, n: int, most: int = 8) -> None:
+    """Label at most `most` ticks along the x axis (every k-th, counted back from the latest,
+    which is always labelled), rotated when there are more than six, so labels never
+    overlap."""
+    ax.tick_params(axis="x", rotation=45 if n > 6 else 0)
+    step = -(-n // most)
+    for i, label in enumerate(ax.get_xticklabels()):
+        label.set_visible((n - 1 - i) % step == 0)
+
+
 def stacked_bars(frame, title: str, ylabel: str):
     """Stacked bar chart of a table (index along the x axis, columns stacked); returns the
     figure and alt text describing it."""
@@ -79,7 +89,7 @@ def stacked_bars(frame, title: str, ylabel: str):
         ax.bar(labels, values, bottom=bottom, label=str(col), color=PALETTE[i % len(PALETTE)])
         bottom = values if bottom is None else bottom + values
     ax.legend(loc="upper left", bbox_to_anchor=(1, 1))
-    ax.tick_params(axis="x", rotation=45 if len(labels) > 6 else 0)
+    _thin_ticks(ax, len(labels))
     last = frame.iloc[-1]
     parts = ", ".join(f"{c} {_value(last[c], False)}" for c in frame.columns)
     alt = (
@@ -116,10 +126,7 @@ def line_with_interval(
         ax.legend(loc="upper left")
     if reference is not None:
         ax.axhline(reference * scale, color=MUTED, linestyle="--")
-    ax.tick_params(axis="x", rotation=45 if len(x) > 6 else 0)
-    step = max(len(x) // 12, 1)
-    for i, label in enumerate(ax.get_xticklabels()):
-        label.set_visible(i % step == 0 or i == len(x) - 1)
+    _thin_ticks(ax, len(x))
     alt = (
         f"Line chart: {title}. From {_value(series.iloc[0], percent)} in {x[0]} to "
         f"{_value(series.iloc[-1], percent)} in {x[-1]}; highest "
@@ -197,10 +204,7 @@ def spc_chart(chart, title: str, ylabel: str, target: float | None = None):
                 label=WORDS[kind].capitalize(),
             )
     ax.legend(loc="upper left", bbox_to_anchor=(1, 1), fontsize=9)
-    step = max(len(x) // 12, 1)
-    for i, label in enumerate(ax.get_xticklabels()):
-        label.set_visible(i % step == 0 or i == len(x) - 1)
-    ax.tick_params(axis="x", rotation=45)
+    _thin_ticks(ax, len(x))
     special = int((chart["point_type"] != "common_cause").sum())
     alt = (
         f"Statistical process control chart: {title}, {x[0]} to {x[-1]}. Mean "

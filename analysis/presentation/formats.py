@@ -43,3 +43,8 @@ def shown(v, kind: str, missing: str = NOT_AVAILABLE) -> str:
     if v is None or v != v:
         return missing
     return fmt(v, kind if kind in ("percent", "count") else "decimal2")
+
+
+def p_value(p: float) -> str:
+    """A p-value as a sentence gives it: "p < 0.001" below 0.001, else "p = 0.023"."""
+    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"

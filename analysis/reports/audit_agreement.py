@@ -7,6 +7,7 @@ import pandas as pd
 from analysis.measures import agreement as ag
 from analysis.periods import window
 from analysis.presentation import charts
+from analysis.presentation.formats import p_value as format_p
 from analysis.presentation.model import Figure, Report, Summary, Table
 from analysis.presentation.present import as_published, link
 from analysis.withheld import withheld
@@ -144,7 +145,7 @@ def summary(
         )
         out.append(
             f"A year earlier kappa was {last_year['kappa']:.2f}; this quarter is {change}, "
-            f"{verdict} (p = {p_value:.3f})."
+            f"{verdict} ({format_p(p_value)})."
         )
     if stats["moderator_lower_share"] is not None and not withheld(stats["moderator_lower_share"]):
         out.append(

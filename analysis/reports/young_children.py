@@ -13,6 +13,7 @@ from analysis.measures.stats import ODDS, RATIO, WILSON, Comparison
 from analysis.periods import period_end, period_label, window
 from analysis.presentation import charts
 from analysis.presentation.formats import INTERVAL_FORMATS
+from analysis.presentation.formats import p_value as format_p
 from analysis.presentation.model import (
     Figure,
     Note,
@@ -109,7 +110,7 @@ def doubling_verdict(change: Comparison, shown: dict | None = None) -> str:
     )
     return (
         f"The under-1 share is {change.estimate:.2f} times last year's {ci}: {chance}, and "
-        f"{doubling} (p = {change.p_value:.3f} against no change)."
+        f"{doubling} ({format_p(change.p_value)} against no change)."
     )
 
 
@@ -186,7 +187,7 @@ def family_sentences(links: FamilyLinks | None, shown: dict | None = None) -> li
         out.append(
             f"Median mother's age at the child's birth: {young:.1f} years for under-1 starters "
             f"and {older:.1f} for older starters"
-            + (f" (Mann–Whitney test p = {p_value:.3f})." if p_value is not None else ".")
+            + (f" (Mann–Whitney test {format_p(p_value)})." if p_value is not None else ".")
         )
     else:
         out.append(
@@ -204,8 +205,8 @@ def family_sentences(links: FamilyLinks | None, shown: dict | None = None) -> li
             f"{_pct(f['under1_sibling_in_care_share'])} of under-1 starters had a sibling "
             f"already looked after, against {_pct(f['older_sibling_in_care_share'])} of older "
             f"starters (odds ratio {odds.estimate:.2f}, 95% CI {odds.low:.2f} to "
-            f"{'∞' if odds.high is None else f'{odds.high:.2f}'}; p = "
-            f"{odds.p_value:.3f})."
+            f"{'∞' if odds.high is None else f'{odds.high:.2f}'}; "
+            f"{format_p(odds.p_value)})."
         )
     out.append(
         "These are associations in one authority's data, not causes, and with small "

@@ -1,0 +1,41 @@
+"""Charts: tick labels that never overlap, and p-values as a reader expects them."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import pandas as pd
+import pytest
+
+from analysis.measures.spc import xmr
+from analysis.presentation import charts
+from analysis.presentation.formats import p_value
+
+
+def overlapping_labels(fig) -> list[tuple[str, str]]:
+    fig.canvas.draw()
+    ax = fig.axes[0]
+    shown = [t for t in ax.get_xticklabels() if t.get_visible() and t.get_text()]
+    boxes = [(t.get_text(), t.get_window_extent()) for t in shown]
+    return [(a, b) for (a, x), (b, y) in zip(boxes, boxes[1:], strict=False) if x.overlaps(y)]
+
+
+@pytest.mark.parametrize("n", [6, 13, 36, 37])
+def test_monthly_charts_label_ticks_without_overlap_and_always_the_latest(n):
+    months = pd.period_range(end="2017-03", periods=n, freq="M")
+    frame = pd.DataFrame({"Long-term": range(n), "Short-term": range(n)}, index=months)
+    values = pd.Series([float(i % 5) for i in range(n)], index=months)
+    for fig, _ in (
+        charts.stacked_bars(frame, "Days", "Days"),
+        charts.line_with_interval(values, "Share", "%"),
+        charts.spc_chart(xmr(values.to_numpy()).set_index(months), "SPC", "Days"),
+    ):
+        assert overlapping_labels(fig) == []
+        labels = [t for t in fig.axes[0].get_xticklabels() if t.get_visible()]
+        assert labels[-1].get_text() == "Mar 2017" and len(labels) <= 8
+        plt.close(fig)
+
+
+def test_p_values_below_one_in_a_thousand_are_not_printed_as_zero():
+    assert p_value(0.0004) == "p < 0.001"
+    assert p_value(0.001) == "p = 0.001"
+    assert p_value(0.0234) == "p = 0.023"
