@@ -352,6 +352,20 @@ def marking(shared: dict) -> str:
     return shared.get("classification", "")
 
 
+def _say_if_no_published_files(folder: str) -> None:
+    """The analyst's how-to for missing DfE files goes to the run log, never onto a board
+    page (which says only that the comparison is not available)."""
+    from analysis.sources.published import benchmark_folder, datasets
+
+    where = benchmark_folder(folder)
+    if not any((where / spec["file"]).exists() for spec in datasets().values()):
+        LOGGER.info(
+            f"no DfE published files in {where}: the 'How we compare' "
+            "sections will say comparison is not available; `boardpack benchmarks fetch` "
+            "downloads them, or save them there by hand (see the README)"
+        )
+
+
 def run(req: RunRequest) -> list[Outcome]:
     """Validate once, run every job (in parallel workers), publish, rebuild the index."""
     from analysis.sources.inputs import prepare
@@ -366,6 +380,7 @@ def run(req: RunRequest) -> list[Outcome]:
     if mode == "public":  # never beside (or over) a restricted pack
         req.out = req.out / "public"
     processed = prepare(req.data_dir, req.processed_root, req.params_dir)
+    _say_if_no_published_files(shared.get("benchmark_dir", "data/reference"))
     run_info = provenance.run_info(req.data_dir, processed) | {
         "la_name": shared.get("la_name", ""),
         "classification": marking(shared),

@@ -195,7 +195,5 @@ def section_metrics(table: pd.DataFrame | None, period, suffix: str, bm: Benchma
     return metrics(year_row(table, period), suffix, la_label(bm))
 
 
-MISSING = (
-    "No DfE benchmark files were found in the benchmark folder, so this section is "
-    "empty; `boardpack benchmarks fetch` downloads them (see the README)."
-)
+#: What a board page says when the DfE files are absent (the how-to is in the run log).
+MISSING = "Comparison with other authorities is not available for this period."

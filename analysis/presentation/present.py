@@ -142,7 +142,7 @@ def table_html(
         for c in cols
     )
     rows = []
-    for _, row in frame.iterrows():
+    for _, row in frame.astype(object).iterrows():  # keep each cell's own type
         cells = []
         for i, c in enumerate(cols):
             text = html.escape(fmt(row[c], formats.get(c, "auto")))

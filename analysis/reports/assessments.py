@@ -10,7 +10,7 @@ from analysis.measures import comparisons as cmp
 from analysis.measures.stats import WILSON
 from analysis.periods import period_end, period_label, window
 from analysis.presentation import charts
-from analysis.presentation.formats import INTERVAL_FORMATS
+from analysis.presentation.formats import INTERVAL_FORMATS, fmt
 from analysis.presentation.model import Figure, Report, Summary, Table, published_table
 from analysis.presentation.present import link
 from analysis.withheld import withheld
@@ -62,9 +62,10 @@ def summary(
 
 
 def _pct(part: int, whole: int) -> str:
+    """part / whole as the tables show a share (one decimal place), `c` if withheld."""
     if withheld(part) or withheld(whole):
         return "c"
-    return f"{100 * part / whole:.0f}%" if whole else "–"
+    return fmt(part / whole, "percent") if whole else "–"
 
 
 def outcome_links(shown: dict) -> dict:

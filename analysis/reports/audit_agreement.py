@@ -8,6 +8,7 @@ from analysis.measures import agreement as ag
 from analysis.periods import window
 from analysis.presentation import charts
 from analysis.presentation.formats import p_value as format_p
+from analysis.presentation.formats import shown
 from analysis.presentation.model import Figure, Report, Summary, Table
 from analysis.presentation.present import as_published, link
 from analysis.withheld import withheld
@@ -51,10 +52,15 @@ def dip_links(shown: dict) -> dict:
 
 
 def stats_table(stats: dict) -> pd.DataFrame:
-    """The agreement statistics with intervals, one row each."""
+    """The agreement statistics with intervals, one row each, each value in its own format
+    (pairs as a count, percentages to one decimal place, coefficients to two)."""
 
     def num(key):
         return stats.get(key)
+
+    def pct(key):
+        v = num(key)
+        return v if v is None or withheld(v) else 100 * v
 
     ci = (
         "–"
@@ -62,32 +68,39 @@ def stats_table(stats: dict) -> pd.DataFrame:
         else f"{num('kappa_ci_low'):.2f} to {num('kappa_ci_high'):.2f}"
     )
     rows = [
-        ("Moderated pairs", num("moderated_pairs"), ""),
+        ("Moderated pairs", num("moderated_pairs"), "count", ""),
+        ("Exact agreement (%)", pct("percent_agreement"), "decimal1", ""),
+        ("Cohen's kappa", num("kappa"), "decimal2", f"95% CI {ci}; {ag.landis_koch(num('kappa'))}"),
         (
-            "Exact agreement (%)",
-            None if num("percent_agreement") is None else 100 * num("percent_agreement"),
-            "",
+            "Weighted kappa (linear)",
+            num("kappa_linear"),
+            "decimal2",
+            ag.landis_koch(num("kappa_linear")),
         ),
-        ("Cohen's kappa", num("kappa"), f"95% CI {ci}; {ag.landis_koch(num('kappa'))}"),
-        ("Weighted kappa (linear)", num("kappa_linear"), ag.landis_koch(num("kappa_linear"))),
         (
             "Weighted kappa (quadratic)",
             num("kappa_quadratic"),
+            "decimal2",
             ag.landis_koch(num("kappa_quadratic")),
         ),
-        ("Gwet's AC1", num("ac1"), "robust when one grade dominates"),
+        ("Gwet's AC1", num("ac1"), "decimal2", "robust when one grade dominates"),
         (
             "Moderator graded lower (%)",
-            None if num("moderator_lower_share") is None else 100 * num("moderator_lower_share"),
+            pct("moderator_lower_share"),
+            "decimal1",
             "auditor more positive",
         ),
         (
             "Moderator graded higher (%)",
-            None if num("moderator_higher_share") is None else 100 * num("moderator_higher_share"),
+            pct("moderator_higher_share"),
+            "decimal1",
             "auditor more critical",
         ),
     ]
-    return pd.DataFrame(rows, columns=["Statistic", "Value", "Reading"])
+    return pd.DataFrame(
+        [(name, shown(v, kind, "–"), reading) for name, v, kind, reading in rows],
+        columns=["Statistic", "Value", "Reading"],
+    )
 
 
 def summary(
@@ -223,7 +236,6 @@ def build(
         Table(
             stats_table(s.disclose(stats)),
             f"Agreement statistics, {window_label}",
-            {"Value": "decimal2"},
         ),
     )
     r.add(

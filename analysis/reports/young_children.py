@@ -176,8 +176,9 @@ def family_sentences(links: FamilyLinks | None, shown: dict | None = None) -> li
     `shown` holds the family figures as published (`family_metrics`, withheld ones as `c`)."""
     if links is None:
         return [
-            "family.csv was not supplied, so parents' age and siblings in care cannot be "
-            "shown; the rest of this report is unaffected."
+            "Family information (which children are brothers and sisters, and parents' dates "
+            "of birth) was not supplied, so parents' age and siblings in care cannot be shown; "
+            "the rest of this report is unaffected."
         ]
     f = shown if shown is not None else family_metrics(links)
     young, older = f["under1_mother_median_age"], f["older_mother_median_age"]
@@ -337,7 +338,7 @@ def build(
             share_formats(),
         ),
     )
-    no_family = "family.csv was not supplied, so {} cannot be shown."
+    no_family = "Family information was not supplied, so {} cannot be shown."
     r.add(
         "parents-age",
         table_or_note(

@@ -37,4 +37,6 @@ def test_a_report_still_publishes_without_the_files(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     page = (tmp_path / PERIOD / "sickness_absence.html").read_text()
-    assert "No DfE benchmark files were found" in page
+    assert "Comparison with other authorities is not available for this period." in page
+    assert "boardpack" not in page.split("<main")[-1].split("</main>")[0]  # no how-to
+    assert "boardpack benchmarks fetch" in result.stdout  # it is in the run log

@@ -296,3 +296,14 @@ def test_a_series_point_resting_on_a_small_count_is_withheld():
         False,
         False,
     ]
+
+
+def test_a_count_beside_a_share_prints_as_a_whole_number():
+    import pandas as pd
+
+    from analysis.presentation.present import table_html
+
+    page = table_html(
+        pd.DataFrame({"Plans": [644], "Share": [0.1413]}), "Plans", {"Share": "percent"}
+    )
+    assert '<td class="num">644</td>' in page and '<td class="num">14.1%</td>' in page
