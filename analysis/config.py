@@ -44,3 +44,10 @@ def label_map(name: str, params_dir: Path | None = None) -> dict[str, str]:
     """A local-label -> category map from `params/<name>.yaml`, keys upper-cased and stripped."""
     raw = read_yaml((params_dir or PARAMS_DIR) / f"{name}.yaml")
     return {str(k).strip().upper(): str(v).strip().upper() for k, v in raw.items()}
+
+
+def code_label(code_list: str, code: str) -> str:
+    """A code with its meaning for the page, e.g. "C2 – full care order" (the code alone
+    when the code list gives no meaning)."""
+    meaning = (codelists().get("labels", {}).get(code_list) or {}).get(str(code))
+    return f"{code} – {meaning}" if meaning else str(code)

@@ -157,7 +157,11 @@ def _finite(x) -> float | None:
 def kappa_stats(table) -> dict:
     """Cohen's kappa, its SE and 95% CI, the two-sided p-value of the test that kappa is 0
     (with the SE under that hypothesis), and weighted kappas. Values that are undefined for the
-    table (e.g. one grade only, or an SE of zero with perfect agreement) are None."""
+    table (e.g. one grade only, or an SE of zero with perfect agreement) are None.
+
+    The interval is kappa -/+ 1.96 asymptotic SEs, truncated to kappa's range, -1 to 1: a
+    near-perfect small table would otherwise print an upper limit above 1 (the method notes
+    say so)."""
     t = np.asarray(table, dtype=float)
     if t.sum() == 0:
         return {
@@ -178,8 +182,8 @@ def kappa_stats(table) -> dict:
     return {
         "kappa": _finite(simple["kappa"]),
         "kappa_se": se if usable else None,
-        "kappa_ci_low": _finite(simple["kappa_low"]) if usable else None,
-        "kappa_ci_high": _finite(simple["kappa_upp"]) if usable else None,
+        "kappa_ci_low": max(_finite(simple["kappa_low"]), -1.0) if usable else None,
+        "kappa_ci_high": min(_finite(simple["kappa_upp"]), 1.0) if usable else None,
         "kappa_p_value": _finite(simple["pvalue_two_sided"]),
         "kappa_linear": _finite(linear["kappa"]),
         "kappa_quadratic": _finite(quad["kappa"]),

@@ -154,9 +154,13 @@ def plan_starts_with_update(
     first: pd.Timestamp,
     last: pd.Timestamp,
 ) -> Share:
-    """Of children whose CIN period or CP plan started in the window, the share with an
-    assessment authorised in the window whose outcomes include UPDATE_CIN or UPDATE_CP."""
-    started = cin_cp[(cin_cp["START"] >= first) & (cin_cp["START"] <= last)]["CHILD"].unique()
+    """Of children whose child protection plan started in the window, the share with an
+    assessment authorised in the window whose outcomes include UPDATE_CIN or UPDATE_CP.
+
+    Only CP rows count as plan starts: a CIN row of cin_cp.csv is a child-in-need period,
+    which starts at referral, not a plan (the extract holds no CIN plan dates)."""
+    plans = cin_cp[cin_cp["TYPE"] == "CP"]
+    started = plans[(plans["START"] >= first) & (plans["START"] <= last)]["CHILD"].unique()
     done = completed(assessments, first, last)
     updated = outcomes[outcomes["CATEGORY"].isin(["UPDATE_CIN", "UPDATE_CP"])]["ASSESSMENT_ID"]
     children = set(done.loc[done["ASSESSMENT_ID"].isin(updated), "CHILD"])

@@ -148,9 +148,19 @@ def by_reason(spells, first, last) -> pd.DataFrame:
     return out
 
 
+def annualised(per_fte: float | None, month_days: int, year_days: int) -> float | None:
+    """A month's FTE days lost per FTE on the annual scale: per working day in the month,
+    times the working days in the 12 months ending with it. A month with bank holidays has
+    fewer days to lose, so it is not made to look better than it is (as x 12 would)."""
+    if per_fte is None or not month_days:
+        return None
+    return per_fte / month_days * year_days
+
+
 def monthly(spells, staffing, period, months: int, threshold=20, unit=WORKING) -> pd.DataFrame:
     """Per month over the look-back: FTE days lost (long-term and short-term), average FTE,
-    FTE days lost per FTE, the same annualised (x 12), short-term spells starting (number
+    FTE days lost per FTE, the same on the annual scale (`annualised`: per working day of the
+    month, times the working days of the 12 months to it), short-term spells starting (number
     and per FTE), and the rolling 12-month FTE days lost per FTE ending that month."""
     last = pd.Period(period, "M")
     rows = {}
@@ -163,17 +173,20 @@ def monthly(spells, staffing, period, months: int, threshold=20, unit=WORKING) -
             (spells["START_DATE"] >= first_day) & (spells["START_DATE"] <= last_day)
         ).to_numpy() & ~long_
         roll_first = (month - 11).start_time.normalize()
+        per = _ratio(float(lost.sum()), fte)
+        month_days = int(working_days(first_day, last_day)[0])
+        year_days = int(working_days(roll_first, last_day)[0])
         rows[month] = {
             "Long-term": float(lost[long_].sum()),
             "Short-term": float(lost[~long_].sum()),
             "FTE in post": fte,
-            "Per FTE": _ratio(float(lost.sum()), fte),
+            "Per FTE": per,
+            "Per FTE (annualised)": annualised(per, month_days, year_days),
             "Short-term spells": int(starts_short.sum()),
             "Short-term spells per FTE": _ratio(float(starts_short.sum()), fte),
             "Rolling 12 months per FTE": per_fte(spells, staffing, roll_first, last_day),
         }
     frame = pd.DataFrame.from_dict(rows, orient="index")
-    frame["Per FTE (annualised)"] = frame["Per FTE"] * 12
     frame.index.name = "Month"
     return frame
 

@@ -44,7 +44,8 @@ def summary(
     before = last_year["assessments_completed_age_0_2"]
     return [
         f"{caseload['open_cin_under1']:,} of the {caseload['open_cin_total']:,} children in need "
-        f"(including those on protection plans and looked after) were under 1 at the end of "
+        f"(including those on protection plans and looked after) were under 1 or not yet "
+        f"born at the end of "
         f"the period; {caseload['open_cp_under1']:,} of {caseload['open_cp_total']:,} on child "
         f"protection plans and {caseload['cla_under1']:,} of {caseload['cla_total']:,} looked "
         "after.",
@@ -109,7 +110,7 @@ def update_table(share) -> pd.DataFrame:
     return pd.DataFrame(
         [
             {
-                "Plans started (children)": share.total,
+                "Protection plans started (children)": share.total,
                 "With an updated assessment": share.count,
                 "Share": share.share,
             }
@@ -243,7 +244,7 @@ def build(
         "updated-assessments-when-plans-start",
         Table(
             update_table(update),
-            f"Children whose child in need or protection plan started {window_label}",
+            f"Children whose child protection plan started {window_label}",
             {"Share": "percent"},
         ),
     )

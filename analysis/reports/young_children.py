@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from analysis.config import code_label
 from analysis.measures import comparisons as cmp
 from analysis.measures import looked_after as la
 from analysis.measures.stats import ODDS, RATIO, WILSON, Comparison
@@ -87,8 +88,12 @@ def family_metrics(links) -> dict:
 
 
 def doubling_verdict(change: Comparison, shown: dict | None = None) -> str:
-    """Plain words for the ratio of the under-1 share to the year before (`shown`: the
-    headline figures as published; a withheld ratio is not described)."""
+    """Plain words for the ratio of the under-1 share to the year before, by this rule: the
+    sentence names the 95% interval as "between L and H times last year's share"; it says the
+    share rose (fell) only when the whole interval is above (below) 1; it says "at least
+    doubled" only when the whole interval is at or above 2, "less than doubled" when the
+    whole interval is below 2, and otherwise that the numbers cannot tell whether it doubled.
+    `shown`: the headline figures as published; a withheld ratio is not described."""
     if shown is not None and withheld(shown.get("under1_share_ratio")):
         return (
             "The change in the under-1 share is not shown in the public version: it rests on "
@@ -96,21 +101,24 @@ def doubling_verdict(change: Comparison, shown: dict | None = None) -> str:
         )
     if change.estimate is None:
         return "The change cannot be measured: there were no under-1 starts in the previous year."
-    ci = f"(95% confidence interval {change.low:.2f} to {change.high:.2f})"
-    if change.low > 1:
-        chance = "more than chance would explain"
-    elif change.high < 1:
-        chance = "a fall more than chance would explain"
+    low, high = change.low, change.high
+    between = f"between {low:.1f} and {high:.1f} times last year's share (95% confidence interval)"
+    if low > 1:
+        size = (
+            "it at least doubled"
+            if low >= 2
+            else "it rose by less than double"
+            if high < 2
+            else "whether it doubled cannot be told from these numbers"
+        )
+        verdict = f"a rise more than chance would explain; {size}"
+    elif high < 1:
+        verdict = "a fall more than chance would explain"
     else:
-        chance = "within what chance alone could produce"
-    doubling = (
-        "consistent with a doubling"
-        if change.low <= 2 <= change.high
-        else "not consistent with a doubling"
-    )
+        verdict = "within what chance alone could produce: the share may not have changed"
     return (
-        f"The under-1 share is {change.estimate:.2f} times last year's {ci}: {chance}, and "
-        f"{doubling} ({format_p(change.p_value)} against no change)."
+        f"The under-1 share is {change.estimate:.2f} times last year's, {between}: {verdict} "
+        f"({format_p(change.p_value)} against no change)."
     )
 
 
@@ -226,13 +234,15 @@ def change_table(w: Windows) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def flatten(table: pd.DataFrame) -> pd.DataFrame:
-    """Two-level (measure, group) columns as single labels, e.g. 'Under 1: Share'."""
+def flatten(table: pd.DataFrame, code_list: str) -> pd.DataFrame:
+    """Two-level (measure, group) columns as single labels, e.g. 'Under 1: Share', and each
+    code with its meaning from the code list `code_list` (LS or CIN)."""
     flat = table.copy()
     flat.columns = [f"{group}: {measure.lower()}" for measure, group in table.columns]
     order = [c for g in ("Under 1", "Aged 1 and over") for c in flat.columns if c.startswith(g)]
     flat = flat[order]
-    flat.index.name = table.index.name or "Code"
+    flat.index = [code_label(code_list, c) for c in flat.index]
+    flat.index.name = {"LS": "Legal status", "CIN": "Category of need"}.get(code_list, "Code")
     return flat.reset_index()
 
 
@@ -330,10 +340,12 @@ def build(
     r.add(
         "how-under-1-starters-come-into-care",
         Table(
-            flatten(la.status_on_entry(w.current, "LS")), "Legal status on entry", share_formats()
+            flatten(la.status_on_entry(w.current, "LS"), "LS"),
+            "Legal status on entry",
+            share_formats(),
         ),
         Table(
-            flatten(la.status_on_entry(w.current, "CIN")),
+            flatten(la.status_on_entry(w.current, "CIN"), "CIN"),
             "Category of need on entry",
             share_formats(),
         ),

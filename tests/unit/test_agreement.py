@@ -229,3 +229,12 @@ def test_dip_appropriate_share_keeps_unrecorded_findings_in_the_denominator():
     dip = pd.DataFrame({"NFA_APPROPRIATE": ["YES", "YES", "NO", None, "YES"]})
     assert ag.dip_appropriate_share(dip) == 0.6
     assert ag.dip_appropriate_share(dip.iloc[:0]) is None
+
+
+def test_the_kappa_interval_never_passes_one():
+    # 20 pairs, 19 agree: po 0.95, margins 10/10 and 9/11 so pe 0.5, kappa 0.9 by hand; the
+    # Wald interval 0.9 + 1.96 x SE would end above 1, so it is truncated at 1
+    stats = ag.kappa_stats([[9, 1], [0, 10]])
+    assert stats["kappa"] == pytest.approx(0.9)
+    assert stats["kappa_ci_high"] == 1.0
+    assert 0.6 < stats["kappa_ci_low"] < 0.9

@@ -129,3 +129,16 @@ def test_step_down_share_counts_assessments_not_mentions():
     )
     assert oc.step_down_share(done, outcomes) == 0.5
     assert oc.step_down_share(done.iloc[:0], outcomes) is None
+
+
+def test_updated_assessments_count_protection_plan_starts_not_child_in_need_periods():
+    # U's protection plan started in the quarter and U's assessment records UPDATE_CP; C's
+    # child-in-need period started in the quarter (a referral, not a plan): 1 of 1, not 1 of 2
+    cin_cp = cin_frame(
+        [
+            ("U", "2017-04-20", "CP", "2017-01-10", None),
+            ("C", "2014-04-01", "CIN", "2017-02-01", None),
+        ]
+    )
+    share = oc.plan_starts_with_update(cin_cp, ASSESSMENTS, OUTCOMES, *Q1)
+    assert (share.count, share.total) == (1, 1)

@@ -111,7 +111,9 @@ def test_monthly_series_by_hand():
     assert row["Long-term"] == pytest.approx(13.6)
     assert row["Short-term"] == pytest.approx(8.0)
     assert row["Per FTE"] == pytest.approx(2.16)
-    assert row["Per FTE (annualised)"] == pytest.approx(25.92)
+    # January 2017: 22 weekdays less the 2 January bank holiday = 21 working days; the 12
+    # months to it have 254 (below): 2.16 / 21 x 254, not 2.16 x 12
+    assert row["Per FTE (annualised)"] == pytest.approx(2.16 / 21 * 254)
     # short-term spells starting in January: E2 only -> 1 / 10 FTE
     assert row["Short-term spells per FTE"] == pytest.approx(0.1)
 
@@ -177,3 +179,31 @@ def test_reason_trend_days_and_employees_per_quarter():
     assert days.loc[mar, resp] == pytest.approx(2.0) and days.loc[mar, msk] == pytest.approx(24.0)
     people = sk.reason_trend(SPELLS, "2017-03", 6, ["RESPIRATORY", "MUSCULOSKELETAL"], True)
     assert people.loc[dec].tolist() == [1, 0] and people.loc[mar].tolist() == [1, 1]
+
+
+def test_a_month_is_put_on_the_annual_scale_by_its_working_days():
+    # 0.2 days lost per FTE in a month of 20 working days, in a year of 253: 0.01 a working
+    # day, 2.53 a year; in a month of 18 working days (two bank holidays) the same days lost
+    # are a higher rate, 2.81 - where x 12 would give 2.4 for both
+    assert sk.annualised(0.2, 20, 253) == pytest.approx(2.53)
+    assert sk.annualised(0.2, 18, 253) == pytest.approx(2.8111, abs=1e-4)
+    assert sk.annualised(None, 20, 253) is None and sk.annualised(0.2, 0, 253) is None
+
+
+def test_the_monthly_series_uses_the_months_working_days():
+    # March 2017 has 23 working days; April 2016 to March 2017 has 261 weekdays less six bank
+    # holidays (2 and 30 May, 29 August, 26 and 27 December, 2 January) = 255
+    spells = pd.DataFrame(
+        {
+            "EMPLOYEE_ID": ["E1"],
+            "TEAM": ["A"],
+            "FTE": [1.0],
+            "START_DATE": pd.to_datetime(["2017-03-01"]),
+            "END_DATE": pd.to_datetime(["2017-03-02"]),
+            "REASON_CATEGORY": ["OTHER"],
+        }
+    )
+    staffing = pd.DataFrame({"MONTH": pd.to_datetime(["2017-03-01"]), "TEAM": ["A"], "FTE": [10.0]})
+    row = sk.monthly(spells, staffing, "2017-03", 1).iloc[-1]
+    assert row["Per FTE"] == pytest.approx(0.2)
+    assert row["Per FTE (annualised)"] == pytest.approx(0.2 / 23 * 255)
