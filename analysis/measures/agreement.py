@@ -88,6 +88,20 @@ def dip_appropriate_share(dip: pd.DataFrame) -> float | None:
     return int((dip["NFA_APPROPRIATE"] == "YES").sum()) / len(dip)
 
 
+def dip_shares(dip: pd.DataFrame) -> pd.DataFrame:
+    """Closures found appropriate as a share of the whole dip sample and of the audits with a
+    finding recorded, each with a 95% Wilson interval (audits with no finding recorded are
+    counted in the first denominator, left out of the second)."""
+    appropriate = int((dip["NFA_APPROPRIATE"] == "YES").sum())
+    recorded = int(dip["NFA_APPROPRIATE"].notna().sum())
+    rows = [
+        {"Of": "the whole dip sample"} | wilson(appropriate, len(dip)).row("Appropriate", "Audits"),
+        {"Of": "audits with a finding recorded"}
+        | wilson(appropriate, recorded).row("Appropriate", "Audits"),
+    ]
+    return pd.DataFrame(rows)
+
+
 def dip_table(dip: pd.DataFrame) -> pd.DataFrame:
     """Findings by NFA_APPROPRIATE (rows add up to the sample), with the overlapping flags
     as columns so it is visible where they sit."""

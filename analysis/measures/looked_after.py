@@ -230,6 +230,28 @@ def sibling_in_care(frame: pd.DataFrame, episodes: pd.DataFrame, family: pd.Data
     return result.mask(m["FAMILY_ID"].isna()).set_axis(frame.index)
 
 
+def sibling_in_care_on_start(
+    frame: pd.DataFrame, episodes: pd.DataFrame, family: pd.DataFrame
+) -> pd.Series:
+    """For each start: whether another child of the same FAMILY_ID was looked after on the
+    start date itself (a non-V3/V4 episode open that day: started on or before it, not ended
+    on or before it). Starts of children with no family row are NA."""
+    starts = frame[["CHILD", "DECOM"]].reset_index(drop=True)
+    starts["_row"] = np.arange(len(starts))
+    starts = starts.merge(
+        family[["CHILD", "FAMILY_ID"]].drop_duplicates("CHILD"), on="CHILD", how="left"
+    ).sort_values("_row")
+    members = family[["CHILD", "FAMILY_ID"]].rename(columns={"CHILD": "SIBLING"})
+    care = care_episodes(episodes[["CHILD", "DECOM", "DEC", "LS"]]).rename(
+        columns={"CHILD": "SIBLING", "DECOM": "SIB_DECOM", "DEC": "SIB_DEC"}
+    )
+    pairs = starts.dropna(subset=["FAMILY_ID"]).merge(members, on="FAMILY_ID")
+    pairs = pairs[pairs["SIBLING"] != pairs["CHILD"]].merge(care, on="SIBLING")
+    open_then = pairs[is_open(pairs["SIB_DECOM"], pairs["SIB_DEC"], pairs["DECOM"])]
+    result = pd.Series(np.arange(len(frame))).isin(open_then["_row"]).astype("boolean")
+    return result.mask(starts["FAMILY_ID"].isna().to_numpy()).set_axis(frame.index)
+
+
 def sibling_comparison(frame: pd.DataFrame, sibling: pd.Series) -> dict:
     """Shares with a sibling in care for under-1 and older starters, and the odds ratio
     (Fisher's exact test) of under-1 starters having one."""

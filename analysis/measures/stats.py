@@ -10,7 +10,7 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.stats import contingency, fisher_exact, mannwhitneyu
+from scipy.stats import chi2_contingency, contingency, fisher_exact, mannwhitneyu
 from statsmodels.stats.contingency_tables import Table2x2
 from statsmodels.stats.proportion import (
     confint_proportions_2indep,
@@ -107,6 +107,18 @@ def odds_ratio(table: list[list[int]], alpha: float = 0.05) -> Comparison:
         float(ci.high) if math.isfinite(ci.high) else None,
         float(p_value),
     )
+
+
+def profile_p_value(counts) -> float | None:
+    """p-value of the chi-square test that two or more groups (columns) share one profile
+    across categories (rows): Pearson's test of independence, without continuity
+    correction; rows with no one in them are left out. None when fewer than two rows or a
+    group is empty."""
+    table = np.asarray(counts, dtype=float)
+    table = table[table.sum(axis=1) > 0]
+    if table.shape[0] < 2 or (table.sum(axis=0) == 0).any():
+        return None
+    return float(chi2_contingency(table, correction=False).pvalue)
 
 
 def compare_distributions(a, b) -> float | None:

@@ -5,10 +5,11 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.measures import agreement as ag
+from analysis.measures.stats import WILSON
 from analysis.periods import window
 from analysis.presentation import charts
+from analysis.presentation.formats import INTERVAL_FORMATS, fmt, shown
 from analysis.presentation.formats import p_value as format_p
-from analysis.presentation.formats import shown
 from analysis.presentation.model import Figure, Report, Summary, Table
 from analysis.presentation.present import as_published, link
 from analysis.withheld import withheld
@@ -28,7 +29,11 @@ def headline(dip: pd.DataFrame, stats: dict) -> dict:
         "ac1",
         "moderator_lower_share",
     )
-    share = {"dip_nfa_appropriate_share": ag.dip_appropriate_share(dip)}
+    recorded = dip[dip["NFA_APPROPRIATE"].notna()]
+    share = {
+        "dip_nfa_appropriate_share": ag.dip_appropriate_share(dip),
+        "dip_nfa_appropriate_share_recorded": ag.dip_appropriate_share(recorded),
+    }
     return ag.dip_counts(dip) | share | {k: stats[k] for k in keys}
 
 
@@ -118,6 +123,13 @@ def summary(
         f"({counts['dip_referred_back']} referred back to the team manager) and "
         f"{counts['dip_not_recorded']} had no finding recorded.",
     ]
+    if counts["dip_sample_size"] and not withheld(counts["dip_nfa_appropriate_share"]):
+        out.append(
+            f"Closures found appropriate: {fmt(counts['dip_nfa_appropriate_share'], 'percent')} "
+            "of the whole sample, "
+            f"{shown(counts['dip_nfa_appropriate_share_recorded'], 'percent', '–')} of the "
+            "audits with a finding recorded (intervals in the table below)."
+        )
     if withheld(stats["moderated_pairs"]) or withheld(stats["kappa"]):
         out.append(
             "Agreement between auditors and moderators is not shown in the public version: "
@@ -219,6 +231,13 @@ def build(
     r.add(
         "nfa-dip-sample",
         Table(ag.dip_table(dip), f"{dip_sample}, {window_label}", options={"keys": DIP_COLUMNS}),
+        Table(
+            ag.dip_shares(dip),
+            f"Closures found appropriate, {window_label}",
+            INTERVAL_FORMATS,
+            note=f"Intervals: {WILSON}. Audits with no finding recorded count in the whole "
+            "sample but not among the findings recorded.",
+        ),
     )
     labelled = grades.rename(index=ag.grade_label, columns=ag.grade_label)
     r.add(

@@ -81,9 +81,17 @@ def family_metrics(links) -> dict:
             f"{key}_mothers_age_known": int(mothers.loc[group, "Mother's age known"]),
             f"{key}_mother_median_age": mothers.loc[group, "Median age (years)"],
         }
+    on = links.siblings_on_start
+    for key in ("under1", "older"):
+        out |= {
+            f"{key}_sibling_on_start": on[key].count,
+            f"{key}_sibling_on_start_share": on[key].share,
+        }
     return out | {
         "sibling_odds_ratio": sib["odds"].estimate,
+        "sibling_on_start_odds_ratio": on["odds"].estimate,
         "mothers_age_p_value": links.mothers_p_value,
+        "mothers_age_profile_p_value": links.mothers_profile_p_value,
     }
 
 
@@ -148,14 +156,16 @@ def _pct(value) -> str:
 class FamilyLinks:
     mothers: pd.DataFrame
     mothers_distribution: pd.DataFrame
-    mothers_p_value: float | None
-    siblings: dict
+    mothers_p_value: float | None  # Mann-Whitney: the middle of the two age profiles
+    mothers_profile_p_value: float | None  # chi-square: the whole profile across age groups
+    siblings: dict  # a sibling looked after at any time on or before the start date
+    siblings_on_start: dict  # a sibling looked after on the start date itself
 
 
 def family_links(w: Windows, episodes: pd.DataFrame, family: pd.DataFrame | None):
     """Mother's age and siblings in care for starts in the last 12 months; None without
     family.csv."""
-    from analysis.measures.stats import compare_distributions
+    from analysis.measures.stats import compare_distributions, profile_p_value
 
     if family is None:
         return None
@@ -163,20 +173,66 @@ def family_links(w: Windows, episodes: pd.DataFrame, family: pd.DataFrame | None
     young = with_age.loc[with_age["GROUP"] == "Under 1", "MOTHER_AGE"].dropna()
     old = with_age.loc[with_age["GROUP"] != "Under 1", "MOTHER_AGE"].dropna()
     sib = la.sibling_in_care(w.current, episodes, family)
+    on_start = la.sibling_in_care_on_start(w.current, episodes, family)
+    distribution = la.mothers_age_distribution(with_age)
+    counts = distribution[[c for c in distribution.columns if c.endswith(": number")]]
     return FamilyLinks(
         la.mothers_age_summary(with_age),
-        la.mothers_age_distribution(with_age),
+        distribution,
         compare_distributions(young, old),
+        profile_p_value(counts),
         la.sibling_comparison(w.current, sib),
+        la.sibling_comparison(w.current, on_start),
     )
 
 
 def sibling_table(links: FamilyLinks) -> pd.DataFrame:
+    """Both sibling measures for under-1 and older starters, each headed as counted."""
     rows = []
-    for label, key in (("Under 1", "under1"), ("Aged 1 and over", "older")):
-        s = links.siblings[key]
-        rows.append({"Starters": label} | s.row("With a sibling in care", "Of"))
+    for measure, sib in (
+        ("A sibling looked after on the start date", links.siblings_on_start),
+        ("A sibling looked after at any time before (possibly years earlier)", links.siblings),
+    ):
+        for label, key in (("Under 1", "under1"), ("Aged 1 and over", "older")):
+            rows.append({"Starters": label, "Measure": measure} | sib[key].row("With", "Of"))
     return pd.DataFrame(rows)
+
+
+def odds_words(odds: Comparison, which: str) -> str:
+    """An odds ratio with its interval and p-value, named by `which` measure."""
+    if odds.estimate is None:
+        return f"odds ratio {which} not defined"
+    high = "∞" if odds.high is None else f"{odds.high:.2f}"
+    return (
+        f"odds ratio {which} {odds.estimate:.2f}, 95% CI {odds.low:.2f} to {high}, "
+        f"{format_p(odds.p_value)}"
+    )
+
+
+def mothers_sentence(young: float, older: float, median_p, profile_p) -> str:
+    """Mothers' ages in words from both tests, by this rule: the medians are compared by the
+    Mann-Whitney test, the whole age profile (the table's age groups) by a chi-square test;
+    each is called different only when its p-value is below 0.05, and the sentence says that
+    a median can hide differences at both ends."""
+    text = (
+        f"Median mother's age at the child's birth: {young:.1f} years for under-1 starters "
+        f"and {older:.1f} for older starters"
+    )
+    if median_p is not None and not withheld(median_p):
+        middle = "differ" if median_p < 0.05 else "are about the same"
+        text += f" (Mann–Whitney test {format_p(median_p)}): the middles of the two groups {middle}"
+    if profile_p is None or withheld(profile_p):
+        return text + "."
+    if profile_p < 0.05:
+        return (
+            text + f"; but the whole age profile differs more than chance would explain "
+            f"(chi-square test across the age groups, {format_p(profile_p)}) — a median can "
+            "hide differences at both ends, as the table above shows."
+        )
+    return (
+        text + f"; the whole age profile is within what chance could produce (chi-square test "
+        f"across the age groups, {format_p(profile_p)})."
+    )
 
 
 def family_sentences(links: FamilyLinks | None, shown: dict | None = None) -> list[str]:
@@ -192,30 +248,31 @@ def family_sentences(links: FamilyLinks | None, shown: dict | None = None) -> li
     young, older = f["under1_mother_median_age"], f["older_mother_median_age"]
     out = []
     if young is not None and older is not None and young == young and older == older:
-        p_value = f["mothers_age_p_value"]
         out.append(
-            f"Median mother's age at the child's birth: {young:.1f} years for under-1 starters "
-            f"and {older:.1f} for older starters"
-            + (f" (Mann–Whitney test {format_p(p_value)})." if p_value is not None else ".")
+            mothers_sentence(
+                young, older, f["mothers_age_p_value"], f["mothers_age_profile_p_value"]
+            )
         )
     else:
         out.append(
             "Mother's age cannot be compared: one group has no starts with a known "
             "mother's date of birth."
         )
-    odds = links.siblings["odds"]
-    if withheld(f["sibling_odds_ratio"]):
+    if withheld(f["sibling_odds_ratio"]) or withheld(f["sibling_on_start_odds_ratio"]):
         out.append(
             "Siblings in care are not compared in the public version: the comparison rests "
             "on small numbers."
         )
-    elif odds.estimate is not None:
+    elif links.siblings["odds"].estimate is not None:
         out.append(
-            f"{_pct(f['under1_sibling_in_care_share'])} of under-1 starters had a sibling "
-            f"already looked after, against {_pct(f['older_sibling_in_care_share'])} of older "
-            f"starters (odds ratio {odds.estimate:.2f}, 95% CI {odds.low:.2f} to "
-            f"{'∞' if odds.high is None else f'{odds.high:.2f}'}; "
-            f"{format_p(odds.p_value)})."
+            f"On the day they started, {_pct(f['under1_sibling_on_start_share'])} of under-1 "
+            f"starters had a brother or sister already looked after, against "
+            f"{_pct(f['older_sibling_on_start_share'])} of older starters; counting a sibling "
+            f"looked after at any time before, possibly years earlier, the shares are "
+            f"{_pct(f['under1_sibling_in_care_share'])} and "
+            f"{_pct(f['older_sibling_in_care_share'])} "
+            f"({odds_words(links.siblings_on_start['odds'], 'on the day')}; "
+            f"{odds_words(links.siblings['odds'], 'at any time before')})."
         )
     out.append(
         "These are associations in one authority's data, not causes, and with small "
@@ -375,7 +432,8 @@ def build(
         "siblings-already-in-care",
         table_or_note(
             sibling_table(links) if links else None,
-            "Starts with a sibling (same family) looked after at or before the start date",
+            "Starts with a brother or sister (same family) looked after: on the start date, and "
+            "at any time before it",
             no_family.format("siblings in care"),
             INTERVAL_FORMATS,
         ),

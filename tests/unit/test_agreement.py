@@ -176,9 +176,14 @@ def test_summary_quotes_the_dip_sample_counts():
         "dip_nfa_not_appropriate": 1,
         "dip_referred_back": 1,
         "dip_not_recorded": 2,
+        "dip_nfa_appropriate_share": 19 / 26,
+        "dip_nfa_appropriate_share_recorded": 19 / 24,
     }
     none = ag.agreement(ag.moderated_pairs(audits([]), pd.Timestamp(0), pd.Timestamp(0)))
-    first = au.summary(counts, none, none, None, "Q1")[0]
+    lines = au.summary(counts, none, none, None, "Q1")
+    first = lines[0]
+    # 19/26 = 73.1% of the sample; 19/24 = 79.2% of the findings recorded
+    assert lines[1].startswith("Closures found appropriate: 73.1% of the whole sample, 79.2%")
     # the board's own dip sample: 19 appropriate (7 with more support), 4 unclear, 1 not
     assert "26 assessments closed with no further action: 19 closures were appropriate" in first
     assert "(7 of all audits" in first and "4 were unclear, 1 were not appropriate" in first
@@ -238,3 +243,13 @@ def test_the_kappa_interval_never_passes_one():
     assert stats["kappa"] == pytest.approx(0.9)
     assert stats["kappa_ci_high"] == 1.0
     assert 0.6 < stats["kappa_ci_low"] < 0.9
+
+
+def test_dip_shares_of_the_sample_and_of_findings_recorded():
+    # 5 audits: 3 appropriate, 1 not, 1 not recorded -> 3/5 of the sample, 3/4 recorded
+    dip = pd.DataFrame({"NFA_APPROPRIATE": ["YES", "YES", "NO", None, "YES"]})
+    table = ag.dip_shares(dip).set_index("Of")
+    assert table.loc["the whole dip sample", ["Appropriate", "Audits"]].tolist() == [3, 5]
+    assert table.loc["audits with a finding recorded", "Share"] == 0.75
+    low, high = table.loc["audits with a finding recorded", ["95% CI low", "95% CI high"]]
+    assert low < 0.75 < high

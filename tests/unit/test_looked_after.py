@@ -228,3 +228,48 @@ def test_years_of_quarters_group_the_quarters_of_each_published_year():
         [(2, "Starts"), (3, "Starts"), (4, "Starts"), (5, "Starts")],
         [(2, "Under 1"), (3, "Under 1"), (4, "Under 1"), (5, "Under 1")],
     ]
+
+
+def test_a_sibling_looked_after_on_the_start_date_and_at_any_time_before():
+    # F1: P was looked after 01/01/2015 to 01/06/2015 (long before); Q from 01/02/2017, open.
+    # X starts 01/03/2017 (Q open that day: on the day yes; ever yes). Y starts 01/06/2015, the
+    # day P's episode ended: P is not looked after that day, but was before. Z has no family.
+    episodes = pd.DataFrame(
+        {
+            "CHILD": ["P", "Q", "X", "Y", "Z"],
+            "DECOM": pd.to_datetime(
+                ["2015-01-01", "2017-02-01", "2017-03-01", "2015-06-01", "2017-03-01"]
+            ),
+            "DEC": pd.to_datetime(["2015-06-01", None, None, None, None]),
+            "RNE": ["S"] * 5,
+            "LS": ["C2"] * 5,
+        }
+    )
+    family = pd.DataFrame({"CHILD": ["P", "Q", "X", "Y"], "FAMILY_ID": ["F1"] * 4})
+    starts = episodes[episodes["CHILD"].isin(["X", "Y", "Z"])].set_index(pd.Index([10, 20, 30]))
+    on_day = la.sibling_in_care_on_start(starts, episodes, family)
+    ever = la.sibling_in_care(starts, episodes, family)
+    assert on_day.loc[10] and not on_day.loc[20] and pd.isna(on_day.loc[30])
+    assert ever.loc[10] and ever.loc[20] and pd.isna(ever.loc[30])
+
+
+def test_the_whole_age_profile_is_compared_by_chi_square():
+    from analysis.measures.stats import profile_p_value
+
+    # 10 vs 20 and 20 vs 10: every expected count is 15, so chi-square = 4 x 25 / 15 = 6.667
+    # with 1 degree of freedom: p = 0.0098 (chi-square table)
+    assert profile_p_value([[10, 20], [20, 10]]) == pytest.approx(0.0098, abs=1e-4)
+    assert profile_p_value([[10, 20], [0, 0], [20, 10]]) == pytest.approx(0.0098, abs=1e-4)
+    assert profile_p_value([[10, 20]]) is None and profile_p_value([[5, 0], [3, 0]]) is None
+
+
+def test_mothers_sentence_says_what_each_test_can_see():
+    text = yc.mothers_sentence(27.4, 27.9, 0.887, 0.0001)
+    assert "the middles of the two groups are about the same" in text
+    assert "but the whole age profile differs more than chance would explain" in text
+    assert "p < 0.001" in text
+    calm = yc.mothers_sentence(27.4, 27.9, 0.887, 0.4)
+    assert (
+        "within what chance could produce (chi-square test across the age groups, p = 0.400)"
+        in calm
+    )
