@@ -89,6 +89,14 @@ def test_the_first_run_gives_every_measure_a_year_earlier_a_full_trend_and_a_ver
     assert 3 <= len(reports["board_summary"]["key_points"]) <= 5
 
 
+def test_no_text_falls_off_any_pdf_page(pack):
+    from support.pdf import text_outside_the_page
+
+    pdfs = sorted(pack.rglob("*.pdf"))
+    assert len(pdfs) == 12  # six reports, restricted and public
+    assert {p.name: text_outside_the_page(p) for p in pdfs} == {p.name: [] for p in pdfs}
+
+
 def test_data_quality_metrics_match_the_inputs(pack):
     metrics = json.loads((pack / PERIOD / "metrics.json").read_text())["reports"]["data_quality"]
     files = list(demo_folder().rglob("*.csv"))
