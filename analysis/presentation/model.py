@@ -56,6 +56,13 @@ class Restricted:
 
 
 @dataclass
+class Glossary:
+    """The "Words used in this report" box: the terms, defined in presentation/glossary.yaml."""
+
+    terms: list[str]
+
+
+@dataclass
 class Scorecard:
     """The board summary's scorecard (see `present.scorecard`)."""
 
@@ -63,7 +70,7 @@ class Scorecard:
     period_label: str
 
 
-Block = Table | Figure | Summary | Note | Restricted | Scorecard
+Block = Table | Figure | Summary | Note | Restricted | Scorecard | Glossary
 
 
 @dataclass

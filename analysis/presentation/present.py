@@ -14,6 +14,7 @@ import html
 import io
 import re
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -21,6 +22,7 @@ import numpy as np
 import pandas as pd
 from IPython.display import HTML, display
 
+from analysis.config import read_yaml
 from analysis.errors import BoardpackError
 from analysis.fileio import write_json_atomic
 from analysis.presentation import disclosure, model
@@ -353,6 +355,26 @@ def scorecard(card: pd.DataFrame, period_label: str) -> None:
     )
 
 
+@cache
+def definitions() -> dict[str, str]:
+    """Plain-English definitions of the words the reports use (glossary.yaml)."""
+    return read_yaml(Path(__file__).with_name("glossary.yaml"))
+
+
+def glossary_html(terms: list[str]) -> str:
+    """The "Words used in this report" box; a term with no definition is an error."""
+    missing = [t for t in terms if t not in definitions()]
+    if missing:
+        raise BoardpackError(f"no plain-English definition for: {', '.join(missing)}")
+    items = "".join(
+        f"<dt>{html.escape(t)}</dt><dd>{html.escape(definitions()[t])}</dd>" for t in terms
+    )
+    return (
+        '<div class="glossary"><p class="glossary-title">Words used in this report</p>'
+        f"<dl>{items}</dl></div>"
+    )
+
+
 def show(blocks: list[model.Block]) -> None:
     """Display a section of a report model (`analysis.presentation.model`), block by block."""
     for b in blocks:
@@ -372,5 +394,7 @@ def show(blocks: list[model.Block]) -> None:
                 show([b.table])
         elif isinstance(b, model.Scorecard):
             scorecard(b.card, b.period_label)
+        elif isinstance(b, model.Glossary):
+            display(HTML(glossary_html(b.terms)))
         else:
             raise TypeError(f"not a report block: {b!r}")

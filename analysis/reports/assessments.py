@@ -11,7 +11,7 @@ from analysis.measures.stats import WILSON
 from analysis.periods import period_end, period_label, window
 from analysis.presentation import charts
 from analysis.presentation.formats import INTERVAL_FORMATS, fmt
-from analysis.presentation.model import Figure, Report, Summary, Table, published_table
+from analysis.presentation.model import Figure, Glossary, Report, Summary, Table, published_table
 from analysis.presentation.present import link
 from analysis.withheld import withheld
 
@@ -140,6 +140,18 @@ def record_series(s, lookback_months: int = 36, max_age: int = 2) -> None:
 MAIN_OUTCOMES = [oc.CATEGORY_LABELS[c] for c in ("NFA", "CIN_PLAN", "CP", "STEP_DOWN")]
 
 
+#: Words this report uses, defined in its "Words used in this report" box.
+TERMS = [
+    "NFA",
+    "stepped across",
+    "child in need",
+    "child protection plan",
+    "Section 47 enquiry",
+    "unborn (pre-birth) assessment",
+    "confidence interval",
+]
+
+
 def build(
     s,
     window_months: int = 3,
@@ -170,6 +182,7 @@ def build(
         "summary",
         Summary(summary(shown, shown, s.disclose(h_last_year), window_label, age_label)),
     )
+    r.add("summary", Glossary(TERMS))
     r.add(
         "open-caseload-at-the-end-of-the-period",
         Table(

@@ -10,7 +10,7 @@ from analysis.periods import window
 from analysis.presentation import charts
 from analysis.presentation.formats import INTERVAL_FORMATS, fmt, shown
 from analysis.presentation.formats import p_value as format_p
-from analysis.presentation.model import Figure, Report, Summary, Table
+from analysis.presentation.model import Figure, Glossary, Report, Summary, Table
 from analysis.presentation.present import as_published, link
 from analysis.withheld import withheld
 
@@ -191,6 +191,19 @@ TREND_FORMATS = {
 }
 
 
+#: Words this report uses, defined in its "Words used in this report" box.
+TERMS = [
+    "NFA",
+    "dip sample",
+    "moderation",
+    "Cohen's kappa",
+    "weighted kappa",
+    "Gwet's AC1",
+    "confidence interval",
+    "p-value",
+]
+
+
 def build(
     s,
     dip_sample: str = "NFA dip sample",
@@ -228,6 +241,7 @@ def build(
             )
         ),
     )
+    r.add("summary", Glossary(TERMS))
     r.add(
         "nfa-dip-sample",
         Table(ag.dip_table(dip), f"{dip_sample}, {window_label}", options={"keys": DIP_COLUMNS}),

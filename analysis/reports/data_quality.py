@@ -6,7 +6,7 @@ import pandas as pd
 
 from analysis.measures import data_quality as dq
 from analysis.periods import period_label
-from analysis.presentation.model import Report, Summary, Table
+from analysis.presentation.model import Glossary, Report, Summary, Table
 from analysis.sources.inputs import Inputs
 
 
@@ -27,12 +27,17 @@ def summary(inputs: Inputs, gaps: pd.DataFrame) -> list[str]:
     ]
 
 
+#: Words this report uses, defined in its "Words used in this report" box.
+TERMS = ["SHA-256 fingerprint", "validation warning"]
+
+
 def build(s, lookback_months: int = 36) -> Report:
     """The `data_quality` report for the session's period (sections keyed by anchor)."""
     gaps = dq.coverage_gaps(s.inputs, s.period, lookback_months)
     s.record_all(dq.headline(s.inputs))
     r = Report("data_quality")
     r.add("summary", Summary(summary(s.inputs, gaps)))
+    r.add("summary", Glossary(TERMS))
     r.add(
         "what-was-loaded",
         Table(dq.files_loaded(s.inputs), "Input files loaded"),

@@ -11,6 +11,7 @@ from analysis.periods import period_end, period_label, window
 from analysis.presentation import charts
 from analysis.presentation.model import (
     Figure,
+    Glossary,
     Note,
     Report,
     Restricted,
@@ -133,6 +134,17 @@ def top_reasons(reasons: pd.DataFrame, n: int = 4) -> list[str]:
 TEAM_FORMATS = {"Average FTE": "decimal1", "FTE days lost": "decimal1", "Per FTE": "decimal2"}
 
 
+#: Words this report uses, defined in its "Words used in this report" box.
+TERMS = [
+    "FTE",
+    "FTE days lost per FTE",
+    "SPC (statistical process control)",
+    "common cause variation",
+    "special cause variation",
+    "Bradford factor",
+]
+
+
 def build(
     s,
     lookback_months: int = 36,
@@ -170,6 +182,7 @@ def build(
             {"Last 12 months": "decimal2", "Previous 12 months": "decimal2"},
         ),
     )
+    r.add("summary", Glossary(TERMS))
     latest = f"Latest month: {describe(chart)}."
     if target_per_fte is not None:
         latest += f" Against the target the process {assurance(chart, target_per_fte, 'decrease')}."

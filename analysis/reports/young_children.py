@@ -17,6 +17,7 @@ from analysis.presentation.formats import INTERVAL_FORMATS
 from analysis.presentation.formats import p_value as format_p
 from analysis.presentation.model import (
     Figure,
+    Glossary,
     Note,
     Report,
     Summary,
@@ -307,6 +308,18 @@ def share_formats() -> dict[str, str]:
     return {f"{g}: share": "percent" for g in ("Under 1", "Aged 1 and over")}
 
 
+#: Words this report uses, defined in its "Words used in this report" box.
+TERMS = [
+    "looked after",
+    "start",
+    "legal status",
+    "category of need",
+    "confidence interval",
+    "p-value",
+    "odds ratio",
+]
+
+
 def build(
     s,
     lookback_months: int = 36,
@@ -325,6 +338,7 @@ def build(
     label = period_label(s.period)
     r = Report("young_children")
     r.add("summary", Summary(summary(h, w.change, label)))
+    r.add("summary", Glossary(TERMS))
 
     by_year = la.band_counts_by_year(episodes, header, s.period, lookback_months // 12, age_bands)
     quarters = la.starts_series(episodes, header, s.period, lookback_months, "Q")

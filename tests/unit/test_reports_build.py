@@ -121,3 +121,17 @@ def test_a_report_cannot_record_an_undeclared_figure(session):
 
     with pytest.raises(BoardpackError, match="data_quality: made_up not declared"):
         session("data_quality").record("made_up", 1)
+
+
+def test_every_word_a_report_lists_has_a_plain_definition():
+    from analysis.errors import BoardpackError
+    from analysis.presentation.present import glossary_html
+
+    for module in (young_children, sickness_absence, assessments, audit_agreement, data_quality):
+        page = glossary_html(module.TERMS)
+        assert page.count("<dt>") == len(module.TERMS), module.__name__
+    assert "<dt>Cohen&#x27;s kappa</dt><dd>agreement between auditor and moderator" in (
+        glossary_html(["Cohen's kappa"])
+    )
+    with pytest.raises(BoardpackError, match="no plain-English definition for: jargon"):
+        glossary_html(["jargon"])
