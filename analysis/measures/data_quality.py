@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.periods import months_back
+from analysis.measures import looked_after as la
+from analysis.periods import months_back, window
 from analysis.sources.inputs import Inputs
 
 #: The date that places each table's records in time (never a date of birth).
@@ -80,3 +81,56 @@ def headline(inputs: Inputs) -> dict:
         "rows_total": int(sum(f["rows"] for f in inputs.files)),
         "warnings_total": inputs.report.warning_count,
     }
+
+
+def completeness(
+    inputs: Inputs, period, dip_sample: str = "NFA dip sample", window_months: int = 3
+) -> pd.DataFrame:
+    """What the figures could not use, separate from validation warnings: one row per gap,
+    with the records missing something, the records it was looked for in, and the share.
+
+    - starts in the 12 months to the period with no family record (left out of parents'
+      age and siblings);
+    - family records with no mother's date of birth (left out of mother's age);
+    - dip-sample audits (SAMPLE `dip_sample`) in the `window_months` to the period with no
+      NFA finding recorded;
+    - absence spells with no end date (open-ended: counted to the period end)."""
+    rows = []
+
+    def add(what, missing, of):
+        rows.append({"What is missing": what, "Records": int(missing), "Of": int(of)})
+
+    first, last = window(period, 12)
+    if "episodes" in inputs.tables and "family" in inputs.tables:
+        starts = la.starts(inputs["episodes"], inputs["header"], first, last)
+        add(
+            "Starts to care in the 12 months with no family record",
+            (~starts["CHILD"].isin(inputs["family"]["CHILD"])).sum(),
+            len(starts),
+        )
+    if "family" in inputs.tables:
+        family = inputs["family"]
+        add(
+            "Family records with no mother's date of birth",
+            family["MOTHER_DOB"].isna().sum(),
+            len(family),
+        )
+    if "audits" in inputs.tables:
+        audits = inputs["audits"]
+        audits = audits[audits["SAMPLE"] == dip_sample]
+        recent = audits[audits["AUDIT_DATE"].between(*window(period, window_months))]
+        add(
+            f"Dip-sample audits in the {window_months} months with no NFA finding recorded",
+            recent["NFA_APPROPRIATE"].isna().sum(),
+            len(recent),
+        )
+    if "absence" in inputs.tables:
+        spells = inputs["absence"]
+        add(
+            "Absence spells with no end date (open-ended)",
+            spells["END_DATE"].isna().sum(),
+            len(spells),
+        )
+    table = pd.DataFrame(rows, columns=["What is missing", "Records", "Of"])
+    table["Share"] = table["Records"] / table["Of"].where(table["Of"] > 0)
+    return table

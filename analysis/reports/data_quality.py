@@ -10,16 +10,27 @@ from analysis.presentation.model import Glossary, Report, Summary, Table
 from analysis.sources.inputs import Inputs
 
 
-def summary(inputs: Inputs, gaps: pd.DataFrame) -> list[str]:
-    """Plain-English opening sentences for the board."""
+def summary(inputs: Inputs, gaps: pd.DataFrame, complete: pd.DataFrame) -> list[str]:
+    """Plain-English opening sentences: what was loaded, validation, incomplete records
+    (kept apart from validation: a record can pass every rule and still lack something a
+    figure needs), and months with no records."""
     h = dq.headline(inputs)
     with_gaps = gaps[gaps["Months with no records"] > 0]
+    gaps_found = complete[complete["Records"] > 0]
+    incomplete = "; ".join(
+        f"{row['Records']:,} of {row['Of']:,} {row['What is missing'][0].lower()}"
+        f"{row['What is missing'][1:]}"
+        for _, row in gaps_found.iterrows()
+    )
     return [
         f"{h['files_loaded']} input files were loaded, {h['rows_total']:,} rows in all; "
         "every file passed validation with no errors, so the reports could be produced.",
         f"Validation raised {h['warnings_total']:,} warning(s); they are listed by rule below."
         if h["warnings_total"]
         else "Validation raised no warnings.",
+        f"Some records lack something a figure needs (see Incomplete records): {incomplete}."
+        if incomplete
+        else "No records lack anything the figures need.",
         "Every source has records in every month of the look-back."
         if with_gaps.empty
         else f"{len(with_gaps)} source(s) have months with no records: "
@@ -31,12 +42,13 @@ def summary(inputs: Inputs, gaps: pd.DataFrame) -> list[str]:
 TERMS = ["SHA-256 fingerprint", "validation warning"]
 
 
-def build(s, lookback_months: int = 36) -> Report:
+def build(s, lookback_months: int = 36, dip_sample: str = "NFA dip sample") -> Report:
     """The `data_quality` report for the session's period (sections keyed by anchor)."""
     gaps = dq.coverage_gaps(s.inputs, s.period, lookback_months)
+    complete = dq.completeness(s.inputs, s.period, dip_sample)
     s.record_all(dq.headline(s.inputs))
     r = Report("data_quality")
-    r.add("summary", Summary(summary(s.inputs, gaps)))
+    r.add("summary", Summary(summary(s.inputs, gaps, complete)))
     r.add("summary", Glossary(TERMS))
     r.add(
         "what-was-loaded",
@@ -53,6 +65,10 @@ def build(s, lookback_months: int = 36) -> Report:
             "Validation warnings by rule",
             note="An empty table means no problems were found.",
         ),
+    )
+    r.add(
+        "incomplete-records",
+        Table(complete, "Records that lack something a figure needs", {"Share": "percent"}),
     )
     r.add(
         "gaps-in-coverage",

@@ -18,7 +18,7 @@ from analysis.reports import (
     sickness_absence,
     young_children,
 )
-from analysis.sources.inputs import prepare
+from analysis.sources.inputs import load_processed, prepare
 
 BANDS = [["Under 1", "0d"], ["1 to 4", "1y"], ["5 and over", "5y"]]
 
@@ -135,3 +135,27 @@ def test_every_word_a_report_lists_has_a_plain_definition():
     )
     with pytest.raises(BoardpackError, match="no plain-English definition for: jargon"):
         glossary_html(["jargon"])
+
+
+def test_data_quality_counts_incomplete_records_apart_from_validation(tmp_path):
+    from analysis.measures import data_quality as dq
+
+    raw = write_inputs(
+        tmp_path / "raw",
+        {
+            # C2 has no family row; C1's has no mother's date of birth
+            "family.csv": "CHILD,FAMILY_ID,MOTHER_DOB,FATHER_DOB\nC1,F1,,\n",
+            # a second, open-ended spell (no END_DATE)
+            "absence.csv": "EMPLOYEE_ID,TEAM,FTE,START_DATE,END_DATE,REASON\n"
+            "E1,Team A,1,02/01/2017,06/01/2017,Cold / flu\nE2,Team A,1,01/03/2017,,Cold / flu\n",
+        },
+    )
+    inputs = load_processed(prepare(raw, tmp_path / "processed"))
+    table = dq.completeness(inputs, "2017-03").set_index("What is missing")
+    counts = table[["Records", "Of"]].to_dict("index")
+    assert counts == {
+        "Starts to care in the 12 months with no family record": {"Records": 1, "Of": 2},
+        "Family records with no mother's date of birth": {"Records": 1, "Of": 1},
+        "Dip-sample audits in the 3 months with no NFA finding recorded": {"Records": 0, "Of": 1},
+        "Absence spells with no end date (open-ended)": {"Records": 1, "Of": 2},
+    }
