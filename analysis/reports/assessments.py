@@ -13,6 +13,7 @@ from analysis.presentation import charts
 from analysis.presentation.formats import INTERVAL_FORMATS, fmt
 from analysis.presentation.model import Figure, Glossary, Report, Summary, Table, published_table
 from analysis.presentation.present import link
+from analysis.reports.board_summary import report_changes
 from analysis.withheld import withheld
 
 
@@ -279,4 +280,5 @@ def build(
         ),
     )
     r.metrics = dict(s.metrics.values)
+    r["summary"][0].sentences += report_changes("assessments", r.metrics, str(s.period))
     return r

@@ -12,6 +12,7 @@ from analysis.presentation.formats import INTERVAL_FORMATS, fmt, shown
 from analysis.presentation.formats import p_value as format_p
 from analysis.presentation.model import Figure, Glossary, Report, Summary, Table
 from analysis.presentation.present import as_published, link
+from analysis.reports.board_summary import report_changes
 from analysis.withheld import withheld
 
 
@@ -308,4 +309,5 @@ def build(
         Table(trend.reset_index(), "Agreement per quarter", TREND_FORMATS),
     )
     r.metrics = dict(s.metrics.values)
+    r["summary"][0].sentences += report_changes("audit_agreement", r.metrics, str(s.period))
     return r

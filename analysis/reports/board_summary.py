@@ -21,7 +21,7 @@ from analysis.measures.spc import CONCERN, IMPROVEMENT, NEUTRAL, WORDS, assuranc
 from analysis.periods import period_label
 from analysis.presentation.formats import NOT_AVAILABLE, is_number, shown
 from analysis.presentation.model import Note, Report, Scorecard, Summary
-from analysis.registry import SERIES, metric
+from analysis.registry import SERIES, metric, with_series
 from analysis.withheld import WITHHELD, withheld
 
 IMPROVEMENT_OF = {"higher": "increase", "lower": "decrease", "neutral": "neutral"}
@@ -215,6 +215,39 @@ def change_sentence(row) -> str:
     elif row.point_type:
         text += " — within the usual variation"
     return text + "."
+
+
+def report_changes(report: str, metrics: dict, period: str, limit: int = 2) -> list[str]:
+    """A detail report's own opening points on what changed, by the key-point rule: of the
+    figures it records a series for, first any whose latest point is a special-cause signal,
+    then the largest relative change on a year earlier; at most `limit`."""
+    ms = [
+        Measure(
+            m.label,
+            report,
+            m.name,
+            m.format,
+            m.better,
+            "",
+            m.year_earlier,
+            m.test,
+            None,
+            m.frequency,
+        )
+        for m in with_series(report)
+    ]
+    card = scorecard({report: metrics}, ms, period)
+    card = card[card["value"].map(is_number)]
+    signals = [r for r in card.itertuples() if r.point_type in SIGNAL_ORDER]
+    changes = sorted(
+        (
+            r
+            for r in card.itertuples()
+            if r not in signals and is_number(r.year_earlier) and r.year_earlier
+        ),
+        key=lambda r: -abs(r.value / r.year_earlier - 1),
+    )
+    return [change_sentence(r) for r in (signals + changes)[:limit]]
 
 
 def bullets(card: pd.DataFrame, period_label: str, limit: int = 5) -> list[str]:

@@ -20,6 +20,7 @@ from analysis.presentation.model import (
     published_table,
 )
 from analysis.presentation.present import NO_COUNTS, as_published
+from analysis.reports.board_summary import report_changes
 from analysis.withheld import withheld
 
 
@@ -289,4 +290,5 @@ def build(
         ),
     )
     r.metrics = dict(s.metrics.values)
+    r["summary"][0].sentences += report_changes("sickness_absence", r.metrics, str(s.period))
     return r

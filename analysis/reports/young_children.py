@@ -26,6 +26,7 @@ from analysis.presentation.model import (
     table_or_note,
 )
 from analysis.presentation.present import NO_COUNTS, as_published
+from analysis.reports.board_summary import report_changes
 from analysis.withheld import withheld
 
 
@@ -482,4 +483,5 @@ def build(
         ),
     )
     r.metrics = dict(s.metrics.values)
+    r["summary"][0].sentences += report_changes("young_children", r.metrics, str(s.period))
     return r

@@ -201,3 +201,21 @@ def test_configured_measures_are_recorded_metrics_with_series_linked_to_real_sec
             if line.startswith("#")
         }
         assert m.section in anchors, (m.report, m.section)
+
+
+def test_a_detail_report_names_its_signal_then_its_largest_change():
+    steady = [0.6, 0.62] * 6
+    metrics = {
+        "kappa": 0.95,  # far above a steady 0.60/0.62 quarter to quarter: a signal
+        "dip_nfa_appropriate_share": 0.5,  # 0.8 a year earlier: a 37.5% fall
+        "series": {
+            "kappa": series(quarters(13), steady + [0.95], "quarter"),
+            "dip_nfa_appropriate_share": series(quarters(5), [0.8, 0.7, 0.6, 0.6, 0.5], "quarter"),
+        },
+    }
+    points = board.report_changes("audit_agreement", metrics, "2017-03")
+    assert points[0].endswith(
+        "rose from 0.65 to 0.95 in a year — a special-cause signal of improvement."
+    ) or ("special-cause signal of improvement" in points[0] and points[0].startswith("Auditor"))
+    assert points[1].startswith("NFA dip sample closures found appropriate, of the whole sample")
+    assert "fell from 80.0% to 50.0% in a year" in points[1]
