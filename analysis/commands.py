@@ -38,7 +38,11 @@ def _run(args: argparse.Namespace) -> int:
     if bad or not formats:
         raise BoardpackError(f"--formats takes html and/or pdf, not {', '.join(bad) or 'nothing'}")
     # absolute paths: notebooks run with the notebooks folder as their working directory
-    data_dir = demo_folder() if args.demo else Path(args.data or shared.get("data_dir", "data/raw"))
+    data_dir = (
+        demo_folder(covering=max(periods))
+        if args.demo
+        else Path(args.data or shared.get("data_dir", "data/raw"))
+    )
     data_dir = data_dir.resolve()
     out = Path(args.out or shared.get("out_dir", "reports")).resolve()
     processed = Path(
@@ -63,6 +67,7 @@ def _run(args: argparse.Namespace) -> int:
         jobs=args.jobs or default_jobs(),
         synthetic=args.demo,
         overrides=overrides,
+        allow_partial=args.allow_partial,
     )
     log = configure(len(periods) * len(reports))
     log.info(
@@ -152,6 +157,12 @@ def add_commands(sub) -> None:
         "--demo",
         action="store_true",
         help="generate and use the synthetic demo data; reports are marked synthetic",
+    )
+    p.add_argument(
+        "--allow-partial",
+        action="store_true",
+        help="publish even where the inputs stop before the period ends; every page then "
+        "names the sources that stop early (without it such a run is refused)",
     )
     p.add_argument("--la-name", help="override the local authority name shown on reports")
     p.add_argument(

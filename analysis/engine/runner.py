@@ -295,10 +295,13 @@ class RunRequest:
     synthetic: bool = False
     overrides: dict = field(default_factory=dict)
     params_dir: Path = PARAMS_DIR
+    allow_partial: bool = False
     notebooks_dir: Path = NOTEBOOKS_DIR
 
 
-def plan(req: RunRequest, processed: Path, staging_root: Path) -> list[Job]:
+def plan(
+    req: RunRequest, processed: Path, staging_root: Path, partial: dict | None = None
+) -> list[Job]:
     shared = defaults(req.params_dir) | req.overrides
     jobs = []
     for period in req.periods:
@@ -323,6 +326,7 @@ def plan(req: RunRequest, processed: Path, staging_root: Path) -> list[Job]:
                 "synthetic": req.synthetic,
                 "layout": info["layout"],
                 "role": info["role"],
+                "partial": (partial or {}).get(period, []),
             }
             jobs.append(
                 Job(
@@ -350,6 +354,29 @@ def marking(shared: dict) -> str:
     if publication(shared)[0] == "public":
         return shared.get("classification_public", "OFFICIAL")
     return shared.get("classification", "")
+
+
+def _check_coverage(processed: Path, periods: list[str], shared: dict, allow: bool) -> dict:
+    """Refuse periods that end beyond what the inputs cover (one line per source and its
+    last date), before any report runs; with `allow` (--allow-partial), the sources that
+    stop early, per period, for the banner on every page."""
+    from analysis.measures.data_quality import not_covering, reach
+    from analysis.sources.inputs import load_processed
+
+    reached = reach(load_processed(processed), shared.get("coverage_tolerance_months", {}))
+    short = {p: not_covering(reached, p) for p in periods}
+    short = {p: lines for p, lines in short.items() if lines}
+    if short and not allow:
+        last = max(short)
+        raise BoardpackError(
+            f"the inputs do not cover {period_label(last)}; nothing was published:\n"
+            + "\n".join(f"  {line}" for line in short[last])
+            + "\n  (refresh the extracts, choose an earlier --period, or publish anyway "
+            "with --allow-partial, which marks every page)"
+        )
+    for period, lines in short.items():
+        LOGGER.info(f"{period}: publishing with partial data (--allow-partial): {'; '.join(lines)}")
+    return short
 
 
 def _say_if_no_published_files(folder: str) -> None:
@@ -381,6 +408,7 @@ def run(req: RunRequest) -> list[Outcome]:
         req.out = req.out / "public"
     processed = prepare(req.data_dir, req.processed_root, req.params_dir)
     _say_if_no_published_files(shared.get("benchmark_dir", "data/reference"))
+    partial = _check_coverage(processed, req.periods, shared, req.allow_partial)
     run_info = provenance.run_info(req.data_dir, processed) | {
         "la_name": shared.get("la_name", ""),
         "classification": marking(shared),
@@ -393,7 +421,7 @@ def run(req: RunRequest) -> list[Outcome]:
     with out_lock(req.out):
         staging_root = req.out / ".staging" / uuid.uuid4().hex[:12]
         shutil.rmtree(req.out / ".staging", ignore_errors=True)
-        jobs = plan(req, processed, staging_root)
+        jobs = plan(req, processed, staging_root, partial)
         first = [j for j in jobs if not j.summary]
         last = [j for j in jobs if j.summary]
         total = len(jobs)

@@ -28,16 +28,23 @@ from analysis.sources.inputs import Inputs, load_processed, prepare
 DEMO_CACHE = PROJECT_ROOT / ".cache"
 
 
-def demo_folder(seed: int = 2017, cache: Path = DEMO_CACHE) -> Path:
-    """The synthetic demo input folder, generated on first use and kept in `.cache/`."""
+def demo_folder(seed: int = 2017, cache: Path = DEMO_CACHE, covering: str = "") -> Path:
+    """The synthetic demo input folder, generated on first use and kept in `.cache/`: the
+    calibrated three years to March 2017, or - for a later period `covering` - the same
+    synthetic world shifted to the three years ending with that month."""
     from analysis.sources.demo import DemoSpec, write_demo_data
 
-    target = Path(cache) / f"demo-seed{seed}"
+    spec = DemoSpec(seed=seed)
+    if covering and pd.Period(covering, "M") > pd.Period(spec.end, "M"):
+        end = pd.Period(covering, "M")
+        spec = DemoSpec(start=str(end - 35), end=str(end), seed=seed)
+    name = f"demo-seed{seed}" + ("" if spec.end == DemoSpec.end else f"-to{spec.end}")
+    target = Path(cache) / name
     if (target / "staffing.csv").exists():
         return target
     Path(cache).mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".demo-", dir=cache))
-    write_demo_data(staging, DemoSpec(seed=seed))
+    write_demo_data(staging, spec)
     try:
         os.replace(staging, target)
     except OSError:  # made by a parallel worker meanwhile

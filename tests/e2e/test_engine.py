@@ -329,10 +329,31 @@ def test_relative_output_folder_as_in_the_readme(tmp_path):
     assert (tmp_path / "reports" / "index.html").exists()
 
 
-def test_a_period_with_no_data_still_publishes_every_report(tmp_path):
-    """A month after the extract ends: empty windows give 'not available', not a crash."""
-    result = boardpack(
-        "run", "--demo", "--period", "2020-01", "--out", str(tmp_path), "--formats", "html"
-    )
+def test_a_period_beyond_the_inputs_is_refused_and_published_only_when_allowed(tmp_path):
+    """The demo extract ends in March 2017: January 2020 is refused, one line per source
+    with its last date, and nothing is published; --allow-partial publishes every report,
+    each page saying which sources stop early."""
+    common = ["run", "--period", "2020-01", "--data", str(demo_folder()), "--formats", "html"]
+    refused = boardpack(*common, "--out", str(tmp_path / "a"), "--reports", "young_children")
+    assert refused.returncode == 1
+    assert "the inputs do not cover January 2020; nothing was published" in refused.stderr
+    assert "SSDA903 episodes: last record 31/03/2017, covers to May 2017" in refused.stderr
+    assert "Traceback" not in refused.stderr and not (tmp_path / "a").exists()
+
+    allowed = boardpack(*common, "--out", str(tmp_path / "b"), "--allow-partial")
+    assert allowed.returncode == 0, allowed.stderr
+    pages = list((tmp_path / "b" / "2020-01").glob("*.html"))
+    assert len(pages) == len(available_reports())
+    for page in pages:
+        text = page.read_text()
+        assert "Partial data:" in text and "staffing: last record 01/03/2017" in text, page.name
+
+
+def test_the_demo_covers_the_period_asked_for(tmp_path):
+    """--demo --period latest publishes a full, non-empty pack (the synthetic world moved to
+    the three years to that month)."""
+    result = boardpack("run", "--demo", "--period", "2020-01", "--out", str(tmp_path))
     assert result.returncode == 0, result.stderr
-    assert len(list((tmp_path / "2020-01").glob("*.html"))) == len(available_reports())
+    metrics = json.loads((tmp_path / "2020-01" / "metrics.json").read_text())["reports"]
+    assert metrics["young_children"]["starts_12m"] > 0
+    assert metrics["board_summary"]["measures_not_available"] == 0
