@@ -18,7 +18,12 @@ import pandas as pd
 
 from analysis.errors import ValidationReport
 
-DATE_HINT = "not a real date (expected dd/mm/yyyy)"
+DATE_HINT = (
+    "not a real date (expected dd/mm/yyyy; yyyy-mm-dd, dd-Mon-yyyy and Excel's date-times at "
+    "midnight are also read)"
+)
+#: A time of day that is exactly midnight, as Excel writes dates it saved as date-times.
+_MIDNIGHT = re.compile(r"[ T]00:00(:00(\.0+)?)?$")
 ROW = "_ROW"
 _FLOAT_CODE = re.compile(r"^(-?\d+)\.0+$")
 
@@ -171,13 +176,18 @@ def by_distinct(raw: pd.Series, convert) -> pd.Series:
 def parse_dates(
     raw: pd.Series, name: str, rows: pd.Series, report: ValidationReport, label: str
 ) -> pd.Series:
-    """Dates as dd/mm/yyyy (DfE) or ISO yyyy-mm-dd; anything else is an error."""
+    """Dates as dd/mm/yyyy (DfE), ISO yyyy-mm-dd or dd-Mon-yyyy (20-May-2017), each also with
+    a time of exactly midnight as Excel saves dates ("2017-03-31 00:00:00", "31/03/2017
+    00:00"). Anything else - a time that is not midnight, a two-digit year, mm/dd order - is
+    an error, never a guess."""
     blank = raw == ""
 
     def parse(distinct: pd.Series) -> pd.Series:
-        dmy = pd.to_datetime(distinct, format="%d/%m/%Y", errors="coerce")
-        iso = pd.to_datetime(distinct, format="%Y-%m-%d", errors="coerce")
-        return dmy.fillna(iso)
+        text = distinct.str.replace(_MIDNIGHT, "", regex=True)
+        out = pd.to_datetime(text, format="%d/%m/%Y", errors="coerce")
+        for fmt in ("%Y-%m-%d", "%d-%b-%Y"):
+            out = out.fillna(pd.to_datetime(text, format=fmt, errors="coerce"))
+        return out
 
     values = by_distinct(raw.where(~blank), parse)
     bad = ~blank & values.isna()

@@ -97,7 +97,8 @@ def load(
 def _latest(frame: pd.DataFrame, keys: list[str], report: ValidationReport, what: str):
     """Keep the latest return's row per key; say how many earlier rows were replaced."""
     frame = frame.sort_values(["_RETURN", ROW], kind="stable")
-    within = frame.duplicated(keys + ["_RETURN"], keep=False)
+    # a key value that could not be read was reported already: it says nothing of duplicates
+    within = frame.duplicated(keys + ["_RETURN"], keep=False) & frame[keys].notna().all(axis=1)
     if within.any():
         dup = frame[within]
         report.warning(
@@ -165,5 +166,11 @@ def check(
     )
     early = dob.notna() & (episodes["DECOM"] < dob)
     _per_file(
-        report, WARNING, episodes, early, "episode starts before the child's date of birth", "DECOM"
+        report,
+        ERROR,
+        episodes,
+        early,
+        "episode starts before the child's date of birth (a child cannot be looked after "
+        "before birth)",
+        "DECOM",
     )

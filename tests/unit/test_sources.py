@@ -29,9 +29,45 @@ def test_valid_mini_dataset_has_no_problems(tmp_path):
 def test_unreal_date_names_file_row_column_value_and_rule(tmp_path):
     bad = VALID["ssda903/episodes.csv"].replace("28/12/2016", "31/02/2017")
     inputs = run(tmp_path, {"ssda903/episodes.csv": bad})
-    assert (
-        "ssda903/episodes.csv row 4, DECOM '31/02/2017': not a real date (expected dd/mm/yyyy)"
-        in lines(inputs, ERROR)
+    errors = lines(inputs, ERROR)
+    assert any(
+        e.startswith("ssda903/episodes.csv row 4, DECOM '31/02/2017': not a real date")
+        for e in errors
+    )
+    # two unread dates of one child raise no follow-on 'duplicate episode' warning
+    both = (
+        VALID["ssda903/episodes.csv"]
+        .replace("C1,01/04/2016", "C1,31/02/2016")
+        .replace("C1,01/08/2016,P", "C1,30/02/2016,P")
+    )
+    again = run(tmp_path / "again", {"ssda903/episodes.csv": both})
+    assert len([e for e in lines(again, ERROR) if "not a real date" in e]) == 2
+    assert not any("duplicate" in w for w in lines(again, WARNING))
+
+
+def test_dates_as_excel_saves_them_are_read_and_ambiguous_ones_are_not(tmp_path):
+    excel = (
+        VALID["absence.csv"]
+        .replace("02/01/2017", "2017-01-02 00:00:00")
+        .replace("06/01/2017", "06-Jan-2017")
+    )
+    staffing = "MONTH,TEAM,FTE\n2017-01,Team A,10\n"
+    inputs = run(tmp_path, {"absence.csv": excel, "staffing.csv": staffing})
+    assert not lines(inputs, ERROR)
+    spell = inputs["absence"].iloc[0]
+    assert spell["START_DATE"] == pd.Timestamp("2017-01-02")
+    assert spell["END_DATE"] == pd.Timestamp("2017-01-06")
+    for ambiguous in ("02/01/17", "2017-01-02 09:30:00", "01/02/2017 00:01"):
+        bad = VALID["absence.csv"].replace("02/01/2017", ambiguous)
+        found = lines(run(tmp_path / ambiguous.replace("/", "-"), {"absence.csv": bad}), ERROR)
+        assert any(f"START_DATE '{ambiguous}': not a real date" in e for e in found), ambiguous
+
+
+def test_an_episode_before_the_childs_birth_is_an_error_not_a_newborn(tmp_path):
+    bad = VALID["ssda903/episodes.csv"].replace("C2,28/12/2016", "C2,20/12/2016")  # DOB 25/12
+    errors = lines(run(tmp_path, {"ssda903/episodes.csv": bad}), ERROR)
+    assert any(
+        "DECOM '20/12/2016': episode starts before the child's date of birth" in e for e in errors
     )
 
 
