@@ -25,6 +25,7 @@ from statsmodels.stats.inter_rater import cohens_kappa
 
 from analysis.config import codelists
 from analysis.measures.stats import wilson
+from analysis.names import same
 from analysis.periods import quarter_ends, window
 from analysis.withheld import withheld
 
@@ -51,8 +52,9 @@ def in_window(audits: pd.DataFrame, first: pd.Timestamp, last: pd.Timestamp) -> 
 
 
 def dip_sample(audits, sample: str, first, last) -> pd.DataFrame:
-    """The dip-sample audits in the window."""
-    return in_window(audits[audits["SAMPLE"] == sample], first, last)
+    """The dip-sample audits in the window: SAMPLE is `sample`, compared ignoring case and
+    spaces (`names.same`)."""
+    return in_window(audits[same(audits["SAMPLE"], sample)], first, last)
 
 
 DIP_FINDINGS = {  # NFA_APPROPRIATE code: (row of the dip table, metric)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.measures import looked_after as la
+from analysis.names import same
 from analysis.periods import months_back, window
 from analysis.sources.inputs import Inputs
 
@@ -117,7 +118,7 @@ def completeness(
         )
     if "audits" in inputs.tables:
         audits = inputs["audits"]
-        audits = audits[audits["SAMPLE"] == dip_sample]
+        audits = audits[same(audits["SAMPLE"], dip_sample)]
         recent = audits[audits["AUDIT_DATE"].between(*window(period, window_months))]
         add(
             f"Dip-sample audits in the {window_months} months with no NFA finding recorded",

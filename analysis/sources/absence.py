@@ -21,13 +21,30 @@ COLUMNS = [
 ]
 
 
+def merge_overlaps(spells: pd.DataFrame) -> pd.DataFrame:
+    """Each employee's overlapping spells as one spell: from the first start to the latest
+    end (open-ended if any is), keeping the first spell's other columns. Spells that only
+    touch end to start (one ends the day before the next starts) stay apart."""
+    f = spells.sort_values(["EMPLOYEE_ID", "START_DATE"], kind="stable").reset_index(drop=True)
+    end = f["END_DATE"].fillna(pd.Timestamp.max)
+    reach = end.groupby(f["EMPLOYEE_ID"]).cummax()
+    before = reach.groupby(f["EMPLOYEE_ID"]).shift()
+    block = (before.isna() | (f["START_DATE"] > before)).cumsum()
+    merged = f.groupby(block, sort=False).head(1).copy()
+    last = reach.groupby(block).max().to_numpy()
+    merged["END_DATE"] = pd.Series(last, index=merged.index).where(last != pd.Timestamp.max)
+    return merged.reset_index(drop=True)
+
+
 def load(
     data_dir: Path, report: ValidationReport, params_dir: Path | None = None
 ) -> pd.DataFrame | None:
     """Sickness spells with REASON_CATEGORY mapped through `params/absence_reason_map.yaml`.
 
-    FTE outside (0, 1] and START_DATE after END_DATE are errors; spells of one employee
-    that overlap are warnings.
+    FTE outside (0, 1] and START_DATE after END_DATE are errors. An exact duplicate of an
+    earlier spell is dropped, and spells of one employee that overlap are merged into one
+    (the first spell's team, FTE and reason; the latest end), so a day is never counted
+    twice; both are warnings, counted in the data quality report.
     """
     frame = load_file(data_dir, FILE, COLUMNS, report, required=True)
     if frame is None:
@@ -45,6 +62,11 @@ def load(
     )
     backwards = frame["END_DATE"].notna() & (frame["END_DATE"] < frame["START_DATE"])
     report_rows(report, ERROR, FILE, "START_DATE is after END_DATE", frame, backwards, "END_DATE")
+    exact = frame.duplicated([c.name for c in COLUMNS], keep="first")
+    report_rows(
+        report, WARNING, FILE, "exact copy of an earlier spell; dropped", frame, exact, "START_DATE"
+    )
+    frame = frame.loc[~exact]
     ordered = frame.sort_values(["EMPLOYEE_ID", "START_DATE"], kind="stable")
     same = ordered["EMPLOYEE_ID"].shift(-1) == ordered["EMPLOYEE_ID"]
     nxt = ordered["START_DATE"].shift(-1)
@@ -53,11 +75,12 @@ def load(
         report,
         WARNING,
         FILE,
-        "spell overlaps the employee's next spell",
+        "spell overlaps the employee's next spell; merged so each day counts once",
         ordered,
         overlap,
         "START_DATE",
     )
+    frame = merge_overlaps(frame)
     frame["REASON_CATEGORY"] = map_labels(
         frame["REASON"],
         label_map("absence_reason_map", params_dir),

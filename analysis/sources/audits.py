@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.config import codelists
+from analysis.config import PARAMS_DIR, codelists, read_yaml
 from analysis.errors import ERROR, WARNING, ValidationReport
+from analysis.names import same
 from analysis.sources._table import ROW, Column, load_file, report_rows
 
 FILE = "audits.csv"
@@ -47,7 +48,25 @@ def load(data_dir: Path, report: ValidationReport) -> pd.DataFrame | None:
         _only(frame, col, lists["yes_no"], report)
     dup = frame.duplicated("AUDIT_ID", keep=False)
     report_rows(report, WARNING, FILE, "AUDIT_ID appears more than once", frame, dup, "AUDIT_ID")
+    _dip_sample_found(frame, report)
     return frame.drop(columns=[ROW])
+
+
+def _dip_sample_found(frame: pd.DataFrame, report: ValidationReport) -> None:
+    """Warn when no audit belongs to the dip sample named in params/defaults.yaml although
+    SAMPLE values exist, naming the values seen with their counts (an empty dip sample is
+    otherwise reported to the board as 'no dip-sample audits')."""
+    dip = read_yaml(PARAMS_DIR / "defaults.yaml").get("dip_sample")
+    samples = frame["SAMPLE"].dropna()
+    if not dip or samples.empty or same(samples, dip).any():
+        return
+    seen = ", ".join(f"'{v}' ({n:,})" for v, n in samples.value_counts().head(5).items())
+    report.warning(
+        FILE,
+        f"no audit has SAMPLE '{dip}' (dip_sample in params/defaults.yaml, compared ignoring "
+        f"case and spaces); SAMPLE values seen: {seen}",
+        column="SAMPLE",
+    )
 
 
 def _only(frame: pd.DataFrame, col: str, allowed: list[str], report: ValidationReport) -> None:

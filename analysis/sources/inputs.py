@@ -20,7 +20,7 @@ import pandas as pd
 from analysis import __version__
 from analysis.config import PARAMS_DIR
 from analysis.errors import BoardpackError, InputError, ValidationReport
-from analysis.sources import absence, assessments, audits, cin_cp, family, ssda903, staffing
+from analysis.sources import absence, assessments, audits, cin_cp, family, ssda903, staffing, teams
 
 MAP_FILES = ("outcome_map.yaml", "absence_reason_map.yaml")
 
@@ -92,6 +92,10 @@ def read_inputs(
     ):
         if frame is not None:
             tables[name] = frame
+    if "absence" in tables and "staffing" in tables:
+        tables["absence"] = teams.reconcile(
+            tables["absence"], tables["staffing"], report, params_dir
+        )
     return Inputs(tables, report, files if files is not None else inventory(data_dir))
 
 

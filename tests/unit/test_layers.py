@@ -84,6 +84,6 @@ def test_the_check_sees_an_upward_import(tmp_path, monkeypatch):
 
 def test_every_module_sits_in_a_layer_folder_or_the_bottom():
     bottom = {"__init__", "__main__", "errors", "config", "periods", "workdays", "ages"}
-    bottom |= {"lookup", "fileio", "withheld", "registry", "cli", "commands"}
+    bottom |= {"lookup", "fileio", "withheld", "registry", "names", "cli", "commands"}
     loose = {p.stem for p in PACKAGE.glob("*.py")} - bottom
     assert loose == set()

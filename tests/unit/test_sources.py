@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import shutil
+
 import pandas as pd
+import pytest
 from support.inputs import VALID, write_inputs
 
+from analysis.config import PARAMS_DIR
 from analysis.errors import ERROR, WARNING
 from analysis.sources.inputs import read_inputs
 
@@ -170,8 +174,29 @@ def test_data_quality_warnings(tmp_path):
     assert "audits.csv row 2, AUDIT_ID 'A1': AUDIT_ID appears more than once" in warnings
     assert (
         "absence.csv row 2, START_DATE '02/01/2017': spell overlaps the employee's next "
-        "spell" in warnings
+        "spell; merged so each day counts once" in warnings
     )
+
+
+def test_absence_days_are_counted_once(tmp_path):
+    from analysis.measures import sickness as sk
+
+    # E1 (1 FTE): 02/01-06/01/2017 twice (an exact copy) and 05/01-10/01 (overlapping), so
+    # one spell 02/01-10/01: 2 January is a bank holiday, 7 and 8 are a weekend -> 6 working
+    # days. Counted naively it would be 4 + 4 + 4 = 12.
+    text = VALID["absence.csv"] + (
+        "E1,Team A,1,02/01/2017,06/01/2017,Cold / flu\n"
+        "E1,Team A,1,05/01/2017,10/01/2017,Cold / flu\n"
+    )
+    inputs = run(tmp_path, {"absence.csv": text})
+    warnings = lines(inputs, WARNING)
+    assert any("exact copy of an earlier spell; dropped" in w for w in warnings)
+    spells = inputs["absence"]
+    assert len(spells) == 1 and spells.iloc[0]["END_DATE"] == pd.Timestamp("2017-01-10")
+    jan = (pd.Timestamp("2017-01-01"), pd.Timestamp("2017-01-31"))
+    assert sk.fte_days_lost(spells, *jan) == 6
+    # Team A had 10 FTE: 0.6 days per FTE
+    assert sk.per_fte(spells, inputs["staffing"], *jan) == pytest.approx(0.6)
 
 
 def test_unmapped_label_warns_with_count_and_counts_as_other(tmp_path):
@@ -227,3 +252,46 @@ def test_inputs_are_never_written(tmp_path):
     before = {p: p.stat().st_mtime_ns for p in folder.rglob("*")}
     read_inputs(folder, today=TODAY)
     assert {p: p.stat().st_mtime_ns for p in folder.rglob("*")} == before
+
+
+def test_a_dip_sample_written_another_way_is_found_and_a_missing_one_named(tmp_path):
+    from analysis.measures import agreement as ag
+
+    other = VALID["audits.csv"].replace("NFA dip sample", "  NFA Dip  Sample ")
+    inputs = run(tmp_path, {"audits.csv": other})
+    assert not any("no audit has SAMPLE" in w for w in lines(inputs, WARNING))
+    march = (pd.Timestamp("2017-03-01"), pd.Timestamp("2017-03-31"))
+    assert len(ag.dip_sample(inputs["audits"], "NFA dip sample", *march)) == 1
+    typo = VALID["audits.csv"].replace("NFA dip sample", "NFA dip sampel")
+    warnings = lines(run(tmp_path / "typo", {"audits.csv": typo}), WARNING)
+    assert any(
+        "no audit has SAMPLE 'NFA dip sample'" in w and "'NFA dip sampel' (1)" in w
+        for w in warnings
+    )
+
+
+def test_teams_agree_across_absence_and_staffing(tmp_path):
+    # the same team spelt with other case and spaces is one team, spelt as staffing spells it
+    other_case = VALID["absence.csv"].replace("E1,Team A,", "E1,  team  a ,")
+    inputs = run(tmp_path, {"absence.csv": other_case})
+    assert not lines(inputs, ERROR) and inputs["absence"]["TEAM"].tolist() == ["Team A"]
+
+    # a team with days lost but no FTE that month stops the run, named with the months
+    missing = VALID["absence.csv"] + "E2,Team B,1,09/01/2017,10/01/2017,Cold / flu\n"
+    errors = lines(run(tmp_path / "b", {"absence.csv": missing}), ERROR)
+    assert any(
+        e.startswith(
+            "absence.csv, TEAM 'Team B': team has days lost in Jan 2017 but no FTE in "
+            "staffing.csv then"
+        )
+        for e in errors
+    ), errors
+
+    # unless params/team_map.yaml maps the name to a staffing team
+    params = tmp_path / "params"
+    shutil.copytree(PARAMS_DIR, params)
+    (params / "team_map.yaml").write_text("Team B: Team A\n")
+    mapped = read_inputs(
+        write_inputs(tmp_path / "c", {"absence.csv": missing}), params_dir=params, today=TODAY
+    )
+    assert not lines(mapped, ERROR) and set(mapped["absence"]["TEAM"]) == {"Team A"}
