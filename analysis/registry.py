@@ -37,6 +37,7 @@ class Metric:
     built_on: tuple[str, ...] = ()
     published: bool = False
     recorded: bool = True
+    differs_from: str = ""
     frequency: str = ""
     year_earlier: str = ""
     test: tuple[str, ...] = ()
@@ -82,6 +83,7 @@ def disclosure_rules(report: str) -> dict:
         "shares": {m.name: m.share_of for m in declared if m.share_of},
         "derived": {m.name: list(m.built_on) for m in declared if m.built_on},
         "not_counts": [m.name for m in declared if m.published],
+        "differences": {m.name: m.differs_from for m in declared if m.differs_from},
     }
 
 

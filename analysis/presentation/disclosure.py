@@ -160,7 +160,9 @@ def disclose_metrics(values: dict, rules: dict, threshold: int) -> tuple[dict, i
       counts stands for all its entries);
     - `shares`: {share: denominator} - suppressed when share x denominator is from 1 to
       `threshold` or the denominator is suppressed;
-    - `derived`: {figure: [figures]} - suppressed when any figure it is built on is.
+    - `derived`: {figure: [figures]} - suppressed when any figure it is built on is;
+    - `differences`: {figure: other} - suppressed when the two differ by a small count
+      (e.g. children against starts: the difference is the number who started twice).
     Figures the rules do not name and that are not whole numbers are published as they are:
     the registry declares those `published`, and a test checks every float is named somewhere.
     """
@@ -187,6 +189,10 @@ def disclose_metrics(values: dict, rules: dict, threshold: int) -> tuple[dict, i
             more = {k for k in names if protected.iloc[0][k] == SUPPRESSED} - hidden
             hidden |= more
             changed |= bool(more)
+    for figure, other in (rules.get("differences") or {}).items():
+        a, b = flat.get(figure), flat.get(other)
+        if _count(a) and _count(b) and 1 <= abs(a - b) <= threshold:
+            hidden.add(figure)  # the other figure less this one would be a small count
     for share, of in (rules.get("shares") or {}).items():
         value, denominator = flat.get(share), flat.get(of)
         if value is None:

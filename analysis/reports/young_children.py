@@ -62,6 +62,7 @@ def headline(w: Windows) -> dict:
         "under1_share_ratio_ci_low": w.change.low,
         "under1_share_ratio_ci_high": w.change.high,
         "newborn_starts_12m": int(w.current["NEWBORN"].sum()),
+        "children_starting_12m": int(w.current["CHILD"].nunique()),
         "cla_at_period_end": len(w.looked_after),
         "cla_under1_at_period_end": int((w.looked_after["AGE"] < 1).sum()),
     }
@@ -137,9 +138,10 @@ def summary(h: dict, change: Comparison, period_label: str) -> list[str]:
     share = h["starts_under1_share_12m"]
     prev = h["starts_under1_share_12m_prev"]
     return [
-        f"In the 12 months to {period_label}, {h['starts_12m']:,} children started to be looked "
-        f"after; {h['starts_under1_12m']:,} of them were under 1, including "
-        f"{h['newborn_starts_12m']:,} newborn babies (under 7 days old).",
+        f"In the 12 months to {period_label} there were {h['starts_12m']:,} starts to care, by "
+        f"{h['children_starting_12m']:,} children (a child who started twice counts twice "
+        f"in the starts); {h['starts_under1_12m']:,} starts were of babies under 1, including "
+        f"{h['newborn_starts_12m']:,} newborn (under 7 days old).",
         f"That is {_pct(share)} of all starts, compared with {_pct(prev)} "
         f"({h['starts_under1_12m_prev']:,} of {h['starts_12m_prev']:,}) in the 12 months before.",
         doubling_verdict(change, h),

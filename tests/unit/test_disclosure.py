@@ -307,3 +307,15 @@ def test_a_count_beside_a_share_prints_as_a_whole_number():
         pd.DataFrame({"Plans": [644], "Share": [0.1413]}), "Plans", {"Share": "percent"}
     )
     assert '<td class="num">644</td>' in page and '<td class="num">14.1%</td>' in page
+
+
+def test_a_figure_whose_difference_from_another_is_small_is_withheld():
+    from analysis.presentation.disclosure import disclose_metrics
+    from analysis.withheld import withheld
+
+    rules = {"differences": {"children": "starts"}}
+    # 470 starts by 467 children: 3 children started twice - a small count
+    shown, n = disclose_metrics({"starts": 470, "children": 467}, rules, 5)
+    assert withheld(shown["children"]) and shown["starts"] == 470 and n == 1
+    shown, _ = disclose_metrics({"starts": 470, "children": 450}, rules, 5)
+    assert shown["children"] == 450
