@@ -81,6 +81,14 @@ def step_down_share(done: pd.DataFrame, outcomes: pd.DataFrame) -> float | None:
     return int(outcome_counts(done, outcomes).loc["STEP_DOWN", "Assessments"]) / len(done)
 
 
+def other_share(done: pd.DataFrame, outcomes: pd.DataFrame) -> float | None:
+    """The share of the outcome mentions of the assessments given that are OTHER: local
+    labels the outcome map does not know (or outcomes recorded as other); None without
+    any mention."""
+    mine = outcomes[outcomes["ASSESSMENT_ID"].isin(done["ASSESSMENT_ID"])]
+    return float((mine["CATEGORY"] == "OTHER").mean()) if len(mine) else None
+
+
 def mentions(done: pd.DataFrame, outcomes: pd.DataFrame) -> int:
     """Number of (assessment, category) outcome mentions among the assessments given."""
     return int(outcomes["ASSESSMENT_ID"].isin(done["ASSESSMENT_ID"]).sum())

@@ -11,7 +11,15 @@ from analysis.measures.stats import WILSON
 from analysis.periods import period_end, period_label, window
 from analysis.presentation import charts
 from analysis.presentation.formats import INTERVAL_FORMATS, fmt
-from analysis.presentation.model import Figure, Glossary, Report, Summary, Table, published_table
+from analysis.presentation.model import (
+    Figure,
+    Glossary,
+    Note,
+    Report,
+    Summary,
+    Table,
+    published_table,
+)
 from analysis.presentation.present import link
 from analysis.reports.board_summary import report_changes
 from analysis.withheld import withheld
@@ -163,6 +171,7 @@ def build(
     new_la_code: str = "",
     old_la_code: str = "",
     lookback_months: int = 36,
+    other_share_warning: float = 0.05,
 ) -> Report:
     """The `assessments` report for the session's period (sections keyed by anchor)."""
     assessments, outcomes = s.inputs["assessments"], s.inputs["assessment_outcomes"]
@@ -183,6 +192,16 @@ def build(
         "summary",
         Summary(summary(shown, shown, s.disclose(h_last_year), window_label, age_label)),
     )
+    other = oc.other_share(done[done["YOUNG"]], outcomes)
+    if other is not None and other > other_share_warning:
+        r.add(
+            "summary",
+            Note(
+                f"Take care: {fmt(other, 'percent')} of the next steps recorded for these "
+                "assessments are 'other' - labels the authority's outcome map does not know - "
+                "so the shares of the named outcomes may be understated."
+            ),
+        )
     r.add("summary", Glossary(TERMS))
     r.add(
         "open-caseload-at-the-end-of-the-period",

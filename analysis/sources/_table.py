@@ -241,11 +241,13 @@ def map_labels(
     label: str,
     column: str,
     rows: pd.Series,
+    map_file: str,
 ) -> pd.Series:
     """Map local labels to standard categories, ignoring case and surrounding spaces.
 
     Category codes themselves are always accepted. An unmapped label is a warning naming the
-    label and how many rows carry it, and maps to OTHER. Blank stays blank.
+    label, how many rows carry it and the map file to edit (`map_file`), and maps to OTHER.
+    Blank stays blank.
     """
     key = values.astype("string").str.strip().str.upper()
     lookup = {c: c for c in categories} | mapping
@@ -255,7 +257,8 @@ def map_labels(
         first = rows[unmapped & (values.str.strip() == text)].iloc[0]
         report.warning(
             label,
-            f"label not in the category map; counted as OTHER ({count:,} rows)",
+            f"label not in params/{map_file}; counted as OTHER ({count:,} rows) - add it to "
+            "that file with its category",
             column=column,
             rows=[first],
             values=[text],

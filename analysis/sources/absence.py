@@ -89,6 +89,7 @@ def load(
         FILE,
         "REASON",
         frame[ROW],
+        "absence_reason_map.yaml",
     )
     frame["REASON_CATEGORY"] = frame["REASON_CATEGORY"].fillna("OTHER")
     return frame.drop(columns=[ROW])

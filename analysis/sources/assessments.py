@@ -72,6 +72,7 @@ def load(
         FILE,
         "OUTCOME",
         labels[ROW],
+        "outcome_map.yaml",
     )
     outcomes = labels.drop_duplicates(["ASSESSMENT_ID", "CATEGORY"])[
         ["ASSESSMENT_ID", "LABEL", "CATEGORY"]

@@ -142,3 +142,10 @@ def test_updated_assessments_count_protection_plan_starts_not_child_in_need_peri
     )
     share = oc.plan_starts_with_update(cin_cp, ASSESSMENTS, OUTCOMES, *Q1)
     assert (share.count, share.total) == (1, 1)
+
+
+def test_the_share_of_next_steps_that_are_other():
+    # assessments 1 to 3: mentions CP, UPDATE_CP, NFA, OTHER -> 1 of 4 is OTHER
+    done = ASSESSMENTS[ASSESSMENTS["ASSESSMENT_ID"].isin([1, 2, 3])]
+    assert oc.other_share(done, OUTCOMES) == 0.25
+    assert oc.other_share(done.iloc[:0], OUTCOMES) is None

@@ -206,8 +206,8 @@ def test_unmapped_label_warns_with_count_and_counts_as_other(tmp_path):
     )
     inputs = run(tmp_path, {"assessments.csv": text})
     assert (
-        "assessments.csv row 4, OUTCOME 'Mystery step': label not in the category map; "
-        "counted as OTHER (1 rows)"
+        "assessments.csv row 4, OUTCOME 'Mystery step': label not in params/outcome_map.yaml; "
+        "counted as OTHER (1 rows) - add it to that file with its category"
     ) in lines(inputs, WARNING)
     outcomes = inputs["assessment_outcomes"]
     # category codes are accepted whatever the map says, ignoring case and spaces
