@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import os
+import shutil
 import sys
 from pathlib import Path
 
+from analysis.config import LOCAL_PARAMS
 from analysis.errors import BoardpackError, InputError
 
 
@@ -33,12 +36,79 @@ def _demo_data(args: argparse.Namespace) -> int:
     return 0
 
 
+#: What `boardpack init` copies into an LA's params folder.
+STARTER_FILES = ("defaults.yaml", "outcome_map.yaml", "absence_reason_map.yaml")
+
+
+def _init(args: argparse.Namespace) -> int:
+    from analysis.config import PARAMS_DIR
+
+    root = Path(args.dir)
+    if root.exists() and any(root.iterdir()):
+        raise BoardpackError(f"{root} is not empty; choose a new folder")
+    for folder in ("params", "data/raw", "reports"):
+        (root / folder).mkdir(parents=True, exist_ok=True)
+    for name in STARTER_FILES:
+        shutil.copyfile(PARAMS_DIR / name, root / "params" / name)
+    (root / "params" / "team_map.yaml").write_text(
+        "# Teams spelt differently in absence.csv and staffing.csv, or renamed:\n"
+        "# absence.csv name: staffing.csv name\n{}\n"
+    )
+    print(f"started {root}: edit params/defaults.yaml (la_name, codes, markings) and the maps,")
+    print(f"put the extracts in {root / 'data' / 'raw'} (docs/data_dictionary.md), then:")
+    print(
+        f"  boardpack --params {root / 'params'} run --data {root / 'data' / 'raw'} "
+        f"--out {root / 'reports'} --period latest"
+    )
+    return 0
+
+
+def _cache(args: argparse.Namespace) -> int:
+    from analysis.config import PROJECT_ROOT, read_params
+    from analysis.engine.session import DEMO_CACHE
+
+    processed = PROJECT_ROOT / read_params("defaults.yaml").get("processed_dir", "data/processed")
+    removed = 0
+    for folder in (processed, DEMO_CACHE):
+        for entry in folder.iterdir() if folder.is_dir() else []:
+            if entry.name == ".gitkeep":
+                continue
+            shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
+            removed += 1
+    print(f"cleared {removed} cached item(s) from {processed} and {DEMO_CACHE}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="boardpack",
         description="Monthly analysis and board reports for children's services.",
     )
+    parser.add_argument(
+        "--params",
+        metavar="DIR",
+        help="the LA's own params folder, laid over the tool's (files there replace the "
+        "tool's; defaults.yaml is merged key by key); also BOARDPACK_PARAMS",
+    )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser(
+        "init",
+        help="write a starter folder for an LA: params to edit, data/raw, reports",
+        description="Write DIR/params (the settings and label maps to edit), DIR/data/raw "
+        "and DIR/reports; then run with --params DIR/params --data DIR/data/raw.",
+    )
+    p.add_argument("dir", help="the folder to create (must not exist or be empty)")
+    p.set_defaults(func=_init)
+
+    p = sub.add_parser(
+        "cache",
+        help="clear the cache of validated inputs (it holds child-level data)",
+        description="Remove the Parquet cache of validated inputs (data/processed/, or "
+        "processed_dir in params) and the generated demo data (.cache/).",
+    )
+    p.add_argument("action", choices=["clear"])
+    p.set_defaults(func=_cache)
 
     p = sub.add_parser(
         "validate",
@@ -73,6 +143,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.params:  # read by every layer, and inherited by the report kernels
+        if not Path(args.params).is_dir():
+            print(f"boardpack: params folder {args.params} does not exist", file=sys.stderr)
+            return 1
+        os.environ[LOCAL_PARAMS] = str(Path(args.params).resolve())
     try:
         return args.func(args)
     except InputError as exc:

@@ -98,7 +98,7 @@ def _index(args: argparse.Namespace) -> int:
 
 
 def _list(args: argparse.Namespace) -> int:
-    from analysis.config import PARAMS_DIR, read_yaml
+    from analysis.config import params_file, read_yaml
     from analysis.engine.params import available_reports, notebook_parameters, report_info
 
     engine_set = {"period", "processed_dir", "data_dir", "metrics_path", "out_dir"}
@@ -108,7 +108,7 @@ def _list(args: argparse.Namespace) -> int:
         print(f"{name}: {info['title']}")
         if info["description"]:
             print(f"    {info['description']}")
-        own = PARAMS_DIR / f"{name}.yaml"
+        own = params_file(f"{name}.yaml")
         configured = read_yaml(own) if own.exists() else {}
         for pname, p in notebook_parameters(info["path"]).items():
             if pname in engine_set:

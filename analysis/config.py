@@ -14,6 +14,8 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 #: The project checkout (an editable install); BOARDPACK_HOME overrides it.
 PROJECT_ROOT = Path(os.environ.get("BOARDPACK_HOME", PACKAGE_DIR.parent)).resolve()
 PARAMS_DIR = PROJECT_ROOT / "params"
+#: An LA's own params folder, laid over PARAMS_DIR (`boardpack --params DIR`).
+LOCAL_PARAMS = "BOARDPACK_PARAMS"
 NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
 
 
@@ -40,9 +42,34 @@ def codelists() -> dict:
     return read_yaml(PACKAGE_DIR / "sources" / "codelists.yaml")
 
 
+def local_params() -> Path | None:
+    """The LA's own params folder, when one is set (BOARDPACK_PARAMS, or --params)."""
+    folder = os.environ.get(LOCAL_PARAMS)
+    return Path(folder).resolve() if folder else None
+
+
+def params_file(name: str, base: Path | None = None) -> Path:
+    """Where a configuration file is read from: the LA's own params folder when it has the
+    file, else the tool's (`base`, default params/)."""
+    local = local_params()
+    if local is not None and (local / name).exists():
+        return local / name
+    return Path(base or PARAMS_DIR) / name
+
+
+def read_params(name: str, base: Path | None = None) -> dict:
+    """A configuration file, LA folder first (see `params_file`); defaults.yaml is merged
+    key by key, the LA's keys winning, so an LA folder need only hold what it changes."""
+    tool = Path(base or PARAMS_DIR) / name
+    local = local_params()
+    if name == "defaults.yaml" and local is not None and (local / name).exists():
+        return read_yaml(tool) | read_yaml(local / name)
+    return read_yaml(params_file(name, base))
+
+
 def label_map(name: str, params_dir: Path | None = None) -> dict[str, str]:
     """A local-label -> category map from `params/<name>.yaml`, keys upper-cased and stripped."""
-    raw = read_yaml((params_dir or PARAMS_DIR) / f"{name}.yaml")
+    raw = read_params(f"{name}.yaml", params_dir)
     return {str(k).strip().upper(): str(v).strip().upper() for k, v in raw.items()}
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import nbformat
 import papermill
 
-from analysis.config import NOTEBOOKS_DIR, PARAMS_DIR, read_yaml
+from analysis.config import NOTEBOOKS_DIR, PARAMS_DIR, params_file, read_params, read_yaml
 from analysis.errors import BoardpackError
 
 
@@ -42,7 +42,7 @@ def report_info(name: str, notebooks_dir: Path = NOTEBOOKS_DIR) -> dict:
 
 
 def defaults(params_dir: Path = PARAMS_DIR) -> dict:
-    return read_yaml(params_dir / "defaults.yaml")
+    return read_params("defaults.yaml", params_dir)
 
 
 def available_reports(params_dir: Path = PARAMS_DIR, notebooks_dir: Path = NOTEBOOKS_DIR):
@@ -94,9 +94,9 @@ def resolve(
     """
     declared = notebook_parameters(notebooks_dir / f"{report}.ipynb")
     shared = defaults(params_dir)
-    own_file = params_dir / f"{report}.yaml"
+    own_file = params_file(f"{report}.yaml", params_dir)
     own = read_yaml(own_file) if own_file.exists() else {}
-    period_file = params_dir / "periods" / f"{period}.yaml"
+    period_file = params_file(f"periods/{period}.yaml", params_dir)
     per = read_yaml(period_file) if period_file.exists() else {}
     per_own = per.pop(report, {}) if isinstance(per.get(report), dict) else {}
     for source, values in ((own_file, own), (period_file, per_own)):

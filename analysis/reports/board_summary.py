@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.config import PARAMS_DIR, PROJECT_ROOT, read_yaml
+from analysis.config import PROJECT_ROOT, read_params
 from analysis.measures.spc import CONCERN, IMPROVEMENT, NEUTRAL, WORDS, assurance, xmr
 from analysis.periods import period_label
 from analysis.presentation.formats import NOT_AVAILABLE, is_number, shown
@@ -51,7 +51,7 @@ def measures(config: list[dict] | None = None) -> list[Measure]:
     label, format, direction, year-earlier figure and test from the metric registry; an
     undeclared metric, or one without a series, is a clear error."""
     if not config:
-        config = read_yaml(PARAMS_DIR / "board_summary.yaml").get("measures", [])
+        config = read_params("board_summary.yaml").get("measures", [])
     out = []
     for item in config:
         m = metric(item["report"], item["metric"])
@@ -75,7 +75,7 @@ def measures(config: list[dict] | None = None) -> list[Measure]:
 
 def themes() -> list[str]:
     """The dashboard's groups of measures, in order (params/defaults.yaml)."""
-    return list(read_yaml(PARAMS_DIR / "defaults.yaml").get("dashboard_themes", []))
+    return list(read_params("defaults.yaml").get("dashboard_themes", []))
 
 
 def this_run(period: str, history_dir: Path, staged: str | Path = "") -> dict[str, dict]:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.config import PARAMS_DIR, codelists, read_yaml
+from analysis.config import codelists, read_params
 from analysis.errors import ERROR, WARNING, ValidationReport
 from analysis.names import same
 from analysis.sources._table import ROW, Column, load_file, report_rows
@@ -56,7 +56,7 @@ def _dip_sample_found(frame: pd.DataFrame, report: ValidationReport) -> None:
     """Warn when no audit belongs to the dip sample named in params/defaults.yaml although
     SAMPLE values exist, naming the values seen with their counts (an empty dip sample is
     otherwise reported to the board as 'no dip-sample audits')."""
-    dip = read_yaml(PARAMS_DIR / "defaults.yaml").get("dip_sample")
+    dip = read_params("defaults.yaml").get("dip_sample")
     samples = frame["SAMPLE"].dropna()
     if not dip or samples.empty or same(samples, dip).any():
         return

@@ -18,11 +18,11 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import __version__
-from analysis.config import PARAMS_DIR
+from analysis.config import PARAMS_DIR, params_file
 from analysis.errors import BoardpackError, InputError, ValidationReport
 from analysis.sources import absence, assessments, audits, cin_cp, family, ssda903, staffing, teams
 
-MAP_FILES = ("outcome_map.yaml", "absence_reason_map.yaml")
+MAP_FILES = ("outcome_map.yaml", "absence_reason_map.yaml", "team_map.yaml", "defaults.yaml")
 
 
 @dataclass
@@ -104,7 +104,7 @@ def cache_key(files: list[dict], params_dir: Path) -> str:
     for item in files:
         digest.update(f"{item['file']}:{item['sha256']}".encode())
     for name in MAP_FILES:
-        path = params_dir / name
+        path = params_file(name, params_dir)
         digest.update(path.read_bytes() if path.exists() else b"")
     return digest.hexdigest()[:16]
 

@@ -8,7 +8,7 @@ import urllib.request
 from datetime import date
 from pathlib import Path
 
-from analysis.config import PARAMS_DIR, PROJECT_ROOT, read_yaml
+from analysis.config import PARAMS_DIR, PROJECT_ROOT, read_params
 from analysis.errors import BoardpackError
 from analysis.fileio import write_atomic, write_json_atomic
 from analysis.sources import ees
@@ -19,7 +19,7 @@ SOURCES = "sources.json"
 
 def datasets(params_dir: Path = PARAMS_DIR) -> dict[str, dict]:
     """The DfE published files listed in params/benchmarks.yaml, by name."""
-    return read_yaml(params_dir / "benchmarks.yaml").get("datasets", {})
+    return read_params("benchmarks.yaml", params_dir).get("datasets", {})
 
 
 def benchmark_folder(folder: str | Path) -> Path:

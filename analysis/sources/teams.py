@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis.config import PARAMS_DIR, read_yaml
+from analysis.config import params_file, read_yaml
 from analysis.errors import ValidationReport
 from analysis.names import key
 
@@ -29,7 +29,7 @@ def reconcile(
     differently. A team with days lost in a month that staffing.csv covers, but with no FTE
     for that team that month, is an error naming the team and the months: its days would be
     counted with no staff to divide them by."""
-    path = Path(params_dir or PARAMS_DIR) / TEAM_MAP
+    path = params_file(TEAM_MAP, params_dir)
     mapping = {str(k): str(v) for k, v in read_yaml(path).items()} if path.exists() else {}
     named = absence["TEAM"].map(lambda t: mapping.get(t, t))
     spelling = dict(zip(key(staffing["TEAM"]), staffing["TEAM"], strict=True))

@@ -357,3 +357,26 @@ def test_the_demo_covers_the_period_asked_for(tmp_path):
     metrics = json.loads((tmp_path / "2020-01" / "metrics.json").read_text())["reports"]
     assert metrics["young_children"]["starts_12m"] > 0
     assert metrics["board_summary"]["measures_not_available"] == 0
+
+
+def test_an_las_own_params_folder_is_used_for_the_run(tmp_path):
+    assert boardpack("init", str(tmp_path / "la")).returncode == 0
+    defaults = tmp_path / "la" / "params" / "defaults.yaml"
+    defaults.write_text(defaults.read_text().replace("la_name:", "la_name: Anytown #"))
+    result = boardpack(
+        "--params",
+        str(tmp_path / "la" / "params"),
+        "run",
+        "--demo",
+        "--period",
+        PERIOD,
+        "--out",
+        str(tmp_path / "la" / "reports"),
+        "--reports",
+        "data_quality",
+        "--formats",
+        "html",
+    )
+    assert result.returncode == 0, result.stderr
+    page = (tmp_path / "la" / "reports" / PERIOD / "data_quality.html").read_text()
+    assert "Anytown" in page

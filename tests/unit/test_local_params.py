@@ -1,0 +1,44 @@
+"""An LA's own settings kept with its data: `boardpack init`, `--params` and the cache."""
+
+from __future__ import annotations
+
+from support.cli import boardpack
+
+from analysis import config
+
+
+def test_init_writes_a_starter_folder(tmp_path):
+    result = boardpack("init", str(tmp_path / "la"))
+    assert result.returncode == 0, result.stderr
+    assert {p.name for p in (tmp_path / "la" / "params").iterdir()} == {
+        "defaults.yaml",
+        "outcome_map.yaml",
+        "absence_reason_map.yaml",
+        "team_map.yaml",
+    }
+    assert (tmp_path / "la" / "data" / "raw").is_dir() and (tmp_path / "la" / "reports").is_dir()
+    again = boardpack("init", str(tmp_path / "la"))
+    assert again.returncode == 1 and "is not empty" in again.stderr
+
+
+def test_the_las_files_replace_the_tools_and_its_defaults_are_merged(tmp_path, monkeypatch):
+    local = tmp_path / "params"
+    local.mkdir()
+    (local / "defaults.yaml").write_text("la_name: Anytown\n")
+    (local / "outcome_map.yaml").write_text("Closed - no further action: NFA\n")
+    monkeypatch.setenv(config.LOCAL_PARAMS, str(local))
+    defaults = config.read_params("defaults.yaml")
+    assert defaults["la_name"] == "Anytown"  # the LA's key wins
+    assert defaults["suppression_threshold"] == 5  # the tool's keys stay
+    assert config.label_map("outcome_map") == {"CLOSED - NO FURTHER ACTION": "NFA"}
+    assert config.params_file("absence_reason_map.yaml") == config.PARAMS_DIR / (
+        "absence_reason_map.yaml"
+    )
+
+
+def test_a_missing_params_folder_is_one_clear_line(tmp_path):
+    result = boardpack("--params", str(tmp_path / "nowhere"), "list")
+    assert result.returncode == 1
+    assert (
+        result.stderr.strip() == f"boardpack: params folder {tmp_path / 'nowhere'} does not exist"
+    )
