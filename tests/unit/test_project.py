@@ -104,3 +104,11 @@ def test_ruff_is_clean():
             text=True,
         )
         assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_every_rule_the_validator_can_print_is_in_the_data_dictionary():
+    from support.messages import rule_messages
+
+    dictionary = (ROOT / "docs" / "data_dictionary.md").read_text()
+    assert len(rule_messages()) > 30
+    assert sorted(m for m in rule_messages() if m not in dictionary) == []
