@@ -148,6 +148,23 @@ def by_reason(spells, first, last) -> pd.DataFrame:
     return out
 
 
+def hr_data_begins(spells: pd.DataFrame, staffing: pd.DataFrame) -> pd.Timestamp | None:
+    """The first day both HR extracts cover: the first day of the later of the first
+    staffing month and the first month in which a spell starts. A window that starts before
+    it is not measured (its figure is blank, never a zero from missing data)."""
+    firsts = [
+        d.min().to_period("M").start_time
+        for d in (staffing["MONTH"].dropna(), spells["START_DATE"].dropna())
+        if len(d)
+    ]
+    return max(firsts) if firsts else None
+
+
+def covered(first: pd.Timestamp, begins: pd.Timestamp | None) -> bool:
+    """Whether a window starting on `first` lies wholly within the HR data."""
+    return begins is not None and first >= begins
+
+
 def annualised(per_fte: float | None, month_days: int, year_days: int) -> float | None:
     """A month's FTE days lost per FTE on the annual scale: per working day in the month,
     times the working days in the 12 months ending with it. A month with bank holidays has
@@ -157,15 +174,31 @@ def annualised(per_fte: float | None, month_days: int, year_days: int) -> float 
     return per_fte / month_days * year_days
 
 
+MONTHLY_COLUMNS = [
+    "Long-term",
+    "Short-term",
+    "FTE in post",
+    "Per FTE",
+    "Per FTE (annualised)",
+    "Short-term spells",
+    "Short-term spells per FTE",
+    "Rolling 12 months per FTE",
+]
+
+
 def monthly(spells, staffing, period, months: int, threshold=20, unit=WORKING) -> pd.DataFrame:
     """Per month over the look-back: FTE days lost (long-term and short-term), average FTE,
     FTE days lost per FTE, the same on the annual scale (`annualised`: per working day of the
     month, times the working days of the 12 months to it), short-term spells starting (number
     and per FTE), and the rolling 12-month FTE days lost per FTE ending that month."""
     last = pd.Period(period, "M")
+    begins = hr_data_begins(spells, staffing)
     rows = {}
     for month in pd.period_range(last - (months - 1), last, freq="M"):
         first_day, last_day = month.start_time.normalize(), month.end_time.normalize()
+        if not covered(first_day, begins):  # before the HR data begin: blank, not zero
+            rows[month] = {}
+            continue
         lost = days_in_window(spells, first_day, last_day) * spells["FTE"].to_numpy()
         long_ = is_long_term(spells, last_day, threshold, unit)
         fte = average_fte(staffing, first_day, last_day)
@@ -184,9 +217,11 @@ def monthly(spells, staffing, period, months: int, threshold=20, unit=WORKING) -
             "Per FTE (annualised)": annualised(per, month_days, year_days),
             "Short-term spells": int(starts_short.sum()),
             "Short-term spells per FTE": _ratio(float(starts_short.sum()), fte),
-            "Rolling 12 months per FTE": per_fte(spells, staffing, roll_first, last_day),
+            "Rolling 12 months per FTE": per_fte(spells, staffing, roll_first, last_day)
+            if covered(roll_first, begins)
+            else None,
         }
-    frame = pd.DataFrame.from_dict(rows, orient="index")
+    frame = pd.DataFrame.from_dict(rows, orient="index").reindex(columns=MONTHLY_COLUMNS)
     frame.index.name = "Month"
     return frame
 

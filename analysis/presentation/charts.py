@@ -73,6 +73,8 @@ def _thin_ticks(ax, n: int, most: int = 8) -> None:
     which is always labelled), rotated when there are more than six, so labels never
     overlap."""
     ax.tick_params(axis="x", rotation=45 if n > 6 else 0)
+    if not n:
+        return
     step = -(-n // most)
     for i, label in enumerate(ax.get_xticklabels()):
         label.set_visible((n - 1 - i) % step == 0)

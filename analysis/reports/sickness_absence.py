@@ -25,16 +25,29 @@ from analysis.withheld import withheld
 
 
 def headline(spells, staffing, period, threshold=20, unit=sk.WORKING) -> dict:
-    """Metrics for metrics.json (report key `sickness_absence`), except the SPC verdict."""
+    """Metrics for metrics.json (report key `sickness_absence`), except the SPC verdict. A
+    12-month window that starts before the HR data begin has no figure (None)."""
     cur, prev = window(period, 12), window(period, 12, offset=12)
+    begins = sk.hr_data_begins(spells, staffing)
+    before = sk.per_fte(spells, staffing, *prev) if sk.covered(prev[0], begins) else None
     return {
         "fte_days_lost_per_fte_12m": sk.per_fte(spells, staffing, *cur),
-        "fte_days_lost_per_fte_12m_prev": sk.per_fte(spells, staffing, *prev),
+        "fte_days_lost_per_fte_12m_prev": before,
         "absence_rate_12m": sk.absence_rate(spells, staffing, *cur),
         "long_term_share_12m": sk.long_term_share(spells, *cur, threshold, unit),
         "mental_health_share_12m": sk.reason_share(spells, *cur, "MENTAL_HEALTH"),
         "mental_health_employees_12m": sk.reason_employees(spells, *cur, "MENTAL_HEALTH"),
     }
+
+
+def rolling_chart(rolling: pd.Series) -> Figure | Note:
+    """The rolling 12-month line, shown only once 12 months of HR data exist."""
+    if rolling.empty:
+        return Note("The rolling 12-month figure appears once 12 months of HR data exist.")
+    chart = charts.line_with_interval(
+        rolling, "Rolling 12-month FTE days lost per FTE", "Days per FTE", percent=False
+    )
+    return Figure(chart, rests_on=NO_COUNTS)
 
 
 def spc(series: pd.DataFrame):
@@ -185,6 +198,12 @@ def build(
     )
     r.add("summary", Glossary(TERMS))
     latest = f"Latest month: {describe(chart)}."
+    begins = sk.hr_data_begins(spells, staffing)
+    if begins is not None and begins > series.index[0].start_time:
+        latest += (
+            f" HR data begin in {begins:%B %Y}: earlier months, and 12-month windows that "
+            "reach back before then, are left blank, not shown as zero."
+        )
     if target_per_fte is not None:
         latest += f" Against the target the process {assurance(chart, target_per_fte, 'decrease')}."
     r.add(
@@ -199,15 +218,7 @@ def build(
             rests_on=NO_COUNTS,
         ),
         Note(latest),
-        Figure(
-            charts.line_with_interval(
-                series["Rolling 12 months per FTE"].dropna(),
-                "Rolling 12-month FTE days lost per FTE",
-                "Days per FTE",
-                percent=False,
-            ),
-            rests_on=NO_COUNTS,
-        ),
+        rolling_chart(series["Rolling 12 months per FTE"].dropna()),
     )
     r.add(
         "long-term-and-short-term-absence",

@@ -175,3 +175,27 @@ def test_how_far_each_source_reaches(session):
     lines = dq.not_covering(reached.reset_index(), "2017-03")
     assert lines[0] == "SSDA903 episodes: last record 28/12/2016, covers to February 2017"
     assert not any(line.startswith("audits") for line in lines)
+
+
+def test_no_zero_for_months_before_the_hr_data_begin(tmp_path):
+    """HR extracts that begin in April 2016, two years after the SSDA903 data: the months
+    and 12-month windows before then are blank, never zero."""
+    import shutil
+
+    from analysis.engine.session import demo_folder
+
+    raw = tmp_path / "raw"
+    shutil.copytree(demo_folder(), raw)
+    for name, column in (("absence.csv", "START_DATE"), ("staffing.csv", "MONTH")):
+        frame = pd.read_csv(raw / name, dtype=str)
+        dates = pd.to_datetime(frame[column], format="%d/%m/%Y" if "DATE" in column else "%Y-%m")
+        frame[dates >= "2016-04-01"].to_csv(raw / name, index=False)
+    s = open_session("sickness_absence", "2017-03", str(prepare(raw, tmp_path / "processed")))
+    model = sickness_absence.build(s)
+    assert model.metrics["fte_days_lost_per_fte_12m"] > 0
+    assert model.metrics["fte_days_lost_per_fte_12m_prev"] is None  # Apr 2015 - Mar 2016
+    points = dict(model.metrics["series"]["fte_days_lost_per_fte_12m"]["points"])
+    assert all(points[m] is None for m in points if m < "2016-04")
+    assert all(points[m] is not None and points[m] > 0 for m in points if m >= "2016-04")
+    notes = [b.text for b in model["sickness-over-time"] if isinstance(b, Note)]
+    assert any("HR data begin in April 2016" in n for n in notes)
