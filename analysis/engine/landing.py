@@ -22,7 +22,7 @@ from analysis.engine.params import summary_reports
 from analysis.fileio import write_atomic
 from analysis.periods import is_period, period_label
 from analysis.presentation import dashboard as dash
-from analysis.presentation.formats import shown
+from analysis.presentation.formats import ASSURANCE_ICONS, VARIATION_ICONS, shown
 from analysis.reports import board_summary as board
 
 TEMPLATES = PACKAGE_DIR / "presentation" / "templates"
@@ -75,9 +75,9 @@ def _tile(period: str, row, index: int) -> dict:
         "change": dash.change_words(row.value, row.year_earlier, m.format),
         "spark": dash.sparkline_svg(row.trend),
         "verdict": row.verdict,
-        "variation_icon": dash.VARIATION.get(row.point_type, ("", ""))[0],
-        "variation_class": f"v-{dash.VARIATION.get(row.point_type, ('', 'common'))[1]}",
-        "assurance": dash.ASSURANCE.get(row.assurance),
+        "variation_icon": VARIATION_ICONS.get(row.point_type, ("", ""))[0],
+        "variation_class": f"v-{VARIATION_ICONS.get(row.point_type, ('', 'common'))[1]}",
+        "assurance": ASSURANCE_ICONS.get(row.assurance),
         "id": f"{period}-{index}",
         "chart": "",
     }

@@ -16,24 +16,9 @@ import io
 import numpy as np
 import pandas as pd
 
-from analysis.measures.spc import CONCERN, IMPROVEMENT, NEUTRAL, WORDS, xmr
-from analysis.presentation.formats import is_number, shown
+from analysis.measures.spc import WORDS, xmr
+from analysis.presentation.formats import VARIATION_ICONS, is_number, shown
 
-#: Variation icons: shape and symbol differ, so colour is never the only cue.
-VARIATION = {
-    IMPROVEMENT: ("▲", "improvement"),
-    CONCERN: ("▼", "concern"),
-    NEUTRAL: ("◆", "neutral"),
-    "common_cause": ("●", "common"),
-}
-ASSURANCE = {
-    "consistently meets the target": ("✔", "consistently passing"),
-    "consistently fails the target": ("✖", "consistently failing"),
-    "sometimes meets and sometimes misses the target (it is within the limits)": (
-        "≈",
-        "hit and miss",
-    ),
-}
 #: Characters that make a spreadsheet treat a text cell as a formula (CSV injection).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 IMPROVEMENT_OF = {"higher": "increase", "lower": "decrease", "neutral": "neutral"}
@@ -104,7 +89,7 @@ def chart_svg(label: str, frame: pd.DataFrame, fmt: str, frequency: str, chart_i
         )
     for i, (period, row) in enumerate(frame.iterrows()):
         kind = row.get("point_type", "common_cause")
-        shape = VARIATION.get(kind, VARIATION["common_cause"])[1]
+        shape = VARIATION_ICONS.get(kind, VARIATION_ICONS["common_cause"])[1]
         words = WORDS.get(kind, "")
         text = f"{_period(period, frequency)}: {shown(row['value'], fmt)}" + (
             f", {words}" if words else ""

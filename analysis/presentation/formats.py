@@ -8,6 +8,23 @@ import pandas as pd
 from analysis.withheld import SUPPRESSED, withheld
 
 NOT_AVAILABLE = "not available"
+#: Making Data Count variation icons by point type: (symbol, name). Shape and symbol differ,
+#: so colour is never the only cue.
+VARIATION_ICONS = {
+    "special_cause_improvement": ("▲", "improvement"),
+    "special_cause_concern": ("▼", "concern"),
+    "special_cause_neutral": ("◆", "neutral"),
+    "common_cause": ("●", "common"),
+}
+#: Making Data Count assurance icons by `spc.assurance` words: (symbol, short words).
+ASSURANCE_ICONS = {
+    "consistently meets the target": ("✔", "consistently passing"),
+    "consistently fails the target": ("✖", "consistently failing"),
+    "sometimes meets and sometimes misses the target (it is within the limits)": (
+        "≈",
+        "hit and miss",
+    ),
+}
 #: Formats of a table of shares with 95% intervals (`stats.Share.row`).
 INTERVAL_FORMATS = {"Share": "percent", "95% CI low": "percent", "95% CI high": "percent"}
 

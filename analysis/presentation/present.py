@@ -26,7 +26,7 @@ from analysis.config import read_yaml
 from analysis.errors import BoardpackError
 from analysis.fileio import write_json_atomic
 from analysis.presentation import disclosure, model
-from analysis.presentation.formats import fmt, shown
+from analysis.presentation.formats import ASSURANCE_ICONS, VARIATION_ICONS, fmt, shown
 from analysis.withheld import SUPPRESSED, withheld
 
 FIGURE_DPI = 120  # sharp on screen and on A4 paper at the house figure size
@@ -290,25 +290,6 @@ def note(text: str) -> None:
         display(HTML(f'<p class="note">{html.escape(text)}</p>'))
 
 
-SPC_ICONS = {
-    "special_cause_improvement": ("▲", "icon-improvement"),
-    "special_cause_concern": ("▼", "icon-concern"),
-    "special_cause_neutral": ("◆", "icon-neutral"),
-    "common_cause": ("●", "icon-common"),
-}
-
-
-#: spc.assurance words -> (icon, short words); the icons differ in shape, not only colour
-ASSURANCE_ICONS = {
-    "consistently meets the target": ("✔", "consistently passing"),
-    "consistently fails the target": ("✖", "consistently failing"),
-    "sometimes meets and sometimes misses the target (it is within the limits)": (
-        "≈",
-        "hit and miss",
-    ),
-}
-
-
 def _image(fig, alt: str) -> str:
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=150)
@@ -326,8 +307,8 @@ def scorecard(card: pd.DataFrame, period_label: str) -> None:
     targets = card["assurance"].notna().any()
     rows = []
     for r in card.itertuples():
-        icon, cls = SPC_ICONS.get(r.point_type, ("", ""))
-        mark = f'<span class="{cls}" aria-hidden="true">{icon}</span> ' if icon else ""
+        icon, name = VARIATION_ICONS.get(r.point_type, ("", ""))
+        mark = f'<span class="icon-{name}" aria-hidden="true">{icon}</span> ' if icon else ""
         spark = _image(*sparkline(r.trend, r.label, r.measure.frequency)) if len(r.trend) else "–"
         sign, words = ASSURANCE_ICONS.get(r.assurance, ("", ""))
         assured = f'<span aria-hidden="true">{sign}</span> {words}' if sign else "–"
