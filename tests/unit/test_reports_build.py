@@ -24,6 +24,15 @@ from analysis.sources.inputs import load_processed, prepare
 BANDS = [["Under 1", "0d"], ["1 to 4", "1y"], ["5 and over", "5y"]]
 
 
+@pytest.fixture(autouse=True)
+def close_figures():
+    """A model holds its charts until shown; these tests never show them."""
+    yield
+    import matplotlib.pyplot as plt
+
+    plt.close("all")
+
+
 @pytest.fixture(scope="module")
 def session(tmp_path_factory):
     raw = write_inputs(tmp_path_factory.mktemp("raw"))
