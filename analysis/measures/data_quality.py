@@ -171,3 +171,36 @@ def not_covering(reached: pd.DataFrame, period) -> list[str]:
         f"{row['Covers to']:%B %Y}"
         for _, row in late.iterrows()
     ]
+
+
+#: Event lists whose latest weeks fill in late (the date an event is recorded by).
+LATE_FILLING = {
+    "assessments": ("assessments authorised", "ASSESSMENT_AUTHORISED"),
+    "audits": ("audits", "AUDIT_DATE"),
+    "absence": ("absence spells starting", "START_DATE"),
+}
+
+
+def thin_latest_month(inputs: Inputs, period, share: float = 0.5) -> list[str]:
+    """Sources whose count of records in the period's month is below `share` of their
+    average over the 12 months before: often records not yet entered or authorised, not a
+    quiet month. One sentence each."""
+    month = pd.Period(period, "M")
+    out = []
+    for table, (label, col) in LATE_FILLING.items():
+        frame = inputs.get(table)
+        if frame is None:
+            continue
+        months = frame[col].dropna().dt.to_period("M")
+        before = months[(months >= month - 12) & (months < month)].value_counts()
+        average = before.reindex(
+            pd.period_range(month - 12, month - 1, freq="M"), fill_value=0
+        ).mean()
+        now = int((months == month).sum())
+        if average >= 4 and now < share * average:
+            out.append(
+                f"Only {now:,} {label} in {month:%B %Y}, against {average:,.1f} a month in the "
+                "12 months before: the latest weeks may not all be recorded yet, so figures for "
+                "this month may rise when the extract is refreshed."
+            )
+    return out

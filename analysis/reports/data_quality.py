@@ -48,7 +48,10 @@ def build(s, lookback_months: int = 36, dip_sample: str = "NFA dip sample") -> R
     complete = dq.completeness(s.inputs, s.period, dip_sample)
     s.record_all(dq.headline(s.inputs))
     r = Report("data_quality")
-    r.add("summary", Summary(summary(s.inputs, gaps, complete)))
+    r.add(
+        "summary",
+        Summary(summary(s.inputs, gaps, complete) + dq.thin_latest_month(s.inputs, s.period)),
+    )
     r.add("summary", Glossary(TERMS))
     r.add(
         "what-was-loaded",

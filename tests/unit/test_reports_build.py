@@ -208,3 +208,33 @@ def test_no_zero_for_months_before_the_hr_data_begin(tmp_path):
     assert all(points[m] is not None and points[m] > 0 for m in points if m >= "2016-04")
     notes = [b.text for b in model["sickness-over-time"] if isinstance(b, Note)]
     assert any("HR data begin in April 2016" in n for n in notes)
+
+
+def test_a_thin_latest_month_is_noted():
+    from analysis.errors import ValidationReport
+    from analysis.measures import data_quality as dq
+    from analysis.sources.inputs import Inputs
+
+    def assessments(latest: int) -> pd.DataFrame:
+        # 10 authorised in each of April 2016 to February 2017, `latest` in March 2017
+        months = pd.period_range("2016-04", "2017-02", freq="M")
+        dates = [m.start_time for m in months for _ in range(10)] + [
+            pd.Timestamp("2017-03-15")
+        ] * latest
+        return pd.DataFrame({"ASSESSMENT_AUTHORISED": dates})
+
+    # the 12 months before March 2017 average (11 x 10 + 0 for March 2016) / 12 = 9.2
+    thin = dq.thin_latest_month(
+        Inputs({"assessments": assessments(4)}, ValidationReport(), []), "2017-03"
+    )
+    assert thin == [
+        "Only 4 assessments authorised in March 2017, against 9.2 a month in the 12 months "
+        "before: the latest weeks may not all be recorded yet, so figures for this month may "
+        "rise when the extract is refreshed."
+    ]
+    assert (
+        dq.thin_latest_month(
+            Inputs({"assessments": assessments(5)}, ValidationReport(), []), "2017-03"
+        )
+        == []
+    )
