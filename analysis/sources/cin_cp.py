@@ -23,9 +23,10 @@ def columns() -> list[Column]:
     ]
 
 
-def load(data_dir: Path, report: ValidationReport) -> pd.DataFrame | None:
-    """CIN and CP periods; END blank while open. Unknown TYPE and START after END are errors."""
-    frame = load_file(data_dir, FILE, columns(), report, required=True)
+def load(data_dir: Path, report: ValidationReport, required: bool = True) -> pd.DataFrame | None:
+    """CIN and CP periods; END blank while open. Unknown TYPE and START after END are errors.
+    Not `required` when a CIN census supplies the periods instead."""
+    frame = load_file(data_dir, FILE, columns(), report, required=required)
     if frame is None:
         return None
     types = codelists()["cin_cp"]["TYPE"]

@@ -20,7 +20,17 @@ import pandas as pd
 from analysis import __version__
 from analysis.config import PARAMS_DIR, params_file
 from analysis.errors import BoardpackError, InputError, ValidationReport
-from analysis.sources import absence, assessments, audits, cin_cp, family, ssda903, staffing, teams
+from analysis.sources import (
+    absence,
+    assessments,
+    audits,
+    cin_census,
+    cin_cp,
+    family,
+    ssda903,
+    staffing,
+    teams,
+)
 
 MAP_FILES = ("outcome_map.yaml", "absence_reason_map.yaml", "team_map.yaml", "defaults.yaml")
 
@@ -52,7 +62,7 @@ def inventory(data_dir: Path) -> list[dict]:
     """Every CSV under the data folder: relative path, SHA-256 and data-row count, from one
     read of each file."""
     files = []
-    for path in sorted(data_dir.rglob("*.csv")):
+    for path in sorted([*data_dir.rglob("*.csv"), *data_dir.glob("cin_census/*.xml")]):
         digest, lines = hashlib.sha256(), 0
         with open(path, "rb") as fh:
             for line in fh:
@@ -85,13 +95,23 @@ def read_inputs(
     tables.update(assessments.load(data_dir, report, params_dir))
     for name, frame in (
         ("family", family.load(data_dir, report)),
-        ("cin_cp", cin_cp.load(data_dir, report)),
+        ("cin_cp", cin_cp.load(data_dir, report, required=not cin_census.present(data_dir))),
         ("audits", audits.load(data_dir, report)),
         ("absence", absence.load(data_dir, report, params_dir)),
         ("staffing", staffing.load(data_dir, report)),
     ):
         if frame is not None:
             tables[name] = frame
+    if cin_census.present(data_dir):
+        census = cin_census.load(data_dir, report)
+        tables["referrals"] = census["referrals"]
+        if "cin_cp" in tables:  # precedence: the local extract, then the census
+            report.notes.append("children in need and protection plans: from cin_cp.csv")
+        else:
+            tables["cin_cp"] = census["cin_cp"]
+            report.notes.append(
+                "children in need and protection plans: from the CIN census (cin_census/)"
+            )
     if "absence" in tables and "staffing" in tables:
         tables["absence"] = teams.reconcile(
             tables["absence"], tables["staffing"], report, params_dir

@@ -112,3 +112,19 @@ def test_dates_saved_by_excel_give_identical_metrics(folder, demo_pack, dfe):
     demo = json.loads((demo_pack.out / PERIOD / "metrics.json").read_text())["reports"]
     for name in reports:
         assert metrics[name] == demo[name], name
+
+
+def test_the_pack_runs_with_a_cin_census_instead_of_cin_cp_csv(folder):
+    from pathlib import Path
+
+    (folder / "cin_cp.csv").unlink()
+    fixtures = Path(__file__).resolve().parents[1] / "fixtures" / "cin_census"
+    (folder / "cin_census").mkdir()
+    shutil.copy(fixtures / "2016-17.xml", folder / "cin_census")
+    result, metrics = run(folder, folder.parent / "out", "assessments")
+    assert result.returncode == 0, result.stderr
+    # the census's two children in need at 31 March 2017 (A1 open, on a plan; U1 closed on
+    # 01/03/2017), plus the demo's looked-after children, each once
+    looked_after = metrics["assessments"]["cla_total"]
+    assert metrics["assessments"]["open_cp_total"] == 1
+    assert metrics["assessments"]["open_cin_total"] == looked_after + 1
