@@ -10,6 +10,7 @@ import shutil
 import pandas as pd
 import pytest
 from support.cli import boardpack
+from support.paths import TESTS
 
 from analysis.engine.session import demo_folder
 
@@ -115,10 +116,9 @@ def test_dates_saved_by_excel_give_identical_metrics(folder, demo_pack, dfe):
 
 
 def test_the_pack_runs_with_a_cin_census_instead_of_cin_cp_csv(folder):
-    from pathlib import Path
 
     (folder / "cin_cp.csv").unlink()
-    fixtures = Path(__file__).resolve().parents[1] / "fixtures" / "cin_census"
+    fixtures = TESTS / "fixtures" / "cin_census"
     (folder / "cin_census").mkdir()
     shutil.copy(fixtures / "2016-17.xml", folder / "cin_census")
     result, metrics = run(folder, folder.parent / "out", "assessments")

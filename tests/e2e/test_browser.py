@@ -13,8 +13,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+from support.paths import ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 ARTIFACTS = ROOT / "tests" / "artifacts"
 WIDTHS = {"phone": (390, 844), "desktop": (1280, 800)}

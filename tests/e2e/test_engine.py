@@ -19,12 +19,12 @@ import pandas as pd
 import pytest
 from pypdf import PdfReader
 from support.cli import boardpack
+from support.paths import ROOT
 from support.scan import ID_PATTERN, identifiers, published_text
 
 from analysis.engine.params import available_reports
 from analysis.engine.session import demo_folder
 
-ROOT = Path(__file__).resolve().parents[2]
 PERIOD = "2017-03"
 A4 = (595.28, 841.89)
 

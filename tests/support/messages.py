@@ -4,9 +4,10 @@
 from __future__ import annotations
 
 import ast
-from pathlib import Path
 
-SOURCES = Path(__file__).resolve().parents[2] / "analysis" / "sources"
+from support.paths import ROOT
+
+SOURCES = ROOT / "analysis" / "sources"
 #: Calls that record a problem, and the position of their rule argument.
 CALLS = {"error": 1, "warning": 1, "add": 2, "report_rows": 3, "_per_file": 4}
 

@@ -6,11 +6,11 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import replace
-from pathlib import Path
 
 import nbformat
 import numpy as np
 import pandas as pd
+from support.paths import ROOT
 
 from analysis import registry
 from analysis.measures.spc import COMMON, CONCERN, xmr
@@ -188,7 +188,7 @@ def test_the_summary_reads_this_run_before_the_published_pack(tmp_path):
 
 
 def test_configured_measures_are_recorded_metrics_with_series_linked_to_real_sections():
-    root = Path(__file__).resolve().parents[2]
+    root = ROOT
     for m in board.measures():
         declared = registry.metric(m.report, m.metric)
         assert declared.recorded and declared.frequency, m.metric

@@ -5,17 +5,17 @@ with one clear line each."""
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 
 import pandas as pd
 import pytest
 from support.inputs import write_inputs
+from support.paths import TESTS
 
 from analysis.errors import ERROR, ValidationReport
 from analysis.sources import cin_census
 from analysis.sources.inputs import read_inputs
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "cin_census"
+FIXTURES = TESTS / "fixtures" / "cin_census"
 T = pd.Timestamp
 
 

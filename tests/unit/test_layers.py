@@ -5,7 +5,9 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-PACKAGE = Path(__file__).resolve().parents[2] / "analysis"
+from support.paths import ROOT
+
+PACKAGE = ROOT / "analysis"
 
 #: Bottom to top. A module may import its own layer or any layer below.
 LAYERS = {

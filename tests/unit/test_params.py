@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 
 import pytest
 from support.cli import boardpack
 from support.inputs import VALID, write_inputs
+from support.paths import ROOT
 
 from analysis.engine.params import resolve
 from analysis.errors import BoardpackError
 from analysis.periods import parse_period, period_range, window
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture

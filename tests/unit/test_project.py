@@ -11,8 +11,8 @@ from pathlib import Path
 
 import nbformat
 import yaml
+from support.paths import ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 
 

@@ -3,15 +3,12 @@ the disclosure rules, the board summary's measures and docs/metrics.md."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
+from support.paths import ROOT
 
 from analysis import registry as reg
 from analysis.errors import BoardpackError
 from analysis.reports import board_summary
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_every_figure_that_is_not_a_count_says_what_it_rests_on():
