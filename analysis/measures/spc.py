@@ -31,6 +31,9 @@ IMPROVEMENT = "special_cause_improvement"
 CONCERN = "special_cause_concern"
 NEUTRAL = "special_cause_neutral"
 
+#: A measure's better direction (the registry's `better`) as xmr's `improvement`.
+IMPROVEMENT_OF = {"higher": "increase", "lower": "decrease", "neutral": "neutral"}
+
 WORDS = {
     COMMON: "common cause variation",
     IMPROVEMENT: "special cause variation: improvement",

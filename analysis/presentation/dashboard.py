@@ -16,12 +16,11 @@ import io
 import numpy as np
 import pandas as pd
 
-from analysis.measures.spc import WORDS, xmr
+from analysis.measures.spc import IMPROVEMENT_OF, WORDS, xmr
 from analysis.presentation.formats import VARIATION_ICONS, is_number, shown
 
 #: Characters that make a spreadsheet treat a text cell as a formula (CSV injection).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-IMPROVEMENT_OF = {"higher": "increase", "lower": "decrease", "neutral": "neutral"}
 
 
 def safe_cell(value) -> str:

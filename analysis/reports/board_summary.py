@@ -17,14 +17,21 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.config import PROJECT_ROOT, read_params
-from analysis.measures.spc import CONCERN, IMPROVEMENT, NEUTRAL, WORDS, assurance, xmr
+from analysis.measures.spc import (
+    CONCERN,
+    IMPROVEMENT,
+    IMPROVEMENT_OF,
+    NEUTRAL,
+    WORDS,
+    assurance,
+    xmr,
+)
 from analysis.periods import period_label
 from analysis.presentation.formats import NOT_AVAILABLE, is_number, shown
 from analysis.presentation.model import Note, Report, Scorecard, Summary
 from analysis.registry import SERIES, metric, with_series
 from analysis.withheld import WITHHELD, withheld
 
-IMPROVEMENT_OF = {"higher": "increase", "lower": "decrease", "neutral": "neutral"}
 #: Fewest points of a series for SPC limits: NHSRplotthedots warns below 12 points
 #: (`ptd_add_short_group_warnings`); Making Data Count prefers 15 to 20.
 MIN_SPC_POINTS = 12
@@ -45,6 +52,25 @@ class Measure:
     theme: str = ""
 
 
+def measure(declared, item: dict | None = None) -> Measure:
+    """A board measure from its registry declaration, with the board's own settings
+    (`item`: section, target and theme from params/board_summary.yaml)."""
+    item = item or {}
+    return Measure(
+        declared.label,
+        declared.report,
+        declared.name,
+        declared.format,
+        declared.better,
+        item.get("section", ""),
+        declared.year_earlier,
+        declared.test,
+        item.get("target"),
+        declared.frequency,
+        item.get("theme", ""),
+    )
+
+
 def measures(config: list[dict] | None = None) -> list[Measure]:
     """The measures from the board summary's parameters (by default those in
     `params/board_summary.yaml`: report, metric, section and an optional target), with
@@ -52,25 +78,7 @@ def measures(config: list[dict] | None = None) -> list[Measure]:
     undeclared metric, or one without a series, is a clear error."""
     if not config:
         config = read_params("board_summary.yaml").get("measures", [])
-    out = []
-    for item in config:
-        m = metric(item["report"], item["metric"])
-        out.append(
-            Measure(
-                m.label,
-                m.report,
-                m.name,
-                m.format,
-                m.better,
-                item.get("section", ""),
-                m.year_earlier,
-                m.test,
-                item.get("target"),
-                m.frequency,
-                item.get("theme", ""),
-            )
-        )
-    return out
+    return [measure(metric(item["report"], item["metric"]), item) for item in config]
 
 
 def themes() -> list[str]:
@@ -221,21 +229,7 @@ def report_changes(report: str, metrics: dict, period: str, limit: int = 2) -> l
     """A detail report's own opening points on what changed, by the key-point rule: of the
     figures it records a series for, first any whose latest point is a special-cause signal,
     then the largest relative change on a year earlier; at most `limit`."""
-    ms = [
-        Measure(
-            m.label,
-            report,
-            m.name,
-            m.format,
-            m.better,
-            "",
-            m.year_earlier,
-            m.test,
-            None,
-            m.frequency,
-        )
-        for m in with_series(report)
-    ]
+    ms = [measure(m) for m in with_series(report)]
     card = scorecard({report: metrics}, ms, period)
     card = card[card["value"].map(is_number)]
     signals = [r for r in card.itertuples() if r.point_type in SIGNAL_ORDER]
