@@ -31,9 +31,11 @@ def reconcile(
     counted with no staff to divide them by."""
     path = params_file(TEAM_MAP, params_dir)
     mapping = {str(k): str(v) for k, v in read_yaml(path).items()} if path.exists() else {}
-    named = absence["TEAM"].map(lambda t: mapping.get(t, t))
+    # rows whose month or team could not be read were reported by the loaders already
+    staffing = staffing.dropna(subset=["MONTH", "TEAM"])
+    named = absence["TEAM"].astype(object).map(lambda t: mapping.get(t, t))
     spelling = dict(zip(key(staffing["TEAM"]), staffing["TEAM"], strict=True))
-    out = absence.assign(TEAM=key(named).map(spelling).fillna(named))
+    out = absence.assign(TEAM=key(named).map(spelling).astype(object).fillna(named))
     if staffing.empty:
         return out
     gaps = _unstaffed_months(out, staffing)
