@@ -17,7 +17,6 @@ care and younger mothers, so the reports have a real association to find.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -27,33 +26,42 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from analysis.lookup import member
+from analysis.sources import demo_cin, demo_returns
+from analysis.sources.demo_cin import TEAMS
+from analysis.sources.demo_common import DAY, YEAR, DemoSpec, dates, ids, poisson_days
 from analysis.workdays import working_day_index
 
-DAY = np.timedelta64(1, "D")
-YEAR = 365.25
 DATE_FORMAT = "%d/%m/%Y"
+ASSESSMENT_COLUMNS = [
+    "CHILD",
+    "DOB",
+    "ASSESSMENT_START",
+    "ASSESSMENT_AUTHORISED",
+    "OUTCOME",
+    "TEAM",
+]
 
 
-@dataclass(frozen=True)
-class DemoSpec:
-    """What to generate: months covered, random seed and population scale."""
-
-    start: str = "2014-04"
-    end: str = "2017-03"
-    seed: int = 2017
-    scale: float = 1.0
-
-    @property
-    def first_day(self) -> np.datetime64:
-        return np.datetime64(pd.Period(self.start, "M").start_time.date(), "D")
-
-    @property
-    def extract_day(self) -> np.datetime64:
-        return np.datetime64(pd.Period(self.end, "M").end_time.date(), "D")
+FORMATS = ("csv", "annex-a", "cin-census")
+#: The local CSV extracts each return format replaces.
+REPLACED = {
+    "annex-a": ("cin_cp.csv", "assessments.csv", "referrals.csv", "contacts.csv"),
+    "cin-census": ("cin_cp.csv", "assessments.csv", "referrals.csv", "contacts.csv"),
+}
+ANNEX_A_FILE = "annex_a.xlsx"
 
 
-def write_demo_data(out: Path, spec: DemoSpec = DemoSpec()) -> dict[str, int]:
-    """Write a complete, valid input folder to `out`; returns rows written per file."""
+def write_demo_data(out: Path, spec: DemoSpec | None = None, format: str = "csv") -> dict[str, int]:
+    """Write a complete, valid input folder to `out`; returns rows written per file.
+
+    `format` says how the front door and children in need are written: `csv` (the local
+    extracts cin_cp.csv, assessments.csv, referrals.csv, contacts.csv), `annex-a` (one
+    Ofsted Annex A workbook) or `cin-census` (DfE CIN census XML, one file per year). The
+    children are the same in each; the returns cannot carry local outcome labels (the
+    census no contacts either)."""
+    spec = spec or DemoSpec()
+    if format not in FORMATS:
+        raise ValueError(f"format must be one of {', '.join(FORMATS)}")
     # one independent random stream per table, so changing one table leaves the others alone
     streams = [np.random.default_rng(s) for s in np.random.SeedSequence(spec.seed).spawn(6)]
     out = Path(out)
@@ -63,17 +71,27 @@ def write_demo_data(out: Path, spec: DemoSpec = DemoSpec()) -> dict[str, int]:
     tables["ssda903/header.csv"] = header
     tables["ssda903/episodes.csv"] = episodes
     tables["family.csv"] = family
-    tables["cin_cp.csv"] = _cin_cp(streams[1], spec)
-    tables["assessments.csv"] = _link_updates(
-        streams[2], _assessments(streams[2], spec), tables["cin_cp.csv"]
-    )
+    cin = demo_cin.world(streams[1], spec)
+    tables["cin_cp.csv"] = cin.cin_cp
+    tables["assessments.csv"] = cin.assessments[ASSESSMENT_COLUMNS]
+    tables["referrals.csv"] = cin.referrals
+    tables["contacts.csv"] = cin.contacts
     tables["audits.csv"] = _audits(streams[3], spec)
     absence, staffing = _absence(streams[4], spec)
     tables["absence.csv"] = absence
     tables["staffing.csv"] = staffing
+    for name in REPLACED.get(format, ()):
+        del tables[name]
     for name, frame in tables.items():
         write_csv(frame, out / name)
-    return {name: len(frame) for name, frame in tables.items()}
+    counts = {name: len(frame) for name, frame in tables.items()}
+    if format == "annex-a":
+        demo_returns.write_annex_a(cin, out / ANNEX_A_FILE)
+        counts[ANNEX_A_FILE] = len(cin.contacts)
+    elif format == "cin-census":
+        for path in demo_returns.write_census(cin, out / "cin_census"):
+            counts[f"cin_census/{path.name}"] = 1
+    return counts
 
 
 def write_csv(frame: pd.DataFrame, path: Path) -> None:
@@ -102,32 +120,13 @@ def write_csv(frame: pd.DataFrame, path: Path) -> None:
     pacsv.write_csv(table, path, pacsv.WriteOptions(quoting_style="needed"))
 
 
-def _poisson_days(rng, rate_per_year: float, first, last) -> np.ndarray:
-    """Event dates of a Poisson process with the given yearly rate between two days."""
-    span = int((last - first) / DAY) + 1
-    n = rng.poisson(rate_per_year * span / YEAR)
-    return np.sort(first + rng.integers(0, span, n) * DAY)
-
-
-def _dates(values: np.ndarray, extract) -> pd.Series:
-    """Days as pandas dates, blank (NaT) where after the extract day."""
-    values = np.asarray(values, dtype="datetime64[D]")
-    return pd.Series(
-        np.where(values <= extract, values, np.datetime64("NaT")), dtype="datetime64[s]"
-    )
-
-
-def _ids(prefix: str, start: int, n: int) -> np.ndarray:
-    return np.char.add(prefix, np.char.zfill(np.arange(start, start + n).astype(str), 8))
-
-
 # --- children looked after (SSDA903) and family links -------------------------------------
 
 
 def _looked_after(rng, spec: DemoSpec):
     extract, first = spec.extract_day, spec.first_day
     doubling_from = first + 2 * 365 * DAY  # year to March 2017 when run on the defaults
-    starts = _poisson_days(rng, 400 * spec.scale, first - 9 * 365 * DAY, extract)
+    starts = poisson_days(rng, 400 * spec.scale, first - 9 * 365 * DAY, extract)
     n = len(starts)
     under1 = rng.random(n) < np.where(starts >= doubling_from, 0.25, 0.125)
     # age at start in days: under 1 split newborn / 7 days-3 months / 3-12 months
@@ -164,7 +163,7 @@ def _looked_after(rng, spec: DemoSpec):
     # children looked after only under short breaks (V3/V4): excluded by DfE convention
     breaks = _short_breaks(rng, spec, n)
     n_children = n + breaks["n_children"]
-    child_ids = _ids("C", 1, n_children)
+    child_ids = ids("C", 1, n_children)
     episodes = pd.concat([episodes, breaks["episodes"]], ignore_index=True)
     episodes["CHILD"] = child_ids[episodes.pop("_child").to_numpy()]
     episodes = episodes[episodes["DECOM"] <= extract].sort_values(["CHILD", "DECOM"])
@@ -173,7 +172,7 @@ def _looked_after(rng, spec: DemoSpec):
         {
             "CHILD": child_ids,
             "SEX": rng.choice(["1", "2"], n_children),
-            "DOB": _dates(all_dob, np.datetime64("2100-01-01")),
+            "DOB": dates(all_dob, np.datetime64("2100-01-01")),
             "ETHNIC": rng.choice(
                 ["WBRI", "WOTH", "MWBC", "APKN", "BAFR", "OOTH"],
                 n_children,
@@ -186,8 +185,8 @@ def _looked_after(rng, spec: DemoSpec):
     )
     header = header[member(header["CHILD"], episodes["CHILD"])]
     ep_out = episodes.assign(
-        DECOM=_dates(episodes["DECOM"].to_numpy(), extract).to_numpy(),
-        DEC=_dates(episodes["DEC"].to_numpy(), extract).to_numpy(),
+        DECOM=dates(episodes["DECOM"].to_numpy(), extract).to_numpy(),
+        DEC=dates(episodes["DEC"].to_numpy(), extract).to_numpy(),
     )
     ep_out = ep_out[["CHILD"] + [c for c in ep_out.columns if c != "CHILD"]]
     ep_out.loc[ep_out["DEC"].isna(), "REC"] = ""
@@ -330,157 +329,11 @@ def _families(rng, child_ids, starts, dob, under1) -> pd.DataFrame:
         {
             "CHILD": child_ids,
             "FAMILY_ID": np.char.add("F", np.char.zfill(family.astype(str), 7)),
-            "MOTHER_DOB": _dates(mother_dob, np.datetime64("2100-01-01")),
-            "FATHER_DOB": _dates(father_dob, np.datetime64("2100-01-01")),
+            "MOTHER_DOB": dates(mother_dob, np.datetime64("2100-01-01")),
+            "FATHER_DOB": dates(father_dob, np.datetime64("2100-01-01")),
         }
     )
     return frame[has_family]
-
-
-# --- children in need and child protection -------------------------------------------------
-
-
-def _cin_cp(rng, spec: DemoSpec) -> pd.DataFrame:
-    extract, first = spec.extract_day, spec.first_day
-    frames, next_id = [], 50_000_001
-    for kind, rate, mean_days, young_p in (("CIN", 2000, 290, 0.19), ("CP", 460, 300, 0.28)):
-        start = _poisson_days(rng, rate * spec.scale, first - 3 * 365 * DAY, extract)
-        n = len(start)
-        young = rng.random(n) < young_p
-        age = np.where(
-            young, rng.integers(-120, 300, n), rng.integers(int(YEAR), int(17.5 * YEAR), n)
-        )
-        dob = start - age * DAY
-        end = start + np.maximum(rng.exponential(mean_days, n).astype(int), 7) * DAY
-        ids = _ids("C", next_id, n)
-        next_id += n
-        frames.append(
-            pd.DataFrame(
-                {
-                    "CHILD": ids,
-                    "DOB": _dates(dob, np.datetime64("2100-01-01")),
-                    "TYPE": kind,
-                    "START": _dates(start, extract),
-                    "END": _dates(end, extract),
-                }
-            )
-        )
-        if kind == "CP":  # a CP plan sits inside a child in need period
-            frames.append(
-                frames[-1].assign(
-                    TYPE="CIN", END=_dates(end + rng.integers(0, 200, n) * DAY, extract)
-                )
-            )
-    return pd.concat(frames, ignore_index=True)
-
-
-# --- assessments ---------------------------------------------------------------------------
-
-OUTCOME_LABELS = {
-    "NFA": ["No further action", "Closed - no further action"],
-    "STEP_DOWN": ["Step down to early help", "Referred to another agency"],
-    "CIN_PLAN": ["Child in need plan"],
-    "CP": ["Child protection conference"],
-    "S47": ["Section 47 enquiry"],
-    "STRATEGY": ["Strategy meeting"],
-    "LEGAL": ["Legal advice", "Legal planning meeting"],
-    "SHORT_BREAKS": ["Short breaks"],
-    "UPDATE_CIN": ["Assessment updated - CIN plan"],
-    "UPDATE_CP": ["Assessment updated - CP plan"],
-    "OTHER": ["Other"],
-}
-OUTCOME_WEIGHTS = {
-    "NFA": 32,
-    "STEP_DOWN": 10,
-    "CIN_PLAN": 32,
-    "CP": 15,
-    "S47": 4,
-    "STRATEGY": 4,
-    "LEGAL": 11,
-    "SHORT_BREAKS": 4,
-    "UPDATE_CIN": 5,
-    "UPDATE_CP": 8,
-    "OTHER": 2,
-}
-TEAMS = [
-    "Assessment North",
-    "Assessment South",
-    "Children in Need East",
-    "Children in Need West",
-    "Child Protection",
-    "Looked After Children",
-    "Leaving Care",
-    "Disabled Children",
-    "Front Door",
-    "Family Support",
-    "Court and Permanence",
-    "Fostering",
-]
-
-
-def _outcome_labels(rng, n: int) -> np.ndarray:
-    """One to three distinct outcomes per assessment, drawn without replacement in proportion
-    to OUTCOME_WEIGHTS (Gumbel top-k), written as local labels joined by '; '."""
-    cats = list(OUTCOME_WEIGHTS)
-    weights = np.array(list(OUTCOME_WEIGHTS.values()), float)
-    keys = np.log(weights / weights.sum()) - np.log(-np.log(rng.random((n, len(cats)))))
-    order = np.argsort(-keys, axis=1)[:, :3]
-    k = rng.choice([1, 2, 3], n, p=[0.9, 0.085, 0.015])
-    out = pd.Series([""] * n, dtype=object)
-    for j in range(3):
-        labels = np.empty(n, dtype=object)
-        pick = rng.random(n)
-        for c, cat in enumerate(cats):
-            options = OUTCOME_LABELS[cat]
-            mask = order[:, j] == c
-            labels[mask] = np.array(options, dtype=object)[(pick[mask] * len(options)).astype(int)]
-        use = k > j
-        out = out.where(~use, out + np.where(j > 0, "; ", "") + pd.Series(labels))
-    return out.to_numpy()
-
-
-def _assessments(rng, spec: DemoSpec) -> pd.DataFrame:
-    extract, first = spec.extract_day, spec.first_day
-    start = _poisson_days(rng, 3400 * spec.scale, first - 120 * DAY, extract)
-    n = len(start)
-    band = rng.choice(3, n, p=[0.03, 0.125, 0.845])  # unborn, 0-2, 3-17
-    age = np.choose(
-        band,
-        [
-            rng.integers(-150, -1, n),
-            rng.integers(0, 3 * 365, n),
-            rng.integers(3 * 365 + 30, int(17.8 * YEAR), n),
-        ],
-    )
-    dob = start - age * DAY
-    days = np.maximum(rng.gamma(3.0, 14.0, n).astype(int), 1)
-    authorised = start + days * DAY
-    outcome = _outcome_labels(rng, n)
-    outcome = np.where(authorised <= extract, np.array(outcome, dtype=object), "")
-    return pd.DataFrame(
-        {
-            "CHILD": _ids("C", 80_000_001, n),
-            "DOB": _dates(dob, np.datetime64("2100-01-01")),
-            "ASSESSMENT_START": _dates(start, extract),
-            "ASSESSMENT_AUTHORISED": _dates(authorised, extract),
-            "OUTCOME": outcome,
-            "TEAM": rng.choice(TEAMS[:4] + TEAMS[8:9], n),
-        }
-    )
-
-
-def _link_updates(rng, assessments: pd.DataFrame, cin_cp: pd.DataFrame) -> pd.DataFrame:
-    """Give assessments that record an update to a plan the identity of a child whose CIN
-    period or CP plan started that month, as happens when a plan starts."""
-    updates = assessments["OUTCOME"].str.contains("Assessment updated", regex=False)
-    month = assessments["ASSESSMENT_AUTHORISED"].dt.to_period("M")
-    starts = cin_cp.dropna(subset=["START"])
-    pool = starts.groupby(starts["START"].dt.to_period("M"))["CHILD"].agg(list)
-    for m, idx in assessments[updates].groupby(month[updates]).groups.items():
-        children = pool.get(m)
-        if children:
-            assessments.loc[idx, "CHILD"] = rng.choice(children, len(idx))
-    return assessments
 
 
 # --- audits --------------------------------------------------------------------------------
@@ -497,7 +350,7 @@ def _audits(rng, spec: DemoSpec) -> pd.DataFrame:
         ("Themed audit", 180, 0.6),
         ("Practice week", 70, 0.6),
     ):
-        day = _poisson_days(rng, per_year * spec.scale, first, extract)
+        day = poisson_days(rng, per_year * spec.scale, first, extract)
         n = len(day)
         progress = (day - first) / (extract - first)
         grade = rng.choice(4, n, p=[0.05, 0.42, 0.38, 0.15])
@@ -507,7 +360,7 @@ def _audits(rng, spec: DemoSpec) -> pd.DataFrame:
         is_mod = rng.random(n) < moderated
         frame = pd.DataFrame(
             {
-                "AUDIT_DATE": _dates(day, extract),
+                "AUDIT_DATE": dates(day, extract),
                 "SAMPLE": sample,
                 "THEME": rng.choice(THEMES, n),
                 "AUDITOR": np.char.add("AUD", rng.integers(10, 30, n).astype(str)),
@@ -534,7 +387,7 @@ def _audits(rng, spec: DemoSpec) -> pd.DataFrame:
     audits.insert(
         0, "AUDIT_ID", np.char.add("AU", np.char.zfill(np.arange(1, n + 1).astype(str), 6))
     )
-    audits.insert(1, "CHILD", _ids("C", 80_000_001, n))
+    audits.insert(1, "CHILD", ids("C", 80_000_001, n))
     return audits
 
 
@@ -593,11 +446,11 @@ def _absence(rng, spec: DemoSpec):
     )
     absence = pd.DataFrame(
         {
-            "EMPLOYEE_ID": _ids("E", 1, n_emp)[emp],
+            "EMPLOYEE_ID": ids("E", 1, n_emp)[emp],
             "TEAM": np.array(TEAMS)[team[emp]],
             "FTE": fte[emp],
-            "START_DATE": _dates(start, extract),
-            "END_DATE": _dates(end, extract),
+            "START_DATE": dates(start, extract),
+            "END_DATE": dates(end, extract),
             "REASON": reason,
         }
     )

@@ -1,0 +1,397 @@
+"""The synthetic front door, children in need and child protection: one world of contacts
+and referrals from which every input format is written (`demo.py` writes the local CSV
+extracts, `demo_returns.py` the Ofsted Annex A workbook and the DfE CIN census XML).
+
+Each referral opens an episode of need (a CIN period, from the referral to its closure);
+most get an assessment; the assessment's decision sets what follows (closure with no further
+action or to early help, a CIN plan, a Section 47 enquiry and conference, a child protection
+plan), and an open plan can be reviewed by a further assessment. About three in ten closed
+episodes come back as a re-referral within the year. Contacts reach the front door first;
+repeat contacts (a contact about a child contacted in the year before) fall from about 19% to
+about 5% over the span, as the board's papers describe.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from analysis.sources.demo_common import DAY, YEAR, DemoSpec, dates, ids, poisson_days
+
+#: The board's assessment outcome categories as local labels (recorded by social workers).
+OUTCOME_LABELS = {
+    "NFA": ["No further action", "Closed - no further action"],
+    "STEP_DOWN": ["Step down to early help", "Referred to another agency"],
+    "CIN_PLAN": ["Child in need plan"],
+    "CP": ["Child protection conference"],
+    "S47": ["Section 47 enquiry"],
+    "STRATEGY": ["Strategy meeting"],
+    "LEGAL": ["Legal advice", "Legal planning meeting"],
+    "SHORT_BREAKS": ["Short breaks"],
+    "UPDATE_CIN": ["Assessment updated - CIN plan"],
+    "UPDATE_CP": ["Assessment updated - CP plan"],
+    "OTHER": ["Other"],
+}
+#: Weights of an assessment's main decision (updates of plans are generated separately).
+DECISION_WEIGHTS = {
+    "NFA": 32,
+    "STEP_DOWN": 10,
+    "CIN_PLAN": 32,
+    "CP": 15,
+    "S47": 4,
+    "STRATEGY": 4,
+    "LEGAL": 11,
+    "SHORT_BREAKS": 4,
+    "OTHER": 2,
+}
+#: CIN census referral sources (DfE codes) and their rough shares.
+REFERRAL_SOURCES = {
+    "6": 30,
+    "2A": 18,
+    "3A": 4,
+    "3B": 5,
+    "3E": 4,
+    "3F": 4,
+    "5A": 6,
+    "5C": 5,
+    "1A": 8,
+    "1C": 2,
+    "4": 3,
+    "7": 3,
+    "8": 6,
+    "9": 2,
+}
+TEAMS = [
+    "Assessment North",
+    "Assessment South",
+    "Children in Need East",
+    "Children in Need West",
+    "Child Protection",
+    "Looked After Children",
+    "Leaving Care",
+    "Disabled Children",
+    "Front Door",
+    "Family Support",
+    "Court and Permanence",
+    "Fostering",
+]
+ASSESSMENT_TEAMS = TEAMS[:4] + TEAMS[8:9]
+
+
+@dataclass
+class _Episodes:
+    """Referral episodes and what followed, as numpy arrays of equal length (one per episode)."""
+
+    child: np.ndarray
+    dob: np.ndarray
+    referral: np.ndarray
+    source: np.ndarray
+    nfa: np.ndarray  # closed at referral, with no assessment
+    start: np.ndarray  # assessment start (NaT when none)
+    authorised: np.ndarray
+    decision: np.ndarray  # a DECISION_WEIGHTS key, "" when not assessed
+    plan_start: np.ndarray  # CIN plan
+    plan_end: np.ndarray
+    s47: np.ndarray
+    icpc: np.ndarray
+    cp_start: np.ndarray
+    cp_end: np.ndarray
+    closure: np.ndarray
+    reason: np.ndarray
+
+
+NAT = np.datetime64("NaT", "D")
+
+
+def _choice(rng, weights: dict, n: int, young: np.ndarray | None = None) -> np.ndarray:
+    keys = np.array(list(weights), dtype=object)
+    p = np.array(list(weights.values()), float)
+    if young is None:
+        return rng.choice(keys, n, p=p / p.sum())
+    out = np.empty(n, dtype=object)
+    # the youngest (unborn or under 1 at referral) more often go on to a plan
+    factor = {"CP": 3.0, "CIN_PLAN": 2.0, "NFA": 0.4, "STEP_DOWN": 0.4}
+    for flag in (False, True):
+        q = p * np.array([factor.get(k, 1.0) if flag else 1.0 for k in keys])
+        mask = young == flag
+        out[mask] = rng.choice(keys, int(mask.sum()), p=q / q.sum())
+    return out
+
+
+def _episodes(rng, child, dob, referral) -> _Episodes:
+    """What follows each referral (calendar days; dates may fall after the extract day and
+    are blanked when written)."""
+    n = len(child)
+    days = lambda low, high: rng.integers(low, high, n) * DAY  # noqa: E731
+    nfa = rng.random(n) < 0.08
+    start = np.where(nfa, NAT, referral + days(0, 4))
+    length = np.maximum(rng.gamma(3.0, 14.0, n).astype(int), 1) * DAY
+    authorised = start + length
+    young = (referral - dob) < 365 * DAY
+    decision = np.where(nfa, "", _choice(rng, DECISION_WEIGHTS, n, young))
+    closure = np.where(nfa, referral + days(0, 6), authorised + days(0, 11))
+    reason = np.where(nfa | (decision == "NFA"), "RC8", "RC7")
+    reason = np.where(decision == "STEP_DOWN", "RC9", reason)
+
+    plan = decision == "CIN_PLAN"
+    plan_start = np.where(plan, authorised + days(0, 8), NAT)
+    plan_end = (
+        plan_start + np.maximum(rng.exponential(np.where(young, 420, 290)).astype(int), 30) * DAY
+    )
+    closure = np.where(plan, plan_end + days(0, 31), closure)
+
+    enquiry = np.isin(decision, ["CP", "S47", "STRATEGY"])
+    room = np.maximum(np.nan_to_num((authorised - start) / DAY) - 7, 1).astype(int)
+    s47 = np.where(enquiry, start + (rng.random(n) * room).astype(int) * DAY, NAT)
+    protect = decision == "CP"
+    icpc = np.where(protect, s47 + days(7, 15), NAT)
+    cp_start = icpc
+    cp_end = cp_start + np.maximum(rng.exponential(280, n).astype(int), 30) * DAY
+    closure = np.where(protect, cp_end + days(0, 200), closure)
+    later = np.isin(decision, ["S47", "STRATEGY", "LEGAL", "SHORT_BREAKS", "OTHER"])
+    lasting = (np.maximum(rng.exponential(120, n).astype(int), 14)) * DAY
+    closure = np.where(later, authorised + lasting, closure)
+    return _Episodes(
+        child,
+        dob,
+        referral,
+        _choice(rng, REFERRAL_SOURCES, n),
+        nfa,
+        start,
+        authorised,
+        decision,
+        plan_start,
+        plan_end,
+        s47,
+        icpc,
+        cp_start,
+        cp_end,
+        closure,
+        reason,
+    )
+
+
+def _concat(parts: list[_Episodes]) -> _Episodes:
+    return _Episodes(*(np.concatenate([getattr(p, f) for p in parts]) for f in _FIELDS))
+
+
+_FIELDS = list(_Episodes.__dataclass_fields__)
+
+
+def _referral_world(rng, spec: DemoSpec) -> _Episodes:
+    """First referrals, plus re-referrals of about three in ten closed episodes within a year
+    of closing (same child)."""
+    extract = spec.extract_day
+    referral = poisson_days(rng, 2800 * spec.scale, spec.first_day - 3 * 365 * DAY, extract)
+    n = len(referral)
+    band = rng.choice(4, n, p=[0.05, 0.07, 0.015, 0.865])  # unborn, under 1, 1-2, older
+    age = np.choose(
+        band,
+        [
+            rng.integers(-150, -1, n),
+            rng.integers(0, 240, n),
+            rng.integers(365, 3 * 365, n),
+            rng.integers(3 * 365 + 30, int(17.8 * YEAR), n),
+        ],
+    )
+    child = ids("C", 50_000_001, n).astype(object)
+    first = _episodes(rng, child, referral - age * DAY, referral)
+    again = (rng.random(n) < 0.3) & (first.closure < extract)
+    back = first.closure[again] + rng.integers(7, 365, int(again.sum())) * DAY
+    keep = back <= extract
+    second = _episodes(rng, first.child[again][keep], first.dob[again][keep], back[keep])
+    return _concat([first, second])
+
+
+@dataclass
+class World:
+    """The world as tables (dates after the extract day blank). Beside the columns of the
+    local extracts, `assessments` carries REFERRAL_DATE (its episode) and REQUIRES_SUPPORT
+    (Y/N, the Annex A question), which only the returns hold; so do `cin_plans` and `s47`."""
+
+    cin_cp: pd.DataFrame
+    assessments: pd.DataFrame
+    referrals: pd.DataFrame
+    contacts: pd.DataFrame
+    cin_plans: pd.DataFrame
+    cp_plans: pd.DataFrame
+    s47: pd.DataFrame
+
+
+def _outcome_labels(rng, decision: np.ndarray) -> np.ndarray:
+    """The decision's local label, and for about one in ten a second (rarely a third)
+    outcome recorded beside it, joined by '; '."""
+    n = len(decision)
+    cats = list(OUTCOME_LABELS)
+    out = np.empty(n, dtype=object)
+    u = rng.random(n)
+    for cat, options in OUTCOME_LABELS.items():
+        mask = decision == cat
+        out[mask] = np.array(options, dtype=object)[(u[mask] * len(options)).astype(int)]
+    extra = rng.choice([0, 1, 2], n, p=[0.9, 0.085, 0.015])
+    weights = {c: DECISION_WEIGHTS.get(c, 3) for c in cats}
+    for i in np.flatnonzero(extra):
+        others = [c for c in cats if c != decision[i]]
+        p = np.array([weights[c] for c in others], float)
+        for cat in rng.choice(others, extra[i], replace=False, p=p / p.sum()):
+            options = OUTCOME_LABELS[cat]
+            out[i] += "; " + options[int(rng.random() * len(options))]
+    return out
+
+
+def _sorted(world: _Episodes) -> _Episodes:
+    order = np.lexsort((world.referral, world.child))
+    return _Episodes(*(getattr(world, f)[order] for f in _FIELDS))
+
+
+def world(rng, spec: DemoSpec) -> World:
+    """Generate the front door and children in need world of `spec`."""
+    extract, far = spec.extract_day, np.datetime64("2100-01-01")
+    w = _sorted(_referral_world(rng, spec))
+    seen = w.referral <= extract
+    episode = {"CHILD": w.child, "DOB": dates(w.dob, far)}
+    cin = pd.DataFrame(
+        episode
+        | {"TYPE": "CIN", "START": dates(w.referral, extract), "END": dates(w.closure, extract)}
+    )[seen]
+    cp = pd.DataFrame(
+        episode
+        | {"TYPE": "CP", "START": dates(w.cp_start, extract), "END": dates(w.cp_end, extract)}
+    )[seen & (w.cp_start <= extract)]
+    referrals = pd.DataFrame(
+        episode
+        | {
+            "REFERRAL_DATE": dates(w.referral, extract),
+            "SOURCE": w.source,
+            "NFA": np.where(w.nfa, "Y", "N"),
+            "CLOSURE_DATE": dates(w.closure, extract),
+            "CLOSURE_REASON": np.where(w.closure <= extract, w.reason, ""),
+        }
+    )[seen]
+
+    # assessments: each episode's own, then reviews of a plan while it is open
+    parts = [
+        pd.DataFrame(
+            {
+                "CHILD": w.child,
+                "DOB": w.dob,
+                "REF": w.referral,
+                "START": w.start,
+                "AUTH": w.authorised,
+                "DECISION": w.decision,
+            }
+        )[seen & ~w.nfa & (w.start <= extract)]
+    ]
+    for kind, begin, end in (
+        ("UPDATE_CIN", w.plan_start, w.plan_end),
+        ("UPDATE_CP", w.cp_start, w.cp_end),
+    ):
+        length = np.nan_to_num(((end - begin) / DAY).astype(float))
+        at = begin + (30 + rng.random(len(begin)) * np.maximum(length - 60, 0)).astype(int) * DAY
+        took = np.maximum(rng.gamma(3.0, 10.0, len(at)).astype(int), 1) * DAY
+        # a review is done while the plan is open (so within its episode of need)
+        pick = (rng.random(len(begin)) < 0.3) & (length > 90) & (at <= extract)
+        pick &= np.nan_to_num((end - (at + took)) / DAY, nan=-1) >= 0
+        parts.append(
+            pd.DataFrame(
+                {
+                    "CHILD": w.child,
+                    "DOB": w.dob,
+                    "REF": w.referral,
+                    "START": at,
+                    "AUTH": at + took,
+                    "DECISION": kind,
+                }
+            )[pick]
+        )
+    a = pd.concat(parts, ignore_index=True).sort_values(["CHILD", "START"], kind="stable")
+    decision = a["DECISION"].to_numpy()
+    done = a["AUTH"].to_numpy() <= extract
+    assessments = pd.DataFrame(
+        {
+            "CHILD": a["CHILD"].to_numpy(),
+            "DOB": dates(a["DOB"].to_numpy(), far),
+            "ASSESSMENT_START": dates(a["START"].to_numpy(), extract),
+            "ASSESSMENT_AUTHORISED": dates(a["AUTH"].to_numpy(), extract),
+            "OUTCOME": np.where(done, _outcome_labels(rng, decision), ""),
+            "TEAM": rng.choice(ASSESSMENT_TEAMS, len(a)),
+            "REFERRAL_DATE": dates(a["REF"].to_numpy(), extract),
+            "REQUIRES_SUPPORT": np.where(
+                done, np.where(np.isin(decision, ["NFA", "STEP_DOWN"]), "N", "Y"), ""
+            ),
+        }
+    )
+    plans = pd.DataFrame(
+        {
+            "CHILD": w.child,
+            "REFERRAL_DATE": dates(w.referral, extract),
+            "START": dates(w.plan_start, extract),
+            "END": dates(w.plan_end, extract),
+        }
+    )[seen & (w.plan_start <= extract)]
+    cp_plans = pd.DataFrame(
+        {
+            "CHILD": w.child,
+            "REFERRAL_DATE": dates(w.referral, extract),
+            "START": dates(w.cp_start, extract),
+            "END": dates(w.cp_end, extract),
+        }
+    )[seen & (w.cp_start <= extract)]
+    s47 = pd.DataFrame(
+        {
+            "CHILD": w.child,
+            "REFERRAL_DATE": dates(w.referral, extract),
+            "S47_START": dates(w.s47, extract),
+            "ICPC_DATE": dates(w.icpc, extract),
+            "ICPC_PLAN": np.where(w.icpc <= extract, "Y", ""),
+        }
+    )[seen & (w.s47 <= extract)]
+    tidy = lambda f: f.reset_index(drop=True)  # noqa: E731
+    return World(
+        cin_cp=tidy(pd.concat([cin, cp]).sort_values(["CHILD", "START", "TYPE"])),
+        assessments=tidy(assessments),
+        referrals=tidy(referrals),
+        contacts=_contacts(rng, spec, referrals),
+        cin_plans=tidy(plans),
+        cp_plans=tidy(cp_plans),
+        s47=tidy(s47),
+    )
+
+
+def _contacts(rng, spec: DemoSpec, referrals: pd.DataFrame) -> pd.DataFrame:
+    """Every referral's contact (same day, same source), plus contacts that went no further;
+    a falling share of these are about a child contacted in the year before."""
+    extract = spec.extract_day
+    day = poisson_days(rng, 7500 * spec.scale, spec.first_day - 365 * DAY, extract)
+    n = len(day)
+    child = ids("C", 70_000_001, n).astype(object)
+    dob = day - rng.integers(-100, int(17.8 * YEAR), n) * DAY
+    progress = np.clip(
+        (day - spec.first_day) / DAY / max((extract - spec.first_day) / DAY, 1), 0, 1
+    )
+    repeat = rng.random(n) < 0.25 - 0.21 * progress
+    lo = np.searchsorted(day, day - 365 * DAY)
+    pick = rng.random(n)
+    for i in np.flatnonzero(repeat):
+        if lo[i] < i:
+            j = lo[i] + int(pick[i] * (i - lo[i]))
+            child[i], dob[i] = child[j], dob[j]
+    far = np.datetime64("2100-01-01")
+    others = pd.DataFrame(
+        {
+            "CHILD": child,
+            "DOB": dates(dob, far),
+            "CONTACT_DATE": dates(day, extract),
+            "SOURCE": _choice(rng, REFERRAL_SOURCES, n),
+        }
+    )
+    led = referrals.rename(columns={"REFERRAL_DATE": "CONTACT_DATE"})[
+        ["CHILD", "DOB", "CONTACT_DATE", "SOURCE"]
+    ]
+    frame = pd.concat([led, others], ignore_index=True)
+    # a second contact about the same child on the same day from the same source is the
+    # same contact
+    frame = frame.drop_duplicates(["CHILD", "CONTACT_DATE", "SOURCE"])
+    return frame.sort_values(["CONTACT_DATE", "CHILD"], kind="stable").reset_index(drop=True)
