@@ -35,14 +35,19 @@ class ProblemGroup:
     column: str | None
     rule: str
     count: int = 0
-    examples: list[tuple[int | None, str | None]] = field(default_factory=list)
+    #: (row, value, place): place, when given, names this example's exact spot in place of
+    #: the group's column (an XML element path such as Child[3]/CINdetails[1]/CINreferralDate)
+    examples: list[tuple] = field(default_factory=list)
+    #: what a row number counts: spreadsheet `row`, or `line` of an XML file
+    unit: str = "row"
 
     def lines(self) -> list[str]:
         out = []
-        for row, value in self.examples:
-            where = self.file if row is None else f"{self.file} row {row}"
-            if self.column:
-                where += f", {self.column}"
+        for row, value, *place in self.examples:
+            where = self.file if row is None else f"{self.file} {self.unit} {row}"
+            column = place[0] if place and place[0] else self.column
+            if column:
+                where += f", {column}"
             if value is not None:
                 where += f" '{value}'"
             out.append(f"{where}: {self.rule}")
@@ -69,19 +74,23 @@ class ValidationReport:
         column: str | None = None,
         rows: Iterable[int | None] = (None,),
         values: Iterable[object] | None = None,
+        places: Iterable[str | None] | None = None,
+        unit: str = "row",
     ) -> None:
-        """Record one problem per row given (rows and values are parallel sequences)."""
+        """Record one problem per row given (rows, values and places are parallel
+        sequences; `unit` says what the row numbers count)."""
         rows = list(rows)
         if not rows:
             return
         values = [None] * len(rows) if values is None else list(values)
+        places = [None] * len(rows) if places is None else list(places)
         key = (severity, file, column, rule)
-        group = self.groups.setdefault(key, ProblemGroup(severity, file, column, rule))
+        group = self.groups.setdefault(key, ProblemGroup(severity, file, column, rule, unit=unit))
         group.count += len(rows)
         room = self.max_examples - len(group.examples)
-        for row, value in list(zip(rows, values, strict=True))[: max(room, 0)]:
+        for row, value, place in list(zip(rows, values, places, strict=True))[: max(room, 0)]:
             shown = None if value is None else str(value)
-            group.examples.append((None if row is None else int(row), shown))
+            group.examples.append((None if row is None else int(row), shown, place))
 
     def error(self, file: str, rule: str, **kw) -> None:
         self.add(ERROR, file, rule, **kw)
@@ -135,6 +144,7 @@ class ValidationReport:
                 "column": g.column,
                 "rule": g.rule,
                 "count": g.count,
+                "unit": g.unit,
                 "examples": [list(e) for e in g.examples],
             }
             for g in self.groups.values()
@@ -144,7 +154,14 @@ class ValidationReport:
     def from_records(cls, records: list[dict], notes: list[str] | None = None) -> ValidationReport:
         report = cls()
         for r in records:
-            group = ProblemGroup(r["severity"], r["file"], r["column"], r["rule"], r["count"])
+            group = ProblemGroup(
+                r["severity"],
+                r["file"],
+                r["column"],
+                r["rule"],
+                r["count"],
+                unit=r.get("unit", "row"),
+            )
             group.examples = [tuple(e) for e in r["examples"]]
             report.groups[(group.severity, group.file, group.column, group.rule)] = group
         report.notes = list(notes or [])
