@@ -1,66 +1,134 @@
-"""The DfE children in need census XML (one file per year in `cin_census/`): children in need
-and protection-plan periods, and referrals, from the return every English LA already makes.
+"""The DfE children in need census XML (one file per year in `cin_census/`): referrals,
+children in need periods, assessments, CIN plans, Section 47 enquiries and protection plans,
+from the return every English LA already makes.
 
-Parsed safely with defusedxml: a DTD, entity expansion or external reference is refused with
-one clear line, never followed. Several years combine; where two returns hold the same
-referral (child and referral date) or plan (child and start date), the later return wins.
+Parsed safely with lxml, entities off and no network: a file that declares a DTD or
+entities (an "XML bomb", an external entity) is refused with one clear line, never expanded
+or followed. Problems name the file, the line, the element path (Child[3]/CINdetails[2]/
+Assessments[1]/AssessmentAuthorisationDate), the value and the rule; nothing is taken from a
+file with an error. Several years combine; where two returns hold the same referral (child
+and referral date), assessment, plan or enquiry (child and start date), the later return wins.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from xml.etree.ElementTree import Element, ParseError
 
 import pandas as pd
-from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import parse
+from lxml import etree
 
 from analysis.errors import ValidationReport
 
 FOLDER = "cin_census"
-#: Collection years (the year of 31 March) this reader knows: 2016-17 to 2025-26 (the
-#: 2017-18 to 2025-26 schemas, and 2016-17, whose elements used here are the same).
-YEARS = range(2017, 2027)
-TRUE = {"1", "true", "y", "yes"}
+#: Collection years (the year of 31 March) this reader knows: 2013-14, when continuous
+#: assessments (AssessmentActualStartDate) began, to 2025-26. The elements read here have the
+#: same names throughout.
+YEARS = range(2014, 2027)
+TRUE, FALSE = {"1", "true"}, {"0", "false"}
+_PARSER = dict(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+
+#: Tables this reader fills, with their columns (dates are the *_DATE, START, END columns).
+TABLES = {
+    "cin_cp": ["CHILD", "DOB", "TYPE", "START", "END"],
+    "referrals": [
+        "CHILD",
+        "DOB",
+        "REFERRAL_DATE",
+        "SOURCE",
+        "NFA",
+        "CLOSURE_DATE",
+        "CLOSURE_REASON",
+    ],
+    "assessments": [
+        "CHILD",
+        "DOB",
+        "REFERRAL_DATE",
+        "ASSESSMENT_START",
+        "ASSESSMENT_AUTHORISED",
+    ],
+    "cin_plans": ["CHILD", "REFERRAL_DATE", "START", "END"],
+    "s47": ["CHILD", "REFERRAL_DATE", "S47_START", "ICPC_DATE", "ICPC_NOT_REQUIRED"],
+}
+#: What makes a row the same row in two returns.
+KEYS = {
+    "cin_cp": ["CHILD", "TYPE", "START"],
+    "referrals": ["CHILD", "REFERRAL_DATE"],
+    "assessments": ["CHILD", "ASSESSMENT_START"],
+    "cin_plans": ["CHILD", "START"],
+    "s47": ["CHILD", "S47_START"],
+}
+DATES = {
+    "DOB", "START", "END", "REFERRAL_DATE", "CLOSURE_DATE", "ASSESSMENT_START",
+    "ASSESSMENT_AUTHORISED", "S47_START", "ICPC_DATE",
+}  # fmt: skip
+
+
+def files(folder: Path) -> list[Path]:
+    return sorted(Path(folder).glob("*.xml"))
 
 
 def present(data_dir: Path) -> bool:
-    return any((Path(data_dir) / FOLDER).glob("*.xml"))
+    return bool(files(Path(data_dir) / FOLDER))
 
 
-def _date(text: str | None) -> pd.Timestamp | None:
-    return pd.to_datetime(text, format="%Y-%m-%d", errors="coerce") if text else None
+class _File:
+    """One return being read: typed values by element, problems as 'file line N, path'."""
 
+    def __init__(self, path: Path, label: str, report: ValidationReport):
+        self.path, self.label, self.report, self.ok = path, label, report, True
 
-class _Reader:
-    """One file: values by element path, and problems as 'file, line, path: value: rule'."""
-
-    def __init__(self, path: Path, report: ValidationReport):
-        self.path, self.report, self.ok = path, report, True
-
-    def problem(self, where: str, rule: str, value: str | None = None) -> None:
+    def problem(self, node, place: str, rule: str, value: str | None = None) -> None:
         self.ok = False
-        self.report.error(f"{FOLDER}/{self.path.name}", rule, column=where, values=[value])
+        self.report.error(
+            self.label,
+            rule,
+            column=place.split("/")[-1],
+            rows=[node.sourceline if node is not None else None],
+            values=[value],
+            places=[place],
+            unit="line",
+        )
 
-    def date(self, node: Element, name: str, where: str) -> pd.Timestamp | None:
-        text = (node.findtext(name) or "").strip()
-        value = _date(text)
-        if text and (value is None or pd.isna(value)):
-            self.problem(f"{where}/{name}", "not a date (expected yyyy-mm-dd)", text)
+    def text(self, node, name: str) -> str:
+        found = node.find(name)
+        return (found.text or "").strip() if found is not None else ""
+
+    def date(self, node, name: str, where: str, required: bool = False) -> pd.Timestamp | None:
+        found = node.find(name)
+        text = (found.text or "").strip() if found is not None else ""
+        if not text:
+            if required:
+                self.problem(node, f"{where}/{name}", "required")
+            return None
+        value = pd.to_datetime(text, format="%Y-%m-%d", errors="coerce")
+        if pd.isna(value):
+            self.problem(found, f"{where}/{name}", "not a date (expected yyyy-mm-dd)", text)
             return None
         return value
 
+    def flag(self, node, name: str, where: str) -> bool | None:
+        found = node.find(name)
+        text = (found.text or "").strip().lower() if found is not None else ""
+        if not text:
+            return None
+        if text not in TRUE | FALSE:
+            self.problem(found, f"{where}/{name}", "not a yes/no (expected 0/1 or true/false)",
+                         text)  # fmt: skip
+            return None
+        return text in TRUE
 
-def _parse(path: Path, report: ValidationReport) -> Element | None:
-    label = f"{FOLDER}/{path.name}"
+
+def _parse(path: Path, label: str, report: ValidationReport):
     try:
-        root = parse(path, forbid_dtd=True, forbid_entities=True, forbid_external=True).getroot()
-    except DefusedXmlException as exc:
-        report.error(label, f"refused: the file declares a DTD or entities ({type(exc).__name__})")
+        tree = etree.parse(str(path), etree.XMLParser(**_PARSER))
+    except etree.XMLSyntaxError as exc:
+        line = f" at line {exc.lineno}" if exc.lineno else ""
+        report.error(label, f"not well-formed XML{line} ({exc.msg})")
         return None
-    except ParseError as exc:
-        report.error(label, f"not well-formed XML ({exc})")
+    if tree.docinfo.internalDTD is not None or tree.docinfo.doctype:
+        report.error(label, "refused: the file declares a DTD or entities (not read, for safety)")
         return None
+    root = tree.getroot()
     if root.tag != "Message":
         report.error(label, f"the root element is <{root.tag}>, not <Message>: not a CIN census")
         return None
@@ -75,83 +143,103 @@ def _parse(path: Path, report: ValidationReport) -> Element | None:
     return root
 
 
-def _later_wins(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    """One row per key: the one from the latest file (files are read oldest first)."""
-    latest = frame.sort_values("_ORDER", kind="stable").drop_duplicates(keys, keep="last")
-    return latest.drop(columns="_ORDER").sort_values(keys).reset_index(drop=True)
+def _read_file(f: _File, root) -> dict[str, list[tuple]]:
+    rows: dict[str, list[tuple]] = {name: [] for name in TABLES}
+    for i, child in enumerate(root.iterfind("Children/Child"), start=1):
+        where = f"Child[{i}]"
+        ids = child.find("ChildIdentifiers")
+        key = f.text(ids, "LAchildID") if ids is not None else ""
+        if not key:
+            f.problem(ids if ids is not None else child, f"{where}/ChildIdentifiers/LAchildID",
+                      "required")  # fmt: skip
+            continue
+        here = f"{where}/ChildIdentifiers"
+        dob = f.date(ids, "PersonBirthDate", here)
+        if dob is None:  # an unborn child has an expected date of birth instead
+            dob = f.date(ids, "ExpectedPersonBirthDate", here)
+        for j, cin in enumerate(child.iterfind("CINdetails"), start=1):
+            at = f"{where}/CINdetails[{j}]"
+            referral = f.date(cin, "CINreferralDate", at, required=True)
+            if referral is None:
+                continue
+            closure = f.date(cin, "CINclosureDate", at)
+            rows["cin_cp"].append((key, dob, "CIN", referral, closure))
+            rows["referrals"].append(
+                (
+                    key,
+                    dob,
+                    referral,
+                    f.text(cin, "ReferralSource") or None,
+                    f.flag(cin, "ReferralNFA", at),
+                    closure,
+                    f.text(cin, "ReasonForClosure") or None,
+                )
+            )
+            for k, node in enumerate(cin.iterfind("Assessments"), start=1):
+                a = f"{at}/Assessments[{k}]"
+                start = f.date(node, "AssessmentActualStartDate", a, required=True)
+                done = f.date(node, "AssessmentAuthorisationDate", a)
+                if start is not None and done is not None and done < start:
+                    f.problem(node.find("AssessmentAuthorisationDate"),
+                              f"{a}/AssessmentAuthorisationDate",
+                              "authorised before the assessment started",
+                              f"{done:%Y-%m-%d}")  # fmt: skip
+                if start is not None:
+                    rows["assessments"].append((key, dob, referral, start, done))
+            for k, node in enumerate(cin.iterfind("CINPlanDates"), start=1):
+                p = f"{at}/CINPlanDates[{k}]"
+                start = f.date(node, "CINPlanStartDate", p, required=True)
+                if start is not None:
+                    rows["cin_plans"].append(
+                        (key, referral, start, f.date(node, "CINPlanEndDate", p))
+                    )
+            for k, node in enumerate(cin.iterfind("Section47"), start=1):
+                s = f"{at}/Section47[{k}]"
+                start = f.date(node, "S47ActualStartDate", s, required=True)
+                if start is not None:
+                    rows["s47"].append(
+                        (key, referral, start, f.date(node, "DateOfInitialCPC", s),
+                         f.flag(node, "ICPCnotRequired", s))
+                    )  # fmt: skip
+            for k, node in enumerate(cin.iterfind("ChildProtectionPlans"), start=1):
+                p = f"{at}/ChildProtectionPlans[{k}]"
+                start = f.date(node, "CPPstartDate", p, required=True)
+                end = f.date(node, "CPPendDate", p)
+                if start is not None and end is not None and end < start:
+                    f.problem(node.find("CPPendDate"), f"{p}/CPPendDate",
+                              "the plan ends before it starts", f"{end:%Y-%m-%d}")  # fmt: skip
+                if start is not None:
+                    rows["cin_cp"].append((key, dob, "CP", start, end))
+    return rows
 
 
-def load(data_dir: Path, report: ValidationReport) -> dict[str, pd.DataFrame]:
-    """The census files' children in need periods and protection plans (as `cin_cp`: CHILD,
-    DOB, TYPE, START, END) and referrals (CHILD, DOB, REFERRAL_DATE, SOURCE, NFA,
-    CLOSURE_DATE, CLOSURE_REASON). A child's DOB is PersonBirthDate, or for an unborn child
-    ExpectedPersonBirthDate. Nothing is returned from a file with any error."""
-    periods, referrals = [], []
-    for order, path in enumerate(sorted((Path(data_dir) / FOLDER).glob("*.xml"))):
-        root = _parse(path, report)
+def load(
+    data_dir: Path, report: ValidationReport, folder: Path | None = None
+) -> dict[str, pd.DataFrame]:
+    """The returns' tables (see TABLES), one row per key with the latest return winning. A
+    child's DOB is PersonBirthDate, or for an unborn child ExpectedPersonBirthDate. `folder`
+    overrides `data_dir/cin_census`."""
+    folder = Path(folder) if folder else Path(data_dir) / FOLDER
+    collected: dict[str, list[tuple]] = {name: [] for name in TABLES}
+    for order, path in enumerate(files(folder)):
+        label = f"{FOLDER}/{path.name}"
+        root = _parse(path, label, report)
         if root is None:
             continue
-        r = _Reader(path, report)
-        rows_p, rows_r = [], []
-        for i, child in enumerate(root.iterfind("Children/Child"), start=1):
-            where = f"Child[{i}]"
-            ids = child.find("ChildIdentifiers")
-            if ids is None or not (ids.findtext("LAchildID") or "").strip():
-                r.problem(f"{where}/ChildIdentifiers/LAchildID", "required")
-                continue
-            key = ids.findtext("LAchildID").strip()
-            dob = r.date(ids, "PersonBirthDate", f"{where}/ChildIdentifiers")
-            if dob is None:
-                dob = r.date(ids, "ExpectedPersonBirthDate", f"{where}/ChildIdentifiers")
-            for j, cin in enumerate(child.iterfind("CINdetails"), start=1):
-                here = f"{where}/CINdetails[{j}]"
-                start = r.date(cin, "CINreferralDate", here)
-                if start is None:
-                    r.problem(f"{here}/CINreferralDate", "required")
-                    continue
-                end = r.date(cin, "CINclosureDate", here)
-                rows_p.append((key, dob, "CIN", start, end, order))
-                rows_r.append(
-                    (
-                        key,
-                        dob,
-                        start,
-                        (cin.findtext("ReferralSource") or "").strip() or None,
-                        (cin.findtext("ReferralNFA") or "").strip().lower() in TRUE,
-                        end,
-                        (cin.findtext("ReasonForClosure") or "").strip() or None,
-                        order,
-                    )
-                )
-                for k, plan in enumerate(cin.iterfind("ChildProtectionPlans"), start=1):
-                    at = f"{here}/ChildProtectionPlans[{k}]"
-                    begun = r.date(plan, "CPPstartDate", at)
-                    if begun is not None:
-                        rows_p.append(
-                            (key, dob, "CP", begun, r.date(plan, "CPPendDate", at), order)
-                        )
-        if r.ok:
-            periods += rows_p
-            referrals += rows_r
-    cin_cp = pd.DataFrame(periods, columns=["CHILD", "DOB", "TYPE", "START", "END", "_ORDER"])
-    refs = pd.DataFrame(
-        referrals,
-        columns=[
-            "CHILD",
-            "DOB",
-            "REFERRAL_DATE",
-            "SOURCE",
-            "NFA",
-            "CLOSURE_DATE",
-            "CLOSURE_REASON",
-            "_ORDER",
-        ],
-    )
-    for frame in (cin_cp, refs):
-        for col in frame.columns:
-            if col in ("DOB", "START", "END", "REFERRAL_DATE", "CLOSURE_DATE"):
-                frame[col] = pd.to_datetime(frame[col])
-    return {
-        "cin_cp": _later_wins(cin_cp, ["CHILD", "TYPE", "START"]),
-        "referrals": _later_wins(refs, ["CHILD", "REFERRAL_DATE"]),
-    }
+        f = _File(path, label, report)
+        rows = _read_file(f, root)
+        if f.ok:
+            for name, found in rows.items():
+                collected[name] += [(*row, order) for row in found]
+    return {name: _later_wins(collected[name], name) for name in TABLES}
+
+
+def _later_wins(rows: list[tuple], name: str) -> pd.DataFrame:
+    """One row per key: the one from the latest file (files are read oldest first)."""
+    frame = pd.DataFrame(rows, columns=[*TABLES[name], "_ORDER"])
+    for col in frame.columns:
+        if col in DATES:
+            frame[col] = pd.to_datetime(frame[col])
+    keys = KEYS[name]
+    latest = frame.sort_values("_ORDER", kind="stable").drop_duplicates(keys, keep="last")
+    return latest.drop(columns="_ORDER").sort_values(keys).reset_index(drop=True)

@@ -15,18 +15,22 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from analysis import __version__
-from analysis.config import PARAMS_DIR, params_file
+from analysis.config import PARAMS_DIR, params_file, read_params
 from analysis.errors import BoardpackError, InputError, ValidationReport
 from analysis.sources import (
     absence,
+    annex_a,
     assessments,
     audits,
     cin_census,
     cin_cp,
     family,
+    front_door,
+    next_steps,
     ssda903,
     staffing,
     teams,
@@ -37,17 +41,39 @@ MAP_FILES = ("outcome_map.yaml", "absence_reason_map.yaml", "team_map.yaml", "de
 
 @dataclass
 class Inputs:
-    """Validated, typed input tables plus the validation report and the files they came from."""
+    """Validated, typed input tables plus the validation report, the files they came from and
+    which source supplied each table (see `docs/data_dictionary.md`, "Where each table
+    comes from")."""
 
     tables: dict[str, pd.DataFrame]
     report: ValidationReport
     files: list[dict] = field(default_factory=list)
+    sources: dict[str, str] = field(default_factory=dict)
 
     def __getitem__(self, name: str) -> pd.DataFrame:
         return self.tables[name]
 
     def get(self, name: str) -> pd.DataFrame | None:
         return self.tables.get(name)
+
+
+@dataclass(frozen=True)
+class Locations:
+    """Where the inputs are: the data folder, and the returns when given elsewhere
+    (`--annex-a FILE`, `--cin-census DIR`)."""
+
+    data_dir: Path
+    annex_a: Path | None = None
+    cin_census: Path | None = None
+
+    @property
+    def census_dir(self) -> Path:
+        return Path(self.cin_census) if self.cin_census else self.data_dir / cin_census.FOLDER
+
+    def workbooks(self) -> list[Path]:
+        if self.annex_a:
+            return [Path(self.annex_a)]
+        return annex_a.workbooks(self.data_dir) if self.data_dir.is_dir() else []
 
 
 def sha256(path: Path) -> str:
@@ -58,24 +84,152 @@ def sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def inventory(data_dir: Path) -> list[dict]:
-    """Every CSV under the data folder: relative path, SHA-256 and data-row count, from one
-    read of each file."""
+def _digest(path: Path) -> tuple[str, int | None]:
+    """SHA-256 and, for a CSV, its data-row count (non-blank lines less the header), from
+    one read of the file."""
+    if path.suffix.lower() != ".csv":
+        return sha256(path), None
+    digest, lines = hashlib.sha256(), 0
+    with open(path, "rb") as fh:
+        for line in fh:
+            digest.update(line)
+            lines += bool(line.strip())
+    return digest.hexdigest(), max(lines - 1, 0)
+
+
+def inventory(data_dir: Path, where: Locations | None = None) -> list[dict]:
+    """Every input file: its name (relative to the data folder when inside it), SHA-256 and,
+    for a CSV, its data-row count."""
+    data_dir = Path(data_dir)
+    where = where or Locations(data_dir)
+    paths = [*data_dir.rglob("*.csv"), *cin_census.files(where.census_dir), *where.workbooks()]
     files = []
-    for path in sorted([*data_dir.rglob("*.csv"), *data_dir.glob("cin_census/*.xml")]):
-        digest, lines = hashlib.sha256(), 0
-        with open(path, "rb") as fh:
-            for line in fh:
-                digest.update(line)
-                lines += bool(line.strip())
-        files.append(
-            {
-                "file": str(path.relative_to(data_dir)),
-                "sha256": digest.hexdigest(),
-                "rows": max(lines - 1, 0),
-            }
-        )
+    for path in sorted(set(paths)):
+        try:
+            name = str(path.relative_to(data_dir))
+        except ValueError:
+            name = str(path)
+        digest, rows = _digest(path)
+        files.append({"file": name, "sha256": digest, "rows": rows})
     return files
+
+
+#: Which source fills each table when several are present: the local extract first, then
+#: the CIN census, then the Annex A workbook.
+PRECEDENCE = {
+    "cin_cp": ("cin_cp.csv", "census", "annex_a"),
+    "assessments": ("assessments.csv", "census", "annex_a"),
+    "referrals": ("referrals.csv", "census", "annex_a"),
+    "contacts": ("contacts.csv", "annex_a"),
+}
+SOURCE_NAMES = {"census": "the CIN census", "annex_a": "the Annex A workbook"}
+TABLE_NAMES = {
+    "cin_cp": "children in need and protection plans",
+    "assessments": "assessments",
+    "referrals": "referrals",
+    "contacts": "contacts",
+}
+
+
+def _returns(where: Locations, report: ValidationReport) -> dict[str, dict[str, pd.DataFrame]]:
+    """The tables each return present supplies, by source ("census", "annex_a")."""
+    out = {}
+    if cin_census.files(where.census_dir):
+        out["census"] = cin_census.load(where.data_dir, report, where.census_dir)
+    books = where.workbooks()
+    if len(books) > 1:
+        report.error(
+            ", ".join(p.name for p in books),
+            "more than one workbook in the data folder: keep the one Annex A workbook (or "
+            "name it with --annex-a)",
+        )
+    elif books:
+        out["annex_a"] = annex_a.load(books[0], report)
+    return out
+
+
+def _local(name: str, data_dir: Path, report, params_dir) -> dict[str, pd.DataFrame]:
+    if name == "cin_cp.csv":
+        return {"cin_cp": cin_cp.load(data_dir, report, required=True)}
+    if name == "assessments.csv":
+        return assessments.load(data_dir, report, params_dir)
+    if name == "referrals.csv":
+        return {"referrals": front_door.load_referrals(data_dir, report)}
+    return {"contacts": front_door.load_contacts(data_dir, report)}
+
+
+def _choose(
+    data_dir: Path, returns: dict, report: ValidationReport, params_dir
+) -> tuple[dict[str, pd.DataFrame], dict[str, str]]:
+    """Each table from the first source in PRECEDENCE that has it; says which, and which
+    were passed over. Children in need and assessments must come from somewhere."""
+    tables, sources = {}, {}
+    for table, order in PRECEDENCE.items():
+        have = [
+            s for s in order
+            if (data_dir / s).exists() or table in returns.get(s, {})
+        ]  # fmt: skip
+        if not have:
+            if table in ("cin_cp", "assessments"):
+                report.error(
+                    f"{table}.csv",
+                    "required file missing (or give a CIN census in cin_census/ or an Annex A "
+                    "workbook, which hold it)",
+                )
+            continue
+        first = have[0]
+        if first.endswith(".csv"):
+            found = _local(first, data_dir, report, params_dir)
+            sources[table] = first
+        else:
+            found = {table: returns[first][table]}
+            sources[table] = SOURCE_NAMES[first]
+        if any(v is None for v in found.values()):
+            continue
+        tables.update(found)
+        others = [SOURCE_NAMES.get(s, s) for s in have[1:]]
+        passed = f" ({' and '.join(others)} also hold{'s' if len(others) == 1 else ''} it)"
+        report.notes.append(
+            f"{TABLE_NAMES[table]}: from {sources[table]}{passed if others else ''}"
+        )
+    return tables, sources
+
+
+def _derive_outcomes(
+    tables: dict, sources: dict, returns: dict, report: ValidationReport, params_dir
+) -> None:
+    """Outcomes for assessments from a return, derived from what the same return says
+    happened next (analysis/sources/next_steps.py)."""
+    source = next((s for s, n in SOURCE_NAMES.items() if n == sources.get("assessments")), None)
+    if source is None:
+        return
+    days = int(read_params("defaults.yaml", params_dir).get("next_step_working_days", 10))
+    found = returns[source]
+    raw = found["assessments"].reset_index(drop=True)
+    raw.insert(0, "ASSESSMENT_ID", np.arange(1, len(raw) + 1))
+    periods = found.get("cin_cp")
+    cp = None if periods is None else periods[periods["TYPE"] == "CP"]
+    outcomes = next_steps.derive(
+        raw,
+        referrals=found.get("referrals"),
+        cin_plans=found.get("cin_plans"),
+        cp_plans=cp,
+        s47=found.get("s47"),
+        days=days,
+    )
+    if "TEAM" not in raw:
+        raw["TEAM"] = None
+    raw["OUTCOME"] = None
+    tables["assessments"] = raw[
+        ["ASSESSMENT_ID", "CHILD", "DOB", "ASSESSMENT_START", "ASSESSMENT_AUTHORISED",
+         "OUTCOME", "TEAM"]
+    ]  # fmt: skip
+    tables["assessment_outcomes"] = outcomes
+    sources["assessment_outcomes"] = (
+        f"derived from {SOURCE_NAMES[source]}: what happened in the {days} working days after "
+        "each assessment (no local outcome labels)"
+    )
+    report.notes.append(f"assessment outcomes: {sources['assessment_outcomes']}")
 
 
 def read_inputs(
@@ -83,40 +237,38 @@ def read_inputs(
     params_dir: Path | None = None,
     today: pd.Timestamp | None = None,
     files: list[dict] | None = None,
+    where: Locations | None = None,
 ) -> Inputs:
-    """Read and validate every input file in `data_dir`; problems go to the report. `files`
-    is the folder's `inventory` when the caller has already taken it."""
+    """Read and validate every input in `data_dir` (and the returns `where` names); problems
+    go to the report. `files` is the inventory when the caller has already taken it."""
     data_dir = Path(data_dir)
     if not data_dir.is_dir():
         raise BoardpackError(f"data folder {data_dir} does not exist")
+    where = where or Locations(data_dir)
     report = ValidationReport()
     tables: dict[str, pd.DataFrame] = {}
     tables.update(ssda903.load(data_dir, report, today))
-    tables.update(assessments.load(data_dir, report, params_dir))
+    returns = _returns(where, report)
+    chosen, sources = _choose(data_dir, returns, report, params_dir)
+    tables.update(chosen)
+    if "assessment_outcomes" in tables:
+        sources["assessment_outcomes"] = "assessments.csv labels, through params/outcome_map.yaml"
+    elif "assessments" in tables:
+        _derive_outcomes(tables, sources, returns, report, params_dir)
     for name, frame in (
         ("family", family.load(data_dir, report)),
-        ("cin_cp", cin_cp.load(data_dir, report, required=not cin_census.present(data_dir))),
         ("audits", audits.load(data_dir, report)),
         ("absence", absence.load(data_dir, report, params_dir)),
         ("staffing", staffing.load(data_dir, report)),
     ):
         if frame is not None:
             tables[name] = frame
-    if cin_census.present(data_dir):
-        census = cin_census.load(data_dir, report)
-        tables["referrals"] = census["referrals"]
-        if "cin_cp" in tables:  # precedence: the local extract, then the census
-            report.notes.append("children in need and protection plans: from cin_cp.csv")
-        else:
-            tables["cin_cp"] = census["cin_cp"]
-            report.notes.append(
-                "children in need and protection plans: from the CIN census (cin_census/)"
-            )
     if "absence" in tables and "staffing" in tables:
         tables["absence"] = teams.reconcile(
             tables["absence"], tables["staffing"], report, params_dir
         )
-    return Inputs(tables, report, files if files is not None else inventory(data_dir))
+    files = files if files is not None else inventory(data_dir, where)
+    return Inputs(tables, report, files, sources)
 
 
 def cache_key(files: list[dict], params_dir: Path) -> str:
@@ -129,7 +281,12 @@ def cache_key(files: list[dict], params_dir: Path) -> str:
     return digest.hexdigest()[:16]
 
 
-def prepare(data_dir: Path, processed_root: Path, params_dir: Path | None = None) -> Path:
+def prepare(
+    data_dir: Path,
+    processed_root: Path,
+    params_dir: Path | None = None,
+    where: Locations | None = None,
+) -> Path:
     """Validate the inputs once and cache them as Parquet; returns the cache folder.
 
     Raises InputError (with the report) when the inputs have errors; nothing is cached then.
@@ -138,11 +295,12 @@ def prepare(data_dir: Path, processed_root: Path, params_dir: Path | None = None
     data_dir = Path(data_dir)
     if not data_dir.is_dir():
         raise BoardpackError(f"data folder {data_dir} does not exist")
-    files = inventory(data_dir)
+    where = where or Locations(data_dir)
+    files = inventory(data_dir, where)
     target = Path(processed_root) / cache_key(files, params_dir)
     if (target / "inputs.json").exists():
         return target
-    inputs = read_inputs(data_dir, params_dir, files=files)
+    inputs = read_inputs(data_dir, params_dir, files=files, where=where)
     if inputs.report.has_errors:
         raise InputError(inputs.report)
     Path(processed_root).mkdir(parents=True, exist_ok=True)
@@ -155,6 +313,7 @@ def prepare(data_dir: Path, processed_root: Path, params_dir: Path | None = None
             "files": inputs.files,
             "problems": inputs.report.to_records(),
             "notes": inputs.report.notes,
+            "sources": inputs.sources,
         }
         (staging / "inputs.json").write_text(json.dumps(meta, indent=1))
         try:
@@ -173,4 +332,4 @@ def load_processed(folder: Path) -> Inputs:
     meta = json.loads((folder / "inputs.json").read_text())
     tables = {p.stem: pd.read_parquet(p) for p in sorted(folder.glob("*.parquet"))}
     report = ValidationReport.from_records(meta["problems"], meta["notes"])
-    return Inputs(tables, report, meta["files"])
+    return Inputs(tables, report, meta["files"], meta.get("sources", {}))

@@ -9,7 +9,16 @@ from support.paths import ROOT
 
 SOURCES = ROOT / "analysis" / "sources"
 #: Calls that record a problem, and the position of their rule argument.
-CALLS = {"error": 1, "warning": 1, "add": 2, "report_rows": 3, "_per_file": 4}
+CALLS = {
+    "error": 1,
+    "warning": 1,
+    "add": 2,
+    "report_rows": 3,
+    "_per_file": 4,
+    "problem": 2,  # a CIN census element (node, path, rule)
+    "fault": 0,  # an Annex A sheet
+    "Unreadable": 0,  # an Annex A workbook that cannot be opened
+}
 
 
 def _text(node: ast.AST) -> str | None:

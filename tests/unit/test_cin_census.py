@@ -51,7 +51,8 @@ def test_the_census_supplies_children_in_need_when_there_is_no_cin_cp_csv(census
     inputs = read_inputs(census, today=T("2018-04-15"))
     assert not inputs.report.has_errors, inputs.report.format()
     assert set(inputs["cin_cp"]["CHILD"]) == {"A1", "U1"}
-    assert "children in need and protection plans: from the CIN census (cin_census/)" in (
+    assert "children in need and protection plans: from the CIN census" in inputs.report.notes
+    assert "assessments: from assessments.csv (the CIN census also holds it)" in (
         inputs.report.notes
     )
 
@@ -88,3 +89,43 @@ def test_a_bad_file_is_one_clear_line(tmp_path, name):
     lines = report.lines(ERROR)
     assert len(lines) == 1 and lines[0].startswith(f"cin_census/{name}: {rule}"), lines
     assert tables["cin_cp"].empty
+
+
+def test_assessments_and_their_derived_outcomes(census):
+    write_inputs(census, {"cin_cp.csv": None, "assessments.csv": None})
+    inputs = read_inputs(census, today=T("2018-04-15"))
+    assert not inputs.report.has_errors, inputs.report.format()
+    a = inputs["assessments"]
+    assert a[["CHILD", "ASSESSMENT_START", "ASSESSMENT_AUTHORISED"]].values.tolist() == [
+        ["A1", T("2016-05-11"), T("2016-06-20")]
+    ]
+    assert set(inputs["assessment_outcomes"]["CATEGORY"]) == {"S47", "CP"}
+    assert inputs.sources["assessments"] == "the CIN census"
+
+
+def test_a_bad_value_names_the_line_and_the_element_path(tmp_path):
+    (tmp_path / "cin_census").mkdir()
+    (tmp_path / "cin_census" / "x.xml").write_text(
+        "<Message>\n"
+        "<Header><CollectionDetails><Year>2017</Year></CollectionDetails></Header>\n"
+        "<Children>\n"
+        "<Child><ChildIdentifiers><LAchildID>A1</LAchildID></ChildIdentifiers></Child>\n"
+        "<Child><ChildIdentifiers><LAchildID>A2</LAchildID></ChildIdentifiers>\n"
+        "  <CINdetails><CINreferralDate>2016-05-10</CINreferralDate></CINdetails>\n"
+        "  <CINdetails><CINreferralDate>2016-09-10</CINreferralDate>\n"
+        "    <Assessments><AssessmentActualStartDate>2016-09-11</AssessmentActualStartDate>\n"
+        "      <AssessmentAuthorisationDate>2016-09-31</AssessmentAuthorisationDate>\n"
+        "    </Assessments>\n"
+        "    <ReferralNFA>maybe</ReferralNFA>\n"
+        "  </CINdetails>\n"
+        "</Child></Children></Message>\n"
+    )
+    report = ValidationReport()
+    tables = cin_census.load(tmp_path, report)
+    assert sorted(report.lines(ERROR)) == [
+        "cin_census/x.xml line 9, Child[2]/CINdetails[2]/Assessments[1]/"
+        "AssessmentAuthorisationDate '2016-09-31': not a date (expected yyyy-mm-dd)",
+        "cin_census/x.xml line 11, Child[2]/CINdetails[2]/ReferralNFA 'maybe': not a yes/no "
+        "(expected 0/1 or true/false)",
+    ]
+    assert tables["assessments"].empty  # nothing is taken from a file with an error
