@@ -123,9 +123,9 @@ def test_a_bad_value_names_the_line_and_the_element_path(tmp_path):
     report = ValidationReport()
     tables = cin_census.load(tmp_path, report)
     assert sorted(report.lines(ERROR)) == [
-        "cin_census/x.xml line 9, Child[2]/CINdetails[2]/Assessments[1]/"
-        "AssessmentAuthorisationDate '2016-09-31': not a date (expected yyyy-mm-dd)",
         "cin_census/x.xml line 11, Child[2]/CINdetails[2]/ReferralNFA 'maybe': not a yes/no "
         "(expected 0/1 or true/false)",
+        "cin_census/x.xml line 9, Child[2]/CINdetails[2]/Assessments[1]/"
+        "AssessmentAuthorisationDate '2016-09-31': not a date (expected yyyy-mm-dd)",
     ]
     assert tables["assessments"].empty  # nothing is taken from a file with an error
