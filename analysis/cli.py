@@ -8,14 +8,25 @@ import shutil
 import sys
 from pathlib import Path
 
+from analysis import commands as engine_commands
 from analysis.config import LOCAL_PARAMS
 from analysis.errors import BoardpackError, InputError
+from analysis.sources import DEMO_FORMATS
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from analysis.sources.inputs import read_inputs
+    from analysis.sources.inputs import Locations, read_inputs
 
-    inputs = read_inputs(Path(args.data))
+    data = Path(args.data)
+    where = Locations(
+        data,
+        Path(args.annex_a) if args.annex_a else None,
+        Path(args.cin_census) if args.cin_census else None,
+    )
+    for given in (where.annex_a, where.cin_census):
+        if given is not None and not given.exists():
+            raise BoardpackError(f"{given} does not exist")
+    inputs = read_inputs(data, where=where)
     print(inputs.report.format())
     report = inputs.report
     print(
@@ -29,10 +40,10 @@ def _demo_data(args: argparse.Namespace) -> int:
     from analysis.sources.demo import DemoSpec, write_demo_data
 
     spec = DemoSpec(start=args.start, end=args.end, seed=args.seed, scale=args.scale)
-    counts = write_demo_data(Path(args.out), spec)
+    counts = write_demo_data(Path(args.out), spec, args.format)
     for name, rows in counts.items():
-        print(f"{name}: {rows:,} rows")
-    print(f"synthetic demo data written to {args.out}")
+        print(f"{name}: {rows:,} rows" if name.endswith(".csv") else name)
+    print(f"synthetic demo data ({args.format}) written to {args.out}")
     return 0
 
 
@@ -116,6 +127,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Check every input file present; one line per problem.",
     )
     p.add_argument("--data", default="data/raw", help="input folder (default: data/raw)")
+    engine_commands.add_return_options(p)
     p.set_defaults(func=_validate)
 
     p = sub.add_parser(
@@ -133,11 +145,17 @@ def build_parser() -> argparse.ArgumentParser:
         default=1.0,
         help="population multiplier; 150 is roughly national scale (default 1)",
     )
+    p.add_argument(
+        "--format",
+        choices=DEMO_FORMATS,
+        default="csv",
+        help="children in need, assessments and the front door as local CSV extracts (csv, "
+        "the default), an Ofsted Annex A workbook (annex-a) or DfE CIN census XML "
+        "(cin-census); the same children in each",
+    )
     p.set_defaults(func=_demo_data)
 
-    from analysis import commands as engine_cli
-
-    engine_cli.add_commands(sub)
+    engine_commands.add_commands(sub)
     return parser
 
 

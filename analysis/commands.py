@@ -68,6 +68,8 @@ def _run(args: argparse.Namespace) -> int:
         synthetic=args.demo,
         overrides=overrides,
         allow_partial=args.allow_partial,
+        annex_a=args.annex_a,
+        cin_census=args.cin_census,
     )
     log = configure(len(periods) * len(reports))
     log.info(
@@ -136,6 +138,20 @@ def _benchmarks(args: argparse.Namespace) -> int:
     return 1 if errors else 0
 
 
+def add_return_options(p) -> None:
+    """--annex-a and --cin-census: the returns, when kept outside the data folder."""
+    p.add_argument(
+        "--annex-a",
+        metavar="FILE",
+        help="the Ofsted Annex A workbook (default: the .xlsx/.xlsm in the data folder)",
+    )
+    p.add_argument(
+        "--cin-census",
+        metavar="DIR",
+        help="folder of DfE CIN census XML files (default: cin_census/ in the data folder)",
+    )
+
+
 def add_commands(sub) -> None:
     """Register run / index / list on the `boardpack` parser."""
     p = sub.add_parser(
@@ -148,6 +164,7 @@ def add_commands(sub) -> None:
     p.add_argument("--from", dest="from_", metavar="YYYY-MM", help="first month of a backfill")
     p.add_argument("--to", metavar="YYYY-MM", help="last month of a backfill")
     p.add_argument("--data", help="input folder (default from params/defaults.yaml: data/raw)")
+    add_return_options(p)
     p.add_argument("--out", help="output folder (default: reports)")
     p.add_argument("--processed", help="processed-data cache folder (default: data/processed)")
     p.add_argument("--reports", help="comma-separated report names (default: all)")

@@ -297,6 +297,8 @@ class RunRequest:
     params_dir: Path = PARAMS_DIR
     allow_partial: bool = False
     notebooks_dir: Path = NOTEBOOKS_DIR
+    annex_a: Path | None = None  # an Annex A workbook outside the data folder
+    cin_census: Path | None = None  # a folder of CIN census XML outside the data folder
 
 
 def plan(
@@ -395,7 +397,7 @@ def _say_if_no_published_files(folder: str) -> None:
 
 def run(req: RunRequest) -> list[Outcome]:
     """Validate once, run every job (in parallel workers), publish, rebuild the index."""
-    from analysis.sources.inputs import prepare
+    from analysis.sources.inputs import Locations, prepare
 
     # papermill runs each notebook with the notebooks folder as working directory, so every
     # path handed to a kernel or worker must be absolute
@@ -406,7 +408,12 @@ def run(req: RunRequest) -> list[Outcome]:
     mode, threshold = publication(shared)
     if mode == "public":  # never beside (or over) a restricted pack
         req.out = req.out / "public"
-    processed = prepare(req.data_dir, req.processed_root, req.params_dir)
+    where = Locations(
+        req.data_dir,
+        Path(req.annex_a).resolve() if req.annex_a else None,
+        Path(req.cin_census).resolve() if req.cin_census else None,
+    )
+    processed = prepare(req.data_dir, req.processed_root, req.params_dir, where)
     _say_if_no_published_files(shared.get("benchmark_dir", "data/reference"))
     partial = _check_coverage(processed, req.periods, shared, req.allow_partial)
     run_info = provenance.run_info(req.data_dir, processed) | {

@@ -71,6 +71,19 @@ def summary(
     ]
 
 
+def derived_note(source: str) -> str:
+    """The method note for outcomes read from a return rather than recorded by workers;
+    `source` is the inputs' account of it ("derived from the CIN census (...)")."""
+    return (
+        "How these outcomes were found: no outcomes recorded by social workers were supplied, "
+        f"so they were {source}. A protection plan, Section 47 enquiry or CIN plan started in "
+        "that time, or a plan already open, counts as that next step; a case closed after the "
+        "assessment counts as no further action, or as stepped across when closed to early "
+        "help. Legal advice and short breaks cannot be seen this way. The rules are in the "
+        "data dictionary."
+    )
+
+
 def _pct(part: int, whole: int) -> str:
     """part / whole as the tables show a share (one decimal place), `c` if withheld."""
     if withheld(part) or withheld(whole):
@@ -232,6 +245,9 @@ def build(
             {"Share of assessments": "percent"},
         ),
     )
+    derived = s.inputs.sources.get("assessment_outcomes", "")
+    if derived.startswith("derived"):
+        r.add("outcomes-of-assessments-of-children-aged-unborn-to-2", Note(derived_note(derived)))
     mix = oc.quarterly_mix(assessments, outcomes, s.period, trend_quarters, max_age)
     mix_counts = oc.mix_counts(mix)
     step_down = oc.CATEGORY_LABELS["STEP_DOWN"]

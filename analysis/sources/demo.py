@@ -26,7 +26,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from analysis.lookup import member
-from analysis.sources import demo_cin, demo_returns
+from analysis.sources import DEMO_FORMATS, demo_cin, demo_returns
 from analysis.sources.demo_cin import TEAMS
 from analysis.sources.demo_common import DAY, YEAR, DemoSpec, dates, ids, poisson_days
 from analysis.workdays import working_day_index
@@ -42,7 +42,7 @@ ASSESSMENT_COLUMNS = [
 ]
 
 
-FORMATS = ("csv", "annex-a", "cin-census")
+FORMATS = DEMO_FORMATS
 #: The local CSV extracts each return format replaces.
 REPLACED = {
     "annex-a": ("cin_cp.csv", "assessments.csv", "referrals.csv", "contacts.csv"),

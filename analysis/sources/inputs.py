@@ -226,8 +226,8 @@ def _derive_outcomes(
     ]  # fmt: skip
     tables["assessment_outcomes"] = outcomes
     sources["assessment_outcomes"] = (
-        f"derived from {SOURCE_NAMES[source]}: what happened in the {days} working days after "
-        "each assessment (no local outcome labels)"
+        f"derived from {SOURCE_NAMES[source]} (what it shows happened from the start of each "
+        f"assessment to {days} working days after its authorisation; no local outcome labels)"
     )
     report.notes.append(f"assessment outcomes: {sources['assessment_outcomes']}")
 

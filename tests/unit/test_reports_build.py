@@ -4,10 +4,12 @@
 from __future__ import annotations
 
 import json
+import shutil
 
 import pandas as pd
 import pytest
 from support.inputs import write_inputs
+from support.paths import TESTS
 
 from analysis.engine.session import open_session
 from analysis.presentation.model import Note, Summary, Table
@@ -238,3 +240,22 @@ def test_a_thin_latest_month_is_noted():
         )
         == []
     )
+
+
+def test_assessments_say_when_their_outcomes_were_derived(tmp_path, dfe):
+    from support.paths import TESTS
+
+    raw = write_inputs(tmp_path / "raw", {"cin_cp.csv": None, "assessments.csv": None})
+    shutil.copytree(TESTS / "fixtures" / "cin_census", raw / "cin_census")
+    processed = prepare(raw, tmp_path / "processed")
+    s = open_session("assessments", "2016-06", processed_dir=str(processed))
+    model = assessments.build(s, benchmark_dir=str(dfe))
+    notes = [
+        b.text
+        for b in model.sections["outcomes-of-assessments-of-children-aged-unborn-to-2"]
+        if isinstance(b, Note)
+    ]
+    assert any(n.startswith("How these outcomes were found") and "CIN census" in n for n in notes)
+    # A1 (aged 1) assessed 11/05-20/06/2016: a Section 47 enquiry and a protection plan followed
+    assert model.metrics["outcomes_age_0_2"]["CP"] == 1
+    assert model.metrics["outcomes_age_0_2"]["S47"] == 1
