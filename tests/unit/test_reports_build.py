@@ -243,8 +243,6 @@ def test_a_thin_latest_month_is_noted():
 
 
 def test_assessments_say_when_their_outcomes_were_derived(tmp_path, dfe):
-    from support.paths import TESTS
-
     raw = write_inputs(tmp_path / "raw", {"cin_cp.csv": None, "assessments.csv": None})
     shutil.copytree(TESTS / "fixtures" / "cin_census", raw / "cin_census")
     processed = prepare(raw, tmp_path / "processed")
