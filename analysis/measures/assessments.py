@@ -56,11 +56,16 @@ def completed(
     return done
 
 
-def outcome_counts(done: pd.DataFrame, outcomes: pd.DataFrame) -> pd.DataFrame:
+def outcome_counts(
+    done: pd.DataFrame, outcomes: pd.DataFrame, unavailable: tuple[str, ...] = ()
+) -> pd.DataFrame:
     """Per standard category: assessments with that outcome and their share of all the
-    assessments given; every category is listed, in the standard order."""
+    assessments given; every category is listed, in the standard order, except those the
+    data cannot show (`unavailable`: outcomes derived from a return that does not record
+    them), which would otherwise read as a false zero."""
     mine = outcomes[outcomes["ASSESSMENT_ID"].isin(done["ASSESSMENT_ID"])]
-    counts = mine.groupby("CATEGORY")["ASSESSMENT_ID"].nunique().reindex(categories(), fill_value=0)
+    shown = [c for c in categories() if c not in unavailable]
+    counts = mine.groupby("CATEGORY")["ASSESSMENT_ID"].nunique().reindex(shown, fill_value=0)
     table = pd.DataFrame(
         {
             "Outcome": [CATEGORY_LABELS[c] for c in counts.index],
@@ -72,11 +77,14 @@ def outcome_counts(done: pd.DataFrame, outcomes: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
-def step_down_share(done: pd.DataFrame, outcomes: pd.DataFrame) -> float | None:
+def step_down_share(
+    done: pd.DataFrame, outcomes: pd.DataFrame, unavailable: tuple[str, ...] = ()
+) -> float | None:
     """The share of the assessments given that stepped across: assessments with at least one
     STEP_DOWN outcome (to targeted or early help services, or another agency) divided by all
-    the assessments given; None when there are none."""
-    if not len(done):
+    the assessments given; None when there are none or the data cannot show stepping across
+    (STEP_DOWN in `unavailable`)."""
+    if not len(done) or "STEP_DOWN" in unavailable:
         return None
     return int(outcome_counts(done, outcomes).loc["STEP_DOWN", "Assessments"]) / len(done)
 
@@ -94,16 +102,19 @@ def mentions(done: pd.DataFrame, outcomes: pd.DataFrame) -> int:
     return int(outcomes["ASSESSMENT_ID"].isin(done["ASSESSMENT_ID"]).sum())
 
 
-def board_layout(done: pd.DataFrame, outcomes: pd.DataFrame) -> pd.DataFrame:
+def board_layout(
+    done: pd.DataFrame, outcomes: pd.DataFrame, unavailable: tuple[str, ...] = ()
+) -> pd.DataFrame:
     """Outcome table with unborn and born columns and a total row that states the number of
-    assessments and of outcome mentions side by side, so the table adds up honestly."""
+    assessments and of outcome mentions side by side, so the table adds up honestly
+    (categories in `unavailable` left out, as in `outcome_counts`)."""
     parts = {}
     for name, subset in (
         ("All", done),
         ("Unborn", done[done["UNBORN"]]),
         ("Born", done[~done["UNBORN"]]),
     ):
-        counts = outcome_counts(subset, outcomes)
+        counts = outcome_counts(subset, outcomes, unavailable)
         parts[name] = counts["Assessments"]
         if name == "All":
             table = counts[["Outcome", "Assessments", "Share of assessments"]].copy()
@@ -133,15 +144,21 @@ def timeliness(done: pd.DataFrame, standard: int = 45) -> Share:
 
 
 def quarterly_mix(
-    assessments: pd.DataFrame, outcomes: pd.DataFrame, period, quarters: int = 8, max_age: int = 2
+    assessments: pd.DataFrame,
+    outcomes: pd.DataFrame,
+    period,
+    quarters: int = 8,
+    max_age: int = 2,
+    unavailable: tuple[str, ...] = (),
 ) -> pd.DataFrame:
     """Share of young-group assessments with each outcome, per quarter ending with the period
-    month (rows: quarters, columns: category labels), plus the number completed."""
+    month (rows: quarters, columns: category labels, less `unavailable`), plus the number
+    completed."""
     rows = {}
     for q in quarter_ends(period, quarters):
         done = completed(assessments, *window(q, 3), max_age)
         young = done[done["YOUNG"]]
-        shares = outcome_counts(young, outcomes)["Share of assessments"]
+        shares = outcome_counts(young, outcomes, unavailable)["Share of assessments"]
         rows[q] = {"Completed": len(young)} | {CATEGORY_LABELS[c]: shares[c] for c in shares.index}
     frame = pd.DataFrame.from_dict(rows, orient="index")
     frame.index.name = "Quarter ending"

@@ -12,8 +12,10 @@ from analysis.sources.inputs import Inputs
 #: The date that places each table's records in time (never a date of birth).
 ACTIVITY_DATES = {
     "episodes": ("ssda903 episodes", "DECOM"),
-    "cin_cp": ("cin_cp.csv", "START"),
-    "assessments": ("assessments.csv", "ASSESSMENT_AUTHORISED"),
+    "contacts": ("contacts", "CONTACT_DATE"),
+    "referrals": ("referrals", "REFERRAL_DATE"),
+    "cin_cp": ("children in need and protection plans", "START"),
+    "assessments": ("assessments", "ASSESSMENT_AUTHORISED"),
     "audits": ("audits.csv", "AUDIT_DATE"),
     "absence": ("absence.csv", "START_DATE"),
     "staffing": ("staffing.csv", "MONTH"),
@@ -21,11 +23,18 @@ ACTIVITY_DATES = {
 
 
 def files_loaded(inputs: Inputs) -> pd.DataFrame:
-    """One row per input file: name, data rows, and the first 12 characters of its SHA-256."""
+    """One row per input file: name, data rows (CSV files; a workbook or XML file shows none:
+    its records are counted per source), and the first 12 characters of its SHA-256."""
     return pd.DataFrame(
         [(f["file"], f["rows"], f["sha256"][:12]) for f in inputs.files],
         columns=["File", "Rows", "SHA-256 (first 12)"],
-    )
+    ).astype({"Rows": "Int64"})
+
+
+def _labelled(inputs: Inputs, table: str, label: str) -> str:
+    """A source's label, with the file it came from when a return could supply it."""
+    source = inputs.sources.get(table)
+    return f"{label} ({source.removeprefix('the ')})" if source else label
 
 
 def coverage(inputs: Inputs) -> pd.DataFrame:
@@ -33,6 +42,7 @@ def coverage(inputs: Inputs) -> pd.DataFrame:
     rows = []
     for table, (label, col) in ACTIVITY_DATES.items():
         frame = inputs.get(table)
+        label = _labelled(inputs, table, label)
         if frame is None:
             rows.append((label, 0, "not supplied", "not supplied"))
             continue
@@ -79,7 +89,7 @@ def headline(inputs: Inputs) -> dict:
     """The metrics this report records: files_loaded, rows_total, warnings_total."""
     return {
         "files_loaded": len(inputs.files),
-        "rows_total": int(sum(f["rows"] for f in inputs.files)),
+        "rows_total": int(sum(f["rows"] or 0 for f in inputs.files)),
         "warnings_total": inputs.report.warning_count,
     }
 
@@ -140,6 +150,8 @@ def completeness(
 #: The dates that show how far each source reaches (the later of the two where there are two).
 REACH_DATES = {
     "episodes": ("SSDA903 episodes", ["DECOM", "DEC"]),
+    "contacts": ("contacts", ["CONTACT_DATE"]),
+    "referrals": ("referrals", ["REFERRAL_DATE", "CLOSURE_DATE"]),
     "cin_cp": ("children in need and protection plans", ["START", "END"]),
     "assessments": ("assessments", ["ASSESSMENT_AUTHORISED"]),
     "audits": ("audits", ["AUDIT_DATE"]),

@@ -25,30 +25,51 @@ from analysis.reports.board_summary import report_changes
 from analysis.withheld import withheld
 
 
-def headline(done: pd.DataFrame, outcomes: pd.DataFrame, standard: int = 45) -> dict:
+def headline(
+    done: pd.DataFrame,
+    outcomes: pd.DataFrame,
+    standard: int = 45,
+    unavailable: tuple[str, ...] = (),
+) -> dict:
     """Assessment metrics for metrics.json (report key `assessments`); `done` is every
-    assessment completed in the window."""
+    assessment completed in the window. An outcome the data cannot show (`unavailable`) is
+    None, never 0."""
     young = done[done["YOUNG"]]
-    counts = oc.outcome_counts(young, outcomes)["Assessments"]
+    counts = oc.outcome_counts(young, outcomes, unavailable)["Assessments"]
     return {
         "assessments_completed": len(done),
         "assessments_completed_age_0_2": len(young),
         "assessments_unborn": int(young["UNBORN"].sum()),
-        "outcomes_age_0_2": {c: int(v) for c, v in counts.items()},
+        "outcomes_age_0_2": {
+            c: (int(counts[c]) if c in counts.index else None) for c in oc.categories()
+        },
         "outcome_mentions_age_0_2": oc.mentions(young, outcomes),
         "timeliness_45wd_share_age_0_2": oc.timeliness(young, standard).share,
-        "step_down_share_age_0_2": oc.step_down_share(young, outcomes),
+        "step_down_share_age_0_2": oc.step_down_share(young, outcomes, unavailable),
     }
+
+
+def unavailable_outcomes(s) -> tuple[str, ...]:
+    """Outcome categories this run's data cannot show (derived from a return that does not
+    record them; see analysis/sources/next_steps.py)."""
+    listed = s.inputs.sources.get("outcomes_not_derived", "")
+    return tuple(c for c in listed.split(",") if c)
 
 
 def summary(
     h: dict, caseload: dict, last_year: dict, window_label: str, age_label: str
 ) -> list[str]:
     """Sentences for the board from figures shown in the report."""
-    shown = {c: n for c, n in h["outcomes_age_0_2"].items() if not withheld(n)}
+    shown = {c: n for c, n in h["outcomes_age_0_2"].items() if n is not None and not withheld(n)}
     outcomes = sorted(shown.items(), key=lambda kv: -kv[1])
     top = ", ".join(f"{oc.CATEGORY_LABELS[c].lower()} ({n})" for c, n in outcomes[:3] if n)
-    step = h["outcomes_age_0_2"].get("STEP_DOWN", 0)
+    step = h["outcomes_age_0_2"].get("STEP_DOWN")
+    stepped = (
+        f"; {step:,} ({_pct(step, h['assessments_completed_age_0_2'])}) stepped across to "
+        "targeted services or another agency"
+        if step is not None
+        else ""
+    )
     n = h["assessments_completed_age_0_2"]
     before = last_year["assessments_completed_age_0_2"]
     return [
@@ -61,8 +82,7 @@ def summary(
         f"{n:,} assessments of children {age_label} were completed in {window_label} "
         f"({h['assessments_unborn']:,} before birth), compared with {before:,} in the same "
         "months a year earlier.",
-        f"The most common next steps were {top}; {step:,} "
-        f"({_pct(step, n)}) stepped across to targeted services or another agency."
+        f"The most common next steps were {top}{stepped}."
         if n
         else "No assessments of this age group were completed in the period.",
         f"{h['outcome_mentions_age_0_2']:,} next steps were recorded for the {n:,} assessments: "
@@ -71,16 +91,19 @@ def summary(
     ]
 
 
-def derived_note(source: str) -> str:
+def derived_note(source: str, missing: tuple[str, ...] = ()) -> str:
     """The method note for outcomes read from a return rather than recorded by workers;
-    `source` is the inputs' account of it ("derived from the CIN census (...)")."""
+    `source` is the inputs' account of it ("derived from the CIN census (...)"), `missing`
+    the categories it cannot show."""
+    unseen = ", ".join(oc.CATEGORY_LABELS[c].lower() for c in missing)
     return (
         "How these outcomes were found: no outcomes recorded by social workers were supplied, "
         f"so they were {source}. A protection plan, Section 47 enquiry or CIN plan started in "
         "that time, or a plan already open, counts as that next step; a case closed after the "
         "assessment counts as no further action, or as stepped across when closed to early "
-        "help. Legal advice and short breaks cannot be seen this way. The rules are in the "
-        "data dictionary."
+        "help. "
+        + (f"Not shown, because this data cannot tell them: {unseen}. " if unseen else "")
+        + "The rules are in the data dictionary."
     )
 
 
@@ -95,7 +118,8 @@ def outcome_links(shown: dict) -> dict:
     """This period's outcome counts as recorded, by outcome label (the rows of the outcome
     tables), so the public tables suppress what the sentences withhold and no more than
     they must."""
-    return {"this period": {oc.CATEGORY_LABELS[c]: n for c, n in shown["outcomes_age_0_2"].items()}}
+    counts = shown["outcomes_age_0_2"].items()
+    return {"this period": {oc.CATEGORY_LABELS[c]: n for c, n in counts if n is not None}}
 
 
 def comparison_table(now: dict, before: dict, labels: tuple[str, str]) -> pd.DataFrame:
@@ -108,6 +132,8 @@ def comparison_table(now: dict, before: dict, labels: tuple[str, str]) -> pd.Dat
         }
     ]
     for code, label in oc.CATEGORY_LABELS.items():
+        if now["outcomes_age_0_2"].get(code) is None:
+            continue  # a next step this data cannot show
         rows.append(
             {
                 "Measure": label,
@@ -142,8 +168,8 @@ def update_table(share) -> pd.DataFrame:
 
 def record_series(s, lookback_months: int = 36, max_age: int = 2) -> None:
     """The series behind the board view's assessment measures: per quarter (ending in the
-    period month) assessments completed and the stepped-across share; per month end the
-    children in need under 1."""
+    period month) assessments completed and the stepped-across share (blank throughout when
+    the data cannot show stepping across); per month end the children in need under 1."""
     mix = oc.quarterly_mix(
         s.inputs["assessments"],
         s.inputs["assessment_outcomes"],
@@ -152,14 +178,17 @@ def record_series(s, lookback_months: int = 36, max_age: int = 2) -> None:
         max_age,
     )
     step_down = oc.CATEGORY_LABELS["STEP_DOWN"]
-    counts = oc.mix_counts(mix)[[step_down]].join(mix["Completed"])
     s.record_series("assessments_completed_age_0_2", mix["Completed"])
-    s.record_series("step_down_share_age_0_2", mix[step_down], counts)
+    if "STEP_DOWN" in unavailable_outcomes(s):
+        s.record_series("step_down_share_age_0_2", mix["Completed"] * float("nan"))
+    else:
+        counts = oc.mix_counts(mix)[[step_down]].join(mix["Completed"])
+        s.record_series("step_down_share_age_0_2", mix[step_down], counts)
     inputs = [s.inputs[name] for name in ("cin_cp", "episodes", "header")]
     s.record_series("open_cin_under1", cl.under1_series(*inputs, s.period, lookback_months))
 
 
-MAIN_OUTCOMES = [oc.CATEGORY_LABELS[c] for c in ("NFA", "CIN_PLAN", "CP", "STEP_DOWN")]
+MAIN_OUTCOMES = ("NFA", "CIN_PLAN", "CP", "STEP_DOWN")
 
 
 #: Words this report uses, defined in its "Words used in this report" box.
@@ -194,8 +223,9 @@ def build(
     groups = cl.caseload(
         s.inputs["cin_cp"], s.inputs["episodes"], s.inputs["header"], period_end(s.period)
     )
-    h = headline(done, outcomes, timeliness_standard)
-    h_last_year = headline(done_last_year, outcomes, timeliness_standard)
+    missing = unavailable_outcomes(s)
+    h = headline(done, outcomes, timeliness_standard, missing)
+    h_last_year = headline(done_last_year, outcomes, timeliness_standard, missing)
     shown = s.record_all(h | cl.headline(groups))
     link(outcome_links(shown))
     window_label = f"{first:%B %Y} to {last:%B %Y}"
@@ -229,7 +259,7 @@ def build(
     r.add(
         "outcomes-of-assessments-of-children-aged-unborn-to-2",
         Table(
-            oc.board_layout(done[done["YOUNG"]], outcomes),
+            oc.board_layout(done[done["YOUNG"]], outcomes, missing),
             f"Outcomes of assessments completed {window_label}, {age_label}",
             {"Share of assessments": "percent"},
             options={"keys": {"Assessments": "this period"}},
@@ -240,19 +270,23 @@ def build(
             options={"keys": {"This period": "this period"}},
         ),
         Table(
-            oc.board_layout(done, outcomes),
+            oc.board_layout(done, outcomes, missing),
             f"For context: outcomes of all assessments completed {window_label}",
             {"Share of assessments": "percent"},
         ),
     )
     derived = s.inputs.sources.get("assessment_outcomes", "")
     if derived.startswith("derived"):
-        r.add("outcomes-of-assessments-of-children-aged-unborn-to-2", Note(derived_note(derived)))
-    mix = oc.quarterly_mix(assessments, outcomes, s.period, trend_quarters, max_age)
+        r.add(
+            "outcomes-of-assessments-of-children-aged-unborn-to-2",
+            Note(derived_note(derived, missing)),
+        )
+    mix = oc.quarterly_mix(assessments, outcomes, s.period, trend_quarters, max_age, missing)
     mix_counts = oc.mix_counts(mix)
     step_down = oc.CATEGORY_LABELS["STEP_DOWN"]
     record_series(s, lookback_months, max_age)
     shares = [c for c in mix.columns if c != "Completed"]
+    main = [oc.CATEGORY_LABELS[c] for c in MAIN_OUTCOMES if c not in missing]
     r.add(
         "outcome-mix-over-time",
         Figure(
@@ -263,15 +297,20 @@ def build(
                 "Share of assessments (%)",
             ),
             rests_on=mix_counts[[step_down]],
+        )
+        if step_down in mix
+        else Note(
+            "Stepping across to targeted services cannot be seen in this data (the Annex A "
+            "workbook records no reason for closing a case), so its trend is not shown."
         ),
         Figure(
             charts.grouped_bars(
-                mix[MAIN_OUTCOMES],
+                mix[main],
                 f"Main outcomes per quarter, assessments of children unborn to {max_age}",
                 "Share of assessments (%)",
                 percent=True,
             ),
-            rests_on=mix_counts[MAIN_OUTCOMES],
+            rests_on=mix_counts[main],
         ),
         Table(
             mix.reset_index(),

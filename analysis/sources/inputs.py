@@ -229,6 +229,7 @@ def _derive_outcomes(
         f"derived from {SOURCE_NAMES[source]} (what it shows happened from the start of each "
         f"assessment to {days} working days after its authorisation; no local outcome labels)"
     )
+    sources["outcomes_not_derived"] = ",".join(next_steps.NOT_DERIVED[source])
     report.notes.append(f"assessment outcomes: {sources['assessment_outcomes']}")
 
 

@@ -33,6 +33,11 @@ import pandas as pd
 from analysis.workdays import bank_holidays
 
 DEFAULT_DAYS = 10
+#: Categories a return cannot show, so a report leaves them out rather than print a false 0.
+NOT_DERIVED = {
+    "census": ("STRATEGY", "LEGAL", "SHORT_BREAKS"),
+    "annex_a": ("STEP_DOWN", "STRATEGY", "LEGAL", "SHORT_BREAKS", "UPDATE_CIN"),
+}
 ORDER = ["UPDATE_CIN", "UPDATE_CP", "CP", "S47", "CIN_PLAN", "STEP_DOWN", "NFA", "OTHER"]
 LABELS = {
     "UPDATE_CIN": "derived: a CIN plan was open when the assessment started",

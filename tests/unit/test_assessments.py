@@ -129,6 +129,19 @@ def test_step_down_share_counts_assessments_not_mentions():
     )
     assert oc.step_down_share(done, outcomes) == 0.5
     assert oc.step_down_share(done.iloc[:0], outcomes) is None
+    # data that cannot show stepping across (an Annex A workbook) gives no share, not 0
+    assert oc.step_down_share(done, outcomes, ("STEP_DOWN",)) is None
+
+
+def test_outcomes_the_data_cannot_show_are_left_out_not_zero():
+    done = oc.completed(ASSESSMENTS, *Q1)
+    young = done[done["YOUNG"]]
+    counts = oc.outcome_counts(young, OUTCOMES, ("LEGAL", "SHORT_BREAKS"))["Assessments"]
+    assert len(counts) == 9 and "LEGAL" not in counts.index
+    table = oc.board_layout(young, OUTCOMES, ("LEGAL",)).set_index("Outcome")
+    assert oc.CATEGORY_LABELS["LEGAL"] not in table.index
+    mix = oc.quarterly_mix(ASSESSMENTS, OUTCOMES, "2017-03", 1, unavailable=("STEP_DOWN",))
+    assert oc.CATEGORY_LABELS["STEP_DOWN"] not in mix.columns
 
 
 def test_updated_assessments_count_protection_plan_starts_not_child_in_need_periods():
