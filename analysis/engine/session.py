@@ -8,6 +8,7 @@ sentence goes through `disclosure.disclose_metrics` first.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import tempfile
@@ -28,10 +29,22 @@ from analysis.sources.inputs import Inputs, load_processed, prepare
 DEMO_CACHE = PROJECT_ROOT / ".cache"
 
 
+def _generator_digest() -> str:
+    """A digest of the demo generator's code, so a changed generator never reuses a folder
+    an older one wrote."""
+    from analysis.sources import demo
+
+    digest = hashlib.sha256()
+    for name in ("demo.py", "demo_cin.py", "demo_common.py"):
+        digest.update((Path(demo.__file__).parent / name).read_bytes())
+    return digest.hexdigest()[:10]
+
+
 def demo_folder(seed: int = 2017, cache: Path = DEMO_CACHE, covering: str = "") -> Path:
-    """The synthetic demo input folder, generated on first use and kept in `.cache/`: the
-    calibrated three years to March 2017, or - for a later period `covering` - the same
-    synthetic world shifted to the three years ending with that month."""
+    """The synthetic demo input folder, generated on first use and kept in `.cache/` (named
+    by seed, months and generator code): the calibrated three years to March 2017, or - for
+    a later period `covering` - the same synthetic world shifted to the three years ending
+    with that month."""
     from analysis.sources.demo import DemoSpec, write_demo_data
 
     spec = DemoSpec(seed=seed)
@@ -39,6 +52,7 @@ def demo_folder(seed: int = 2017, cache: Path = DEMO_CACHE, covering: str = "") 
         end = pd.Period(covering, "M")
         spec = DemoSpec(start=str(end - 35), end=str(end), seed=seed)
     name = f"demo-seed{seed}" + ("" if spec.end == DemoSpec.end else f"-to{spec.end}")
+    name += f"-{_generator_digest()}"
     target = Path(cache) / name
     if (target / "staffing.csv").exists():
         return target
