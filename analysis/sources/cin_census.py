@@ -12,6 +12,8 @@ and referral date), assessment, plan or enquiry (child and start date), the late
 
 from __future__ import annotations
 
+from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
@@ -63,6 +65,16 @@ DATES = {
 }  # fmt: skip
 
 
+@lru_cache(maxsize=65536)
+def _iso_date(text: str) -> datetime | None:
+    """yyyy-mm-dd as a date-time, None when it is not a real date (each distinct text parsed
+    once: a return repeats the same few thousand dates)."""
+    try:
+        return datetime.strptime(text, "%Y-%m-%d")
+    except ValueError:
+        return None
+
+
 def files(folder: Path) -> list[Path]:
     return sorted(Path(folder).glob("*.xml"))
 
@@ -93,15 +105,15 @@ class _File:
         found = node.find(name)
         return (found.text or "").strip() if found is not None else ""
 
-    def date(self, node, name: str, where: str, required: bool = False) -> pd.Timestamp | None:
+    def date(self, node, name: str, where: str, required: bool = False) -> datetime | None:
         found = node.find(name)
         text = (found.text or "").strip() if found is not None else ""
         if not text:
             if required:
                 self.problem(node, f"{where}/{name}", "required")
             return None
-        value = pd.to_datetime(text, format="%Y-%m-%d", errors="coerce")
-        if pd.isna(value):
+        value = _iso_date(text)
+        if value is None:
             self.problem(found, f"{where}/{name}", "not a date (expected yyyy-mm-dd)", text)
             return None
         return value
