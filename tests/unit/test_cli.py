@@ -72,3 +72,19 @@ def test_a_bad_suppression_threshold_is_one_clear_line(tmp_path):
     assert "suppression_threshold must be a whole number >= 1, not 0" in result.stderr
     assert "Traceback" not in result.stdout + result.stderr
     assert not (tmp_path / "out").exists()  # refused before anything was written
+
+
+def test_a_bad_return_stops_the_run_with_one_line_and_writes_nothing(tmp_path):
+    folder = write_inputs(tmp_path / "raw", {"cin_cp.csv": None, "assessments.csv": None})
+    (folder / "Annex A.xlsx").write_text("Child Unique ID,Date of Contact\nK1,03/01/2017\n")
+    (folder / "cin_census").mkdir()
+    (folder / "cin_census" / "2016-17.xml").write_text("<Message><Children>")
+    result = boardpack("validate", "--data", str(folder))
+    assert result.returncode == 1
+    assert "Annex A.xlsx: not an Excel workbook (it looks like a text file" in result.stdout
+    assert "cin_census/2016-17.xml: not well-formed XML" in result.stdout
+    out = tmp_path / "out"
+    run = boardpack("run", "--period", "2017-01", "--data", str(folder), "--out", str(out),
+                    "--processed", str(tmp_path / "processed"))  # fmt: skip
+    assert run.returncode == 1 and not out.exists()
+    assert "Traceback" not in result.stdout + result.stderr + run.stdout + run.stderr
