@@ -124,6 +124,8 @@ def write_csv(frame: pd.DataFrame, path: Path) -> None:
             arr = pa.array(text.where(~np.isnat(days), None), type=pa.string()).take(
                 pa.array(where.ravel())
             )
+        elif isinstance(col.dtype, pd.StringDtype):  # Arrow strings (identifiers): as they are
+            arr = pa.array(col.array)
         else:
             arr = pa.array(col.astype(object).where(col.notna(), None), from_pandas=True)
             if not pa.types.is_string(arr.type) and not pa.types.is_large_string(arr.type):

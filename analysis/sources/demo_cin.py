@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from analysis.sources.demo_common import DAY, YEAR, DemoSpec, dates, ids, poisson_days
+from analysis.sources.demo_common import DAY, YEAR, DemoSpec, dates, id_strings, poisson_days
 
 #: The board's assessment outcome categories as local labels (recorded by social workers).
 OUTCOME_LABELS = {
@@ -196,7 +196,7 @@ def _referral_world(rng, spec: DemoSpec) -> _Episodes:
             rng.integers(3 * 365 + 30, int(17.8 * YEAR), n),
         ],
     )
-    child = ids("C", 50_000_001, n).astype(object)
+    child = np.arange(50_000_001, 50_000_001 + n)  # numbers until the tables are made
     first = _episodes(rng, child, referral - age * DAY, referral)
     again = (rng.random(n) < 0.3) & (first.closure < extract)
     back = first.closure[again] + rng.integers(7, 365, int(again.sum())) * DAY
@@ -221,24 +221,30 @@ class World:
 
 
 def _outcome_labels(rng, decision: np.ndarray) -> np.ndarray:
-    """The decision's local label, and for about one in ten a second (rarely a third)
-    outcome recorded beside it, joined by '; '."""
+    """The decision's local label, and for about one in ten one or two more outcomes
+    recorded beside it (drawn by DECISION_WEIGHTS, a repeat of one already there left out),
+    joined by '; '."""
     n = len(decision)
-    cats = list(OUTCOME_LABELS)
-    out = np.empty(n, dtype=object)
-    u = rng.random(n)
-    for cat, options in OUTCOME_LABELS.items():
-        mask = decision == cat
-        out[mask] = np.array(options, dtype=object)[(u[mask] * len(options)).astype(int)]
+    cats = np.array(list(OUTCOME_LABELS), dtype=object)
+
+    def label(categories: np.ndarray) -> np.ndarray:
+        out = np.empty(len(categories), dtype=object)
+        u = rng.random(len(categories))
+        for cat, options in OUTCOME_LABELS.items():
+            mask = categories == cat
+            out[mask] = np.array(options, dtype=object)[(u[mask] * len(options)).astype(int)]
+        return out
+
+    out = pd.Series(label(decision))
     extra = rng.choice([0, 1, 2], n, p=[0.9, 0.085, 0.015])
-    weights = {c: DECISION_WEIGHTS.get(c, 3) for c in cats}
-    for i in np.flatnonzero(extra):
-        others = [c for c in cats if c != decision[i]]
-        p = np.array([weights[c] for c in others], float)
-        for cat in rng.choice(others, extra[i], replace=False, p=p / p.sum()):
-            options = OUTCOME_LABELS[cat]
-            out[i] += "; " + options[int(rng.random() * len(options))]
-    return out
+    weights = np.array([DECISION_WEIGHTS.get(c, 3) for c in cats], float)
+    taken = [np.asarray(decision, dtype=object)]
+    for j in (1, 2):
+        drawn = cats[rng.choice(len(cats), n, p=weights / weights.sum())]
+        new = (extra >= j) & ~np.logical_or.reduce([drawn == t for t in taken])
+        out[new] = out[new] + "; " + label(drawn[new])
+        taken.append(np.where(new, drawn, None))
+    return out.to_numpy()
 
 
 def _sorted(world: _Episodes) -> _Episodes:
@@ -348,12 +354,19 @@ def world(rng, spec: DemoSpec) -> World:
             "ICPC_PLAN": np.where(w.icpc <= extract, "Y", ""),
         }
     )[seen & (w.s47 <= extract)]
-    tidy = lambda f: f.reset_index(drop=True)  # noqa: E731
+
+    del w, a, parts, episode, seen  # free the episode arrays before the contacts are made
+    contacts = _contacts(rng, spec, referrals)
+
+    def tidy(frame: pd.DataFrame) -> pd.DataFrame:
+        frame = frame.reset_index(drop=True)
+        return frame.assign(CHILD=id_strings("C", frame["CHILD"].to_numpy()))
+
     return World(
         cin_cp=tidy(pd.concat([cin, cp]).sort_values(["CHILD", "START", "TYPE"])),
         assessments=tidy(assessments),
         referrals=tidy(referrals),
-        contacts=_contacts(rng, spec, referrals),
+        contacts=tidy(contacts),
         cin_plans=tidy(plans),
         cp_plans=tidy(cp_plans),
         s47=tidy(s47),
@@ -366,7 +379,7 @@ def _contacts(rng, spec: DemoSpec, referrals: pd.DataFrame) -> pd.DataFrame:
     extract = spec.extract_day
     day = poisson_days(rng, 7500 * spec.scale, spec.first_day - 365 * DAY, extract)
     n = len(day)
-    child = ids("C", 70_000_001, n).astype(object)
+    child = np.arange(70_000_001, 70_000_001 + n)
     dob = day - rng.integers(-100, int(17.8 * YEAR), n) * DAY
     progress = np.clip(
         (day - spec.first_day) / DAY / max((extract - spec.first_day) / DAY, 1), 0, 1
