@@ -5,10 +5,10 @@ extracts, `demo_returns.py` the Ofsted Annex A workbook and the DfE CIN census X
 Each referral opens an episode of need (a CIN period, from the referral to its closure);
 most get an assessment; the assessment's decision sets what follows (closure with no further
 action or to early help, a CIN plan, a Section 47 enquiry and conference, a child protection
-plan), and an open plan can be reviewed by a further assessment. About three in ten closed
-episodes come back as a re-referral within the year. Contacts reach the front door first;
-repeat contacts (a contact about a child contacted in the year before) fall from about 19% to
-about 5% over the span, as the board's papers describe.
+plan), and an open plan can be reviewed by a further assessment. About a fifth of referrals
+are re-referrals within a year. Contacts reach the front door first; the share of children
+contacted more than once in a month is about 19% until an inspection six months before the
+extract and falls to about 5% in its last month, as the board's papers describe.
 """
 
 from __future__ import annotations
@@ -112,7 +112,7 @@ def _choice(rng, weights: dict, n: int, young: np.ndarray | None = None) -> np.n
         return rng.choice(keys, n, p=p / p.sum())
     out = np.empty(n, dtype=object)
     # the youngest (unborn or under 1 at referral) more often go on to a plan
-    factor = {"CP": 3.0, "CIN_PLAN": 2.0, "NFA": 0.4, "STEP_DOWN": 0.4}
+    factor = {"CP": 4.0, "CIN_PLAN": 2.0, "NFA": 0.4, "STEP_DOWN": 0.4}
     for flag in (False, True):
         q = p * np.array([factor.get(k, 1.0) if flag else 1.0 for k in keys])
         mask = young == flag
@@ -148,7 +148,7 @@ def _episodes(rng, child, dob, referral) -> _Episodes:
     protect = decision == "CP"
     icpc = np.where(protect, s47 + days(7, 15), NAT)
     cp_start = icpc
-    cp_end = cp_start + np.maximum(rng.exponential(280, n).astype(int), 30) * DAY
+    cp_end = cp_start + np.maximum(rng.exponential(310, n).astype(int), 30) * DAY
     closure = np.where(protect, cp_end + days(0, 200), closure)
     later = np.isin(decision, ["S47", "STRATEGY", "LEGAL", "SHORT_BREAKS", "OTHER"])
     lasting = (np.maximum(rng.exponential(120, n).astype(int), 14)) * DAY
@@ -181,12 +181,13 @@ _FIELDS = list(_Episodes.__dataclass_fields__)
 
 
 def _referral_world(rng, spec: DemoSpec) -> _Episodes:
-    """First referrals, plus re-referrals of about three in ten closed episodes within a year
-    of closing (same child)."""
+    """First referrals, plus re-referrals (same child) of a little under half of closed
+    episodes within a year of closing, three generations deep: about a fifth of referrals
+    are re-referrals, as in the published figures."""
     extract = spec.extract_day
-    referral = poisson_days(rng, 2800 * spec.scale, spec.first_day - 3 * 365 * DAY, extract)
+    referral = poisson_days(rng, 2050 * spec.scale, spec.first_day - 3 * 365 * DAY, extract)
     n = len(referral)
-    band = rng.choice(4, n, p=[0.05, 0.07, 0.015, 0.865])  # unborn, under 1, 1-2, older
+    band = rng.choice(4, n, p=[0.08, 0.10, 0.015, 0.805])  # unborn, under 1, 1-2, older
     age = np.choose(
         band,
         [
@@ -197,12 +198,18 @@ def _referral_world(rng, spec: DemoSpec) -> _Episodes:
         ],
     )
     child = np.arange(50_000_001, 50_000_001 + n)  # numbers until the tables are made
-    first = _episodes(rng, child, referral - age * DAY, referral)
-    again = (rng.random(n) < 0.3) & (first.closure < extract)
-    back = first.closure[again] + rng.integers(7, 365, int(again.sum())) * DAY
-    keep = back <= extract
-    second = _episodes(rng, first.child[again][keep], first.dob[again][keep], back[keep])
-    return _concat([first, second])
+    generations = [_episodes(rng, child, referral - age * DAY, referral)]
+    while len(generations) < 4:  # a re-referral can itself come back
+        last = generations[-1]
+        again = (rng.random(len(last.child)) < 0.38) & (last.closure < extract)
+        back = last.closure[again] + rng.integers(7, 365, int(again.sum())) * DAY
+        keep = back <= extract
+        if not keep.any():
+            break
+        generations.append(
+            _episodes(rng, last.child[again][keep], last.dob[again][keep], back[keep])
+        )
+    return _concat(generations)
 
 
 @dataclass
@@ -374,30 +381,29 @@ def world(rng, spec: DemoSpec) -> World:
 
 
 def _contacts(rng, spec: DemoSpec, referrals: pd.DataFrame) -> pd.DataFrame:
-    """Every referral's contact (same day, same source), plus contacts that went no further;
-    a falling share of these are about a child contacted in the year before."""
+    """Every referral's contact (same day, same source), plus contacts that went no further.
+    About 19% of these children are contacted again within the next two weeks until six
+    months before the extract (an inspection), falling to about 5% by its last month."""
     extract = spec.extract_day
-    day = poisson_days(rng, 7500 * spec.scale, spec.first_day - 365 * DAY, extract)
+    day = poisson_days(rng, 7000 * spec.scale, spec.first_day - 365 * DAY, extract)
     n = len(day)
     child = np.arange(70_000_001, 70_000_001 + n)
     dob = day - rng.integers(-100, int(17.8 * YEAR), n) * DAY
-    progress = np.clip(
-        (day - spec.first_day) / DAY / max((extract - spec.first_day) / DAY, 1), 0, 1
-    )
-    repeat = rng.random(n) < 0.25 - 0.21 * progress
-    lo = np.searchsorted(day, day - 365 * DAY)
-    pick = rng.random(n)
-    for i in np.flatnonzero(repeat):
-        if lo[i] < i:
-            j = lo[i] + int(pick[i] * (i - lo[i]))
-            child[i], dob[i] = child[j], dob[j]
+    turn = extract - 182 * DAY
+    progress = np.clip((day - turn) / DAY / max((extract - turn) / DAY, 1), 0, 1)
+    again = rng.random(n) < 0.40 - 0.30 * progress
+    later = day[again] + rng.integers(1, 15, int(again.sum())) * DAY
+    keep = later <= extract
+    day = np.concatenate([day, later[keep]])
+    child = np.concatenate([child, child[again][keep]])
+    dob = np.concatenate([dob, dob[again][keep]])
     far = np.datetime64("2100-01-01")
     others = pd.DataFrame(
         {
             "CHILD": child,
             "DOB": dates(dob, far),
             "CONTACT_DATE": dates(day, extract),
-            "SOURCE": _choice(rng, REFERRAL_SOURCES, n),
+            "SOURCE": _choice(rng, REFERRAL_SOURCES, len(day)),
         }
     )
     led = referrals.rename(columns={"REFERRAL_DATE": "CONTACT_DATE"})[
