@@ -1,0 +1,379 @@
+"""The `front_door` report: contacts, repeat contacts, referrals and re-referrals, with SPC on
+the monthly shares and a like-for-like comparison on DfE's published re-referral definition.
+Every figure comes from `analysis.measures.front_door`."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from analysis.measures import comparisons as cmp
+from analysis.measures import front_door as fd
+from analysis.measures.spc import describe, xmr
+from analysis.measures.stats import WILSON
+from analysis.periods import period_label, window
+from analysis.presentation import charts
+from analysis.presentation.formats import INTERVAL_FORMATS, fmt
+from analysis.presentation.model import Figure, Glossary, Note, Report, Summary, Table
+from analysis.reports.board_summary import report_changes
+
+TERMS = [
+    "contact",
+    "referral",
+    "re-referral",
+    "SPC (statistical process control)",
+    "common cause variation",
+    "special cause variation",
+    "confidence interval",
+]
+NO_CONTACTS = (
+    "Contacts are not in this data: the CIN census holds referrals only. An Annex A workbook "
+    "(List 1) or contacts.csv gives this section."
+)
+NO_REFERRALS = (
+    "Referrals are not in this data. The CIN census, an Annex A workbook (List 3) or "
+    "referrals.csv gives this section."
+)
+NOT_NATIONAL = (
+    "Contacts have no national statistic (the CIN census does not collect them), so contact "
+    "measures are compared with this authority's own past, not with other authorities."
+)
+
+
+def contact_headline(months: pd.DataFrame | None) -> dict:
+    """The period month's contact metrics (the last row of `contact_months`); None each
+    when there are no contacts in the data."""
+    names = {
+        "contacts_month": "Contacts",
+        "children_contacted_month": "Children contacted",
+        "multiple_children_month": "Children with more than one contact",
+        "multiple_contacts_children_share_month": "Share of children with more than one contact",
+        "repeat_contacts_30d_share_month": "Share of contacts repeating within 30 days",
+        "contact_to_referral_share_month": "Share of contacts leading to a referral",
+    }
+    if months is None:
+        return dict.fromkeys(names)
+    last = months.iloc[-1]
+    return {
+        name: (None if pd.isna(last[col]) else (float(last[col]) if "share" in name else int(
+            last[col])))
+        for name, col in names.items()
+    }  # fmt: skip
+
+
+def referral_headline(referrals: pd.DataFrame | None, period, children: float | None) -> dict:
+    """The 12 months' referral metrics; None each without referrals in the data."""
+    names = ("referrals_12m", "referrals_rate_per_10k_12m", "rereferrals_12m",
+             "rereferral_share_12m", "referral_nfa_12m", "referral_nfa_share_12m")  # fmt: skip
+    if referrals is None:
+        return dict.fromkeys(names)
+    first, last = window(period, 12)
+    inside = referrals[(referrals["REFERRAL_DATE"] >= first) & (referrals["REFERRAL_DATE"] <= last)]
+    again = fd.rereferral_share(referrals, first, last)
+    nfa = fd.nfa_share(referrals, first, last)
+    return {
+        "referrals_12m": len(inside),
+        "referrals_rate_per_10k_12m": fd.per_10k(len(inside), children),
+        "rereferrals_12m": again.count,
+        "rereferral_share_12m": again.share,
+        "referral_nfa_12m": nfa.count,
+        "referral_nfa_share_12m": nfa.share,
+    }
+
+
+def like_for_like(
+    referrals: pd.DataFrame | None, table: pd.DataFrame | None, period, la: str
+) -> tuple[pd.DataFrame | None, dict]:
+    """Re-referral share for the latest published year up to the period's: this LA's
+    published figure, ours recomputed from this data on the same definition and year,
+    England, the region and the neighbours' median (DfE percentages held as shares)."""
+    row = cmp.year_row(table, period)
+    if row is None:
+        return None, {}
+    year = int(str(row["Year"])[:4])
+    first, last = pd.Timestamp(f"{year - 1}-04-01"), pd.Timestamp(f"{year}-03-31")
+    ours = fd.rereferral_share(referrals, first, last) if referrals is not None else None
+    covered = referrals is not None and referrals["REFERRAL_DATE"].min() <= first - pd.Timedelta(
+        days=fd.RE_REFERRAL_DAYS
+    )
+
+    def share(value):
+        return None if value is None or pd.isna(value) else float(value) / 100
+
+    frame = pd.DataFrame(
+        [
+            {"Who": f"{la} (published by DfE)", "Re-referral share": share(row[la])},
+            {
+                "Who": f"{la} (recomputed from this data)",
+                "Re-referral share": ours.share if ours and covered else None,
+            },
+            {"Who": "England", "Re-referral share": share(row["England"])},
+            {"Who": "Region", "Re-referral share": share(row["Region"])},
+            {"Who": "Statistical neighbours (median)", "Re-referral share": share(
+                row["Neighbours median"])},
+        ]
+    )  # fmt: skip
+    metrics = {
+        "benchmark_year": row["Year"],
+        "recomputed_referrals_benchmark_year": ours.total if ours and covered else None,
+        "la_recomputed_rereferral_share": ours.share if ours and covered else None,
+        "la_published_rereferral_share": share(row[la]),
+        "england_rereferral_share": share(row["England"]),
+        "neighbour_median_rereferral_share": share(row["Neighbours median"]),
+    }
+    return frame, metrics
+
+
+def summary(h: dict, contact_chart, referral_chart, label: str) -> list[str]:
+    """Sentences for the board from figures shown in the report."""
+    out = []
+    if h["children_contacted_month"] is not None:
+        out.append(
+            f"In {label}, {fmt(h['multiple_contacts_children_share_month'], 'percent')} of the "
+            f"{h['children_contacted_month']:,} children contacted were contacted more than "
+            f"once in the month ({h['contacts_month']:,} contacts in all); the latest month "
+            f"shows {describe(contact_chart)}."
+        )
+    else:
+        out.append(NO_CONTACTS)
+    if h["referrals_12m"] is not None:
+        rate = h["referrals_rate_per_10k_12m"]
+        per = f" ({fmt(rate, 'decimal1')} per 10,000 children)" if rate is not None else ""
+        out.append(
+            f"{h['referrals_12m']:,} referrals in the 12 months to {label}{per}; "
+            f"{fmt(h['rereferral_share_12m'], 'percent')} were re-referrals within 12 months "
+            f"of a previous referral. The latest month shows {describe(referral_chart)}."
+        )
+    else:
+        out.append(NO_REFERRALS)
+    return out
+
+
+def build(
+    s,
+    lookback_months: int = 36,
+    referral_within_days: int = 7,
+    benchmark_dir: str = "data/reference",
+    new_la_code: str = "",
+    old_la_code: str = "",
+) -> Report:
+    """The `front_door` report for the session's period (sections keyed by anchor)."""
+    contacts, referrals = s.inputs.get("contacts"), s.inputs.get("referrals")
+    bm = cmp.open_benchmarks(benchmark_dir, new_la_code, old_la_code)
+    label = period_label(s.period)
+    months = (
+        fd.contact_months(contacts, referrals, s.period, lookback_months, referral_within_days)
+        if contacts is not None
+        else None
+    )
+    ref_months = (
+        fd.referral_months(referrals, s.period, lookback_months) if referrals is not None else None
+    )
+    h = contact_headline(months) | referral_headline(
+        referrals, s.period, fd.population(bm, s.period)
+    )
+    shown = s.record_all(h)
+    contact_chart = (
+        xmr(months["Share of children with more than one contact"].dropna() * 100,
+            improvement="decrease") if months is not None else None
+    )  # fmt: skip
+    referral_chart = (
+        xmr(ref_months["Re-referral share"].dropna() * 100, improvement="decrease")
+        if ref_months is not None
+        else None
+    )
+    r = Report("front_door")
+    r.add("summary", Summary(summary(shown, contact_chart, referral_chart, label)))
+    r.add("summary", Glossary(TERMS))
+    _contacts(s, r, months, contact_chart, contacts, lookback_months)
+    _referrals(s, r, ref_months, referral_chart, referrals, bm)
+    bench = cmp.referrals(bm, "rereferral_percent") if bm else None
+    table, metrics = like_for_like(referrals, bench, s.period, cmp.la_label(bm))
+    s.record_all(metrics)
+    r.add(
+        "how-we-compare",
+        Table(
+            table,
+            f"Re-referrals within 12 months, year to 31 March {metrics['benchmark_year']}: "
+            "like for like",
+            {"Re-referral share": "percent"},
+            options={"published_statistics": True},
+        )
+        if table is not None
+        else Note(cmp.MISSING),
+        Note(
+            "Our own figure is recomputed from this data on DfE's definition (a referral of a "
+            "child referred in the 365 days before, over the same year to 31 March), so it "
+            "can be set beside the published ones; it is left blank when the data do not "
+            "reach a year before that year starts. " + NOT_NATIONAL
+        ),
+    )
+    r.metrics = dict(s.metrics.values)
+    r["summary"][0].sentences += report_changes("front_door", r.metrics, str(s.period))
+    return r
+
+
+def _contacts(s, r: Report, months, chart, contacts, lookback_months: int) -> None:
+    if months is None:
+        for anchor in ("contacts", "repeat-contacts", "where-contacts-come-from"):
+            r.add(anchor, Note(NO_CONTACTS))
+        return
+    counts = months[["Contacts", "Children contacted"]]
+    s.record_series("contacts_month", months["Contacts"])
+    s.record_series("children_contacted_month", months["Children contacted"])
+    s.record_series(
+        "multiple_contacts_children_share_month",
+        months["Share of children with more than one contact"],
+        months[["Children with more than one contact", "Children contacted"]],
+    )
+    s.record_series(
+        "repeat_contacts_30d_share_month",
+        months["Share of contacts repeating within 30 days"],
+        months[["Repeat contacts within 30 days", "Contacts"]],
+    )
+    s.record_series(
+        "contact_to_referral_share_month",
+        months["Share of contacts leading to a referral"],
+        months[["Contacts leading to a referral", "Contacts"]],
+    )
+    last12 = months.tail(12)
+    r.add(
+        "contacts",
+        Figure(
+            charts.stacked_bars(counts[["Contacts"]], "Contacts per month", "Contacts"),
+            rests_on=counts[["Contacts"]],
+        ),
+        Table(
+            last12[
+                [
+                    "Contacts",
+                    "Children contacted",
+                    "Contacts leading to a referral",
+                    "Share of contacts leading to a referral",
+                ]
+            ].reset_index(),
+            "Contacts in the last 12 months",
+            {"Share of contacts leading to a referral": "percent"},
+            options={"base": {"Share of contacts leading to a referral": "Contacts"}},
+        ),  # fmt: skip
+    )
+    r.add(
+        "repeat-contacts",
+        Figure(
+            charts.spc_chart(
+                chart,
+                "Children contacted more than once in the month (%)",
+                "Share of children contacted (%)",
+            ),
+            rests_on=months[["Children with more than one contact"]],
+        ),
+        Note(f"Latest month: {describe(chart)}."),
+        Table(
+            last12[
+                [
+                    "Children contacted",
+                    "Children with more than one contact",
+                    "Share of children with more than one contact",
+                    "Contacts",
+                    "Repeat contacts within 30 days",
+                    "Share of contacts repeating within 30 days",
+                ]
+            ].reset_index(),
+            "Two readings of repeat contacts, last 12 months",
+            {
+                "Share of children with more than one contact": "percent",
+                "Share of contacts repeating within 30 days": "percent",
+            },
+            note=(
+                "The board's measure counts children contacted more than once in the same "
+                "calendar month, as a share of the children contacted that month. The other "
+                "reading counts contacts that follow another contact about the same child "
+                "within 30 days, as a share of all contacts; it also catches repeats across a "
+                "month's end."
+            ),
+            options={
+                "base": {
+                    "Share of children with more than one contact": "Children contacted",
+                    "Share of contacts repeating within 30 days": "Contacts",
+                }
+            },
+        ),  # fmt: skip
+    )
+    first, last = window(s.period, 12)
+    r.add(
+        "where-contacts-come-from",
+        Table(
+            fd.by_source(contacts, first, last, "CONTACT_DATE"),
+            f"Contacts by source, 12 months to {period_label(s.period)}",
+            {"Share": "percent"},
+            options={"base": {"Share": "Number"}},
+        ),
+    )
+
+
+def _referrals(s, r: Report, months, chart, referrals, bm) -> None:
+    if months is None:
+        for anchor in ("referrals", "re-referrals"):
+            r.add(anchor, Note(NO_REFERRALS))
+        return
+    children = fd.population(bm, s.period)
+    s.record_series("referrals_12m", months["Referrals"])
+    if children:
+        s.record_series(
+            "referrals_rate_per_10k_12m",
+            months["Referrals"] / children * 10_000 * 12,
+            months[["Referrals"]],
+        )
+    else:
+        s.record_series("referrals_rate_per_10k_12m", months["Referrals"] * float("nan"))
+    s.record_series(
+        "rereferral_share_12m", months["Re-referral share"], months[["Re-referrals", "Referrals"]]
+    )
+    nfa = referrals.assign(MONTH=fd.month_of(referrals["REFERRAL_DATE"]))
+    known = nfa.dropna(subset=["NFA"])
+    shares = (
+        known.groupby("MONTH")["NFA"].mean().astype(float).reindex(months.index)
+        if len(known)
+        else months["Referrals"] * float("nan")
+    )
+    counts = known.groupby("MONTH")["NFA"].sum().reindex(months.index).fillna(0).to_frame()
+    s.record_series("referral_nfa_share_12m", shares, counts)
+    first, last = window(s.period, 12)
+    again = fd.rereferral_share(referrals, first, last)
+    r.add(
+        "referrals",
+        Figure(
+            charts.stacked_bars(months[["Referrals"]], "Referrals per month", "Referrals"),
+            rests_on=months[["Referrals"]],
+        ),
+        Table(
+            fd.by_source(referrals, first, last, "REFERRAL_DATE"),
+            f"Referrals by source, 12 months to {period_label(s.period)}",
+            {"Share": "percent"},
+            options={"base": {"Share": "Number"}},
+        ),
+        Note(
+            "Population: ONS mid-year estimate of children aged 0 to 17 for the authority, "
+            "from the DfE files (boardpack benchmarks fetch)."
+            if children
+            else "The rate per 10,000 children needs the ONS population file (boardpack "
+            "benchmarks fetch); without it only counts are shown."
+        ),
+    )
+    r.add(
+        "re-referrals",
+        Figure(
+            charts.spc_chart(
+                chart,
+                "Re-referrals within 12 months, share of each month's referrals (%)",
+                "Share of referrals (%)",
+            ),
+            rests_on=months[["Re-referrals"]],
+        ),  # fmt: skip
+        Note(f"Latest month: {describe(chart)}."),
+        Table(
+            pd.DataFrame([again.row("Re-referrals", "Referrals", "Re-referral share", True)]),
+            f"Re-referrals within 12 months, 12 months to {period_label(s.period)}",
+            INTERVAL_FORMATS | {"Re-referral share": "percent"},
+            note=f"Intervals: {WILSON}.",
+        ),
+    )
