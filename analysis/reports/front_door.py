@@ -97,7 +97,7 @@ def like_for_like(
     )
 
     def share(value):
-        return None if value is None or pd.isna(value) else float(value) / 100
+        return None if value is None or pd.isna(value) else round(float(value) / 100, 6)
 
     frame = pd.DataFrame(
         [

@@ -1,7 +1,7 @@
 """`contacts.csv` and `referrals.csv` (both optional): the front door as a local extract, for
 authorities whose returns do not hold it (the CIN census has no contacts).
 
-contacts.csv: CHILD, DOB, CONTACT_DATE, SOURCE - one row per contact.
+contacts.csv: CHILD, DOB, CONTACT_DATE, SOURCE, OUTCOME - one row per contact.
 referrals.csv: CHILD, DOB, REFERRAL_DATE, SOURCE, NFA (Y/N), CLOSURE_DATE, CLOSURE_REASON
 (CIN census codes RC1-RC9) - one row per referral.
 """
@@ -21,6 +21,7 @@ CONTACT_COLUMNS = [
     Column("DOB", "date"),
     Column("CONTACT_DATE", "date", blank_ok=False),
     Column("SOURCE", required=False),
+    Column("OUTCOME", required=False),  # local words for what the contact led to; kept, not counted
 ]
 REFERRAL_COLUMNS = [
     Column("CHILD", blank_ok=False),

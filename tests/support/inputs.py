@@ -25,6 +25,17 @@ VALID = {
         "C9,01/01/2015,01/01/2017,20/01/2017,No further action,Team A\n"
         "C8,01/05/2017,01/02/2017,01/03/2017,Child in need plan; Strategy meeting,Team A\n"
     ),
+    "contacts.csv": (
+        "CHILD,DOB,CONTACT_DATE,SOURCE,OUTCOME\n"
+        "C9,01/01/2015,01/03/2017,6,Referral\n"
+        "C9,01/01/2015,01/03/2017,2A,No further action\n"
+        "C7,,15/03/2017,3B,Advice given\n"
+    ),
+    "referrals.csv": (
+        "CHILD,DOB,REFERRAL_DATE,SOURCE,NFA,CLOSURE_DATE,CLOSURE_REASON\n"
+        "C9,01/01/2015,01/03/2016,6,N,01/06/2016,RC7\n"
+        "C9,01/01/2015,01/03/2017,6,N,,\n"
+    ),
     "audits.csv": (
         "AUDIT_ID,CHILD,AUDIT_DATE,SAMPLE,THEME,AUDITOR,AUDITOR_GRADE,MODERATOR,MODERATOR_GRADE,"
         "NFA_APPROPRIATE,SUPPORT_BENEFICIAL,REFERRED_BACK\n"

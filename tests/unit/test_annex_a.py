@@ -68,7 +68,8 @@ def test_a_date_of_birth_missing_from_one_list_comes_from_another(book):
 
 
 def test_the_pack_reads_the_workbook_in_place_of_the_csv_extracts(tmp_path, book):
-    folder = write_inputs(tmp_path / "raw", {"cin_cp.csv": None, "assessments.csv": None})
+    local = ("cin_cp.csv", "assessments.csv", "contacts.csv", "referrals.csv")
+    folder = write_inputs(tmp_path / "raw", dict.fromkeys(local))
     shutil.copy(book, folder)
     inputs = read_inputs(folder)
     assert not inputs.report.has_errors, inputs.report.format()

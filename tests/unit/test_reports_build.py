@@ -18,6 +18,7 @@ from analysis.reports import (
     audit_agreement,
     board_summary,
     data_quality,
+    front_door,
     sickness_absence,
     young_children,
 )
@@ -110,7 +111,7 @@ def test_audit_agreement(session):
 
 def test_data_quality(session):
     model = data_quality.build(session("data_quality"))
-    assert model.metrics["files_loaded"] == 8 and model.metrics["warnings_total"] == 0
+    assert model.metrics["files_loaded"] == 10 and model.metrics["warnings_total"] == 0
     assert [t.caption for t in model.tables()][:1] == ["Input files loaded"]
 
 
@@ -257,3 +258,38 @@ def test_assessments_say_when_their_outcomes_were_derived(tmp_path, dfe):
     # A1 (aged 1) assessed 11/05-20/06/2016: a Section 47 enquiry and a protection plan followed
     assert model.metrics["outcomes_age_0_2"]["CP"] == 1
     assert model.metrics["outcomes_age_0_2"]["S47"] == 1
+
+
+def test_front_door(session, dfe):
+    model = front_door.build(session("front_door"), 36, 7, str(dfe), "E08000015", "344")
+    m = model.metrics
+    # March 2017: C9 twice on 01/03 (police, school), C7 once on 15/03
+    assert (m["contacts_month"], m["children_contacted_month"]) == (3, 2)
+    assert m["multiple_contacts_children_share_month"] == 0.5
+    assert m["repeat_contacts_30d_share_month"] == 1 / 3  # C9's second, 0 days after
+    assert m["contact_to_referral_share_month"] == 2 / 3  # C9 referred the same day
+    # C9 referred 01/03/2016 and 01/03/2017, 365 days apart: the 2017 one is a re-referral
+    assert (m["referrals_12m"], m["rereferrals_12m"], m["rereferral_share_12m"]) == (1, 1, 1.0)
+    assert m["referral_nfa_share_12m"] == 0.0
+    # Wirral's ONS estimate for 2017: 66,834 children -> 1 / 66,834 x 10,000
+    assert m["referrals_rate_per_10k_12m"] == pytest.approx(10_000 / 66_834)
+    assert m["la_published_rereferral_share"] == pytest.approx(0.21)
+
+
+def test_front_door_from_the_census_alone_says_why_contacts_are_missing(tmp_path, dfe):
+    local = ("cin_cp.csv", "assessments.csv", "contacts.csv", "referrals.csv")
+    raw = write_inputs(tmp_path / "raw", dict.fromkeys(local))
+    shutil.copytree(TESTS / "fixtures" / "cin_census", raw / "cin_census")
+    processed = prepare(raw, tmp_path / "processed")
+    s = open_session("front_door", "2017-03", processed_dir=str(processed))
+    model = front_door.build(s, benchmark_dir=str(dfe))
+    m = model.metrics
+    assert m["contacts_month"] is None and m["multiple_contacts_children_share_month"] is None
+    # referrals: A1 on 10/05/2016 and U1 on 01/03/2017 (no further action)
+    assert (m["referrals_12m"], m["rereferral_share_12m"], m["referral_nfa_share_12m"]) == (
+        2,
+        0.0,
+        0.5,
+    )
+    notes = [b.text for b in model.sections["contacts"] if isinstance(b, Note)]
+    assert notes == [front_door.NO_CONTACTS]
