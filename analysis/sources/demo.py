@@ -62,8 +62,16 @@ CANNOT_CARRY = {
     },
     "cin-census": {
         "assessments": _DERIVED_OUTCOMES,
-        "board_summary": ["key_points"],
+        "board_summary": ["key_points", "measures_not_available"],  # no contacts
         "data_quality": ["files_loaded", "rows_total"],
+        "front_door": [
+            "contacts_month",
+            "children_contacted_month",
+            "multiple_children_month",
+            "multiple_contacts_children_share_month",
+            "repeat_contacts_30d_share_month",
+            "contact_to_referral_share_month",
+        ],
     },
 }
 

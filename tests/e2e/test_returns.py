@@ -80,6 +80,15 @@ def test_annex_a_cannot_show_stepping_across_and_says_so(returns):
     assert "Stepping across to targeted services cannot be seen in this data" in html
 
 
+def test_the_front_door_from_the_census_says_why_contacts_are_absent(returns):
+    metrics = returns["cin-census"][1]["front_door"]
+    assert metrics["contacts_month"] is None and metrics["referrals_12m"] > 2000
+    html = (returns["cin-census"][0].parent / "out" / PERIOD / "front_door.html").read_text()
+    assert "Contacts are not in this data: the CIN census holds referrals only." in html
+    # from the workbook, the contacts come through (List 1)
+    assert returns["annex-a"][1]["front_door"]["contacts_month"] > 500
+
+
 def test_returns_and_the_local_audit_and_hr_extracts_run_the_whole_pack(tmp_path, returns, dfe):
     annex, census = returns["annex-a"][0], returns["cin-census"][0]
     raw = tmp_path / "raw"

@@ -145,3 +145,20 @@ def test_young_entrants_link_to_siblings_and_younger_mothers(demo):
 def test_identifiers_are_obviously_fake(demo):
     header = read(demo, "ssda903/header.csv", [])
     assert header["UPN"].str.match(r"^FAKE\d{9}$").all()
+
+
+def test_the_front_door_has_the_board_papers_shape(demo):
+    # the board: "multiple contacts ... down from 19.1% at the point of inspection to 5.1%
+    # for March 2017"; Wirral's published re-referral share for 2016-17 is 21%
+    contacts = read(demo, "contacts.csv", ["CONTACT_DATE"])
+    month = contacts["CONTACT_DATE"].dt.to_period("M")
+    per_child = contacts.groupby([month, contacts["CHILD"]]).size()
+    share = (per_child > 1).groupby(level=0).mean()
+    assert 0.16 <= share[pd.Period("2016-09")] <= 0.22  # around the inspection
+    assert 0.16 <= share[pd.Period("2015-09"):pd.Period("2016-09")].mean() <= 0.22
+    assert 0.03 <= share[pd.Period("2017-03")] <= 0.07
+    refs = read(demo, "referrals.csv", ["REFERRAL_DATE"]).sort_values("REFERRAL_DATE")
+    gap = (refs["REFERRAL_DATE"] - refs.groupby("CHILD")["REFERRAL_DATE"].shift()).dt.days
+    year = refs["REFERRAL_DATE"].between("2016-04-01", "2017-03-31")
+    assert 0.18 <= (gap[year] <= 365).mean() <= 0.24
+    assert 2800 <= year.sum() <= 3600  # Wirral published 3,243 referrals for 2016-17
