@@ -25,6 +25,8 @@ def identifiers() -> set[str]:
         ("ssda903/header.csv", ["CHILD", "UPN"]),
         ("cin_cp.csv", ["CHILD"]),
         ("assessments.csv", ["CHILD"]),
+        ("contacts.csv", ["CHILD"]),
+        ("referrals.csv", ["CHILD"]),
         ("audits.csv", ["CHILD", "AUDIT_ID"]),
         ("family.csv", ["CHILD", "FAMILY_ID"]),
         ("absence.csv", ["EMPLOYEE_ID"]),
