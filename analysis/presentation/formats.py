@@ -16,6 +16,13 @@ VARIATION_ICONS = {
     "special_cause_neutral": ("◆", "neutral"),
     "common_cause": ("●", "common"),
 }
+#: The scorecard's words beside each variation icon (the legend under it says the rest).
+VARIATION_SHORT = {
+    "special_cause_improvement": "special cause: improvement",
+    "special_cause_concern": "special cause: concern",
+    "special_cause_neutral": "special cause: neither better nor worse",
+    "common_cause": "common cause",
+}
 #: Making Data Count assurance icons by `spc.assurance` words: (symbol, short words).
 ASSURANCE_ICONS = {
     "consistently meets the target": ("✔", "consistently passing"),

@@ -26,7 +26,13 @@ from analysis.config import read_yaml
 from analysis.errors import BoardpackError
 from analysis.fileio import write_json_atomic
 from analysis.presentation import disclosure, model
-from analysis.presentation.formats import ASSURANCE_ICONS, VARIATION_ICONS, fmt, shown
+from analysis.presentation.formats import (
+    ASSURANCE_ICONS,
+    VARIATION_ICONS,
+    VARIATION_SHORT,
+    fmt,
+    shown,
+)
 from analysis.withheld import SUPPRESSED, withheld
 
 FIGURE_DPI = 120  # sharp on screen and on A4 paper at the house figure size
@@ -316,7 +322,8 @@ def scorecard(card: pd.DataFrame, period_label: str) -> None:
             f'<tr><th scope="row"><a href="{html.escape(r.link)}">{html.escape(r.label)}</a></th>'
             f'<td class="num">{html.escape(shown(r.value, r.measure.format))}</td>'
             f'<td class="num">{html.escape(shown(r.year_earlier, r.measure.format, "–"))}</td>'
-            f"<td>{spark}</td><td>{mark}{html.escape(r.verdict)}</td>"
+            f"<td>{spark}</td>"
+            f"<td>{mark}{html.escape(VARIATION_SHORT.get(r.point_type, r.verdict))}</td>"
             + (f"<td>{assured}</td>" if targets else "")
             + "</tr>"
         )

@@ -244,7 +244,7 @@ def report_changes(report: str, metrics: dict, period: str, limit: int = 2) -> l
     return [change_sentence(r) for r in (signals + changes)[:limit]]
 
 
-def bullets(card: pd.DataFrame, period_label: str, limit: int = 5) -> list[str]:
+def bullets(card: pd.DataFrame, period_label: str, limit: int = 4) -> list[str]:
     """Three to five key points, by this rule: first every measure whose latest point is a
     special-cause signal (concerns, then improvements, then neutral signals); then the
     largest relative changes on a year earlier among the other measures; then, if fewer than

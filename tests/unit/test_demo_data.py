@@ -155,7 +155,7 @@ def test_the_front_door_has_the_board_papers_shape(demo):
     per_child = contacts.groupby([month, contacts["CHILD"]]).size()
     share = (per_child > 1).groupby(level=0).mean()
     assert 0.16 <= share[pd.Period("2016-09")] <= 0.22  # around the inspection
-    assert 0.16 <= share[pd.Period("2015-09"):pd.Period("2016-09")].mean() <= 0.22
+    assert 0.16 <= share[pd.Period("2015-09") : pd.Period("2016-09")].mean() <= 0.22
     assert 0.03 <= share[pd.Period("2017-03")] <= 0.07
     refs = read(demo, "referrals.csv", ["REFERRAL_DATE"]).sort_values("REFERRAL_DATE")
     gap = (refs["REFERRAL_DATE"] - refs.groupby("CHILD")["REFERRAL_DATE"].shift()).dt.days
