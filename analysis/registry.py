@@ -41,6 +41,7 @@ class Metric:
     frequency: str = ""
     year_earlier: str = ""
     test: tuple[str, ...] = ()
+    out_of: str = ""
 
 
 @cache

@@ -117,6 +117,14 @@ def absence(bm: Benchmarks) -> pd.DataFrame | None:
     return compare(bm, bm.tables["csww"], "absence_rate_fte")
 
 
+def workforce(bm: Benchmarks, measure: str) -> pd.DataFrame | None:
+    """A CSWW workforce measure: caseload_fte, agency_rate_fte, vacancy_rate_fte or
+    turnover_rate_fte (rates published as percentages)."""
+    if not bm.has("csww"):
+        return None
+    return compare(bm, bm.tables["csww"], measure)
+
+
 def days_lost_per_fte(bm: Benchmarks) -> pd.DataFrame | None:
     """Social workers' FTE days lost per FTE in post: published working_days_lost_fte divided
     by published inpost_fte, for each area."""

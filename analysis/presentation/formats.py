@@ -18,9 +18,9 @@ VARIATION_ICONS = {
 }
 #: The scorecard's words beside each variation icon (the legend under it says the rest).
 VARIATION_SHORT = {
-    "special_cause_improvement": "special cause: improvement",
-    "special_cause_concern": "special cause: concern",
-    "special_cause_neutral": "special cause: neither better nor worse",
+    "special_cause_improvement": "improvement",
+    "special_cause_concern": "concern",
+    "special_cause_neutral": "special cause, neutral",
     "common_cause": "common cause",
 }
 #: Making Data Count assurance icons by `spc.assurance` words: (symbol, short words).

@@ -50,6 +50,7 @@ class Measure:
     target: float | None = None
     frequency: str = "month"
     theme: str = ""
+    out_of: str = ""
 
 
 def measure(declared, item: dict | None = None) -> Measure:
@@ -68,6 +69,7 @@ def measure(declared, item: dict | None = None) -> Measure:
         item.get("target"),
         declared.frequency,
         item.get("theme", ""),
+        declared.out_of,
     )
 
 
@@ -177,6 +179,7 @@ def scorecard(
                 "assurance": assured,
                 "test": tuple(value(reports, m, name) for name in m.test),
                 "link": f"{m.report}.html" + (f"#{m.section}" if m.section else ""),
+                "out_of": value(reports, m, m.out_of) if m.out_of else None,
             }
         )
     return pd.DataFrame(rows)
@@ -244,19 +247,27 @@ def report_changes(report: str, metrics: dict, period: str, limit: int = 2) -> l
     return [change_sentence(r) for r in (signals + changes)[:limit]]
 
 
-def bullets(card: pd.DataFrame, period_label: str, limit: int = 4) -> list[str]:
-    """Three to five key points, by this rule: first every measure whose latest point is a
-    special-cause signal (concerns, then improvements, then neutral signals); then the
-    largest relative changes on a year earlier among the other measures; then, if fewer than
-    three, the remaining measures in scorecard order. Measures not available or withheld are
-    named in one closing point each. Only figures shown in the scorecard are used."""
+def _named(labels: list[str]) -> str:
+    """Measures by name when three or fewer, else how many (the scorecard lists them)."""
+    if len(labels) <= 3:
+        return "; ".join(labels)
+    return f"{len(labels)} measures (marked in the scorecard)"
+
+
+def bullets(card: pd.DataFrame, period_label: str, limit: int = 3) -> list[str]:
+    """At most `limit` key points (three at least), by this rule: first every measure whose
+    latest point is a special-cause signal (concerns, then improvements, then neutral
+    signals); then the largest relative changes on a year earlier among the other measures;
+    then, if fewer than three, the remaining measures in scorecard order. Measures not
+    available or withheld get one closing point each (named when three or fewer, else
+    counted: the scorecard names them). Only figures shown in the scorecard are used."""
     notes = []
     missing = [r.label for r in card.itertuples() if r.value is None or r.value != r.value]
     if missing:
-        notes.append(f"Not available for {period_label}: {'; '.join(missing)}.")
+        notes.append(f"Not available for {period_label}: {_named(missing)}.")
     hidden = [r.label for r in card.itertuples() if withheld(r.value)]
     if hidden:
-        notes.append(f"Withheld in this public version (small numbers): {'; '.join(hidden)}.")
+        notes.append(f"Withheld in this public version (small numbers): {_named(hidden)}.")
     shown_rows = [r for r in card.itertuples() if is_number(r.value)]
     signals = sorted(
         (r for r in shown_rows if r.point_type in SIGNAL_ORDER),

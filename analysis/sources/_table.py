@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis.errors import ValidationReport
+from analysis.errors import ERROR, ValidationReport
 
 DATE_HINT = (
     "not a real date (expected dd/mm/yyyy; yyyy-mm-dd, dd-Mon-yyyy and Excel's date-times at "
@@ -231,6 +231,22 @@ def report_rows(
     if pd.api.types.is_datetime64_any_dtype(values):
         values = shown_dates(values)
     report.add(severity, label, rule, column=column, rows=frame.loc[mask, ROW], values=values)
+
+
+def one_of(
+    frame: pd.DataFrame, col: str, allowed: list[str], report: ValidationReport, label: str
+) -> None:
+    """An error for every row whose `col` is neither blank nor one of `allowed`."""
+    bad = frame[col].notna() & ~frame[col].isin(allowed)
+    report_rows(
+        report, ERROR, label, f"must be one of {', '.join(allowed)} or blank", frame, bad, col
+    )
+
+
+def yes_no(frame: pd.DataFrame, col: str, report: ValidationReport, label: str) -> None:
+    """A Y/N column read as people write it (Yes/No too), in place; anything else an error."""
+    frame[col] = frame[col].replace({"YES": "Y", "NO": "N"})
+    one_of(frame, col, ["Y", "N"], report, label)
 
 
 def map_labels(

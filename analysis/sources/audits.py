@@ -7,9 +7,9 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.config import codelists, read_params
-from analysis.errors import ERROR, WARNING, ValidationReport
+from analysis.errors import WARNING, ValidationReport
 from analysis.names import same
-from analysis.sources._table import ROW, Column, load_file, report_rows
+from analysis.sources._table import ROW, Column, load_file, one_of, report_rows, yes_no
 
 FILE = "audits.csv"
 COLUMNS = [
@@ -41,11 +41,10 @@ def load(data_dir: Path, report: ValidationReport) -> pd.DataFrame | None:
     lists = codelists()["audits"]
     for col in ("AUDITOR_GRADE", "MODERATOR_GRADE"):
         frame[col] = frame[col].str.replace(r"[\s-]+", "_", regex=True)
-        _only(frame, col, lists["grades"], report)
-    _only(frame, "NFA_APPROPRIATE", lists["NFA_APPROPRIATE"], report)
+        one_of(frame, col, lists["grades"], report, FILE)
+    one_of(frame, "NFA_APPROPRIATE", lists["NFA_APPROPRIATE"], report, FILE)
     for col in ("SUPPORT_BENEFICIAL", "REFERRED_BACK"):
-        frame[col] = frame[col].replace({"YES": "Y", "NO": "N"})
-        _only(frame, col, lists["yes_no"], report)
+        yes_no(frame, col, report, FILE)
     dup = frame.duplicated("AUDIT_ID", keep=False)
     report_rows(report, WARNING, FILE, "AUDIT_ID appears more than once", frame, dup, "AUDIT_ID")
     _dip_sample_found(frame, report)
@@ -66,11 +65,4 @@ def _dip_sample_found(frame: pd.DataFrame, report: ValidationReport) -> None:
         f"no audit has SAMPLE '{dip}' (dip_sample in params/defaults.yaml, compared ignoring "
         f"case and spaces); SAMPLE values seen: {seen}",
         column="SAMPLE",
-    )
-
-
-def _only(frame: pd.DataFrame, col: str, allowed: list[str], report: ValidationReport) -> None:
-    bad = frame[col].notna() & ~frame[col].isin(allowed)
-    report_rows(
-        report, ERROR, FILE, f"must be one of {', '.join(allowed)} or blank", frame, bad, col
     )

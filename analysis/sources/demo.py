@@ -26,7 +26,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from analysis.lookup import member
-from analysis.sources import DEMO_FORMATS, demo_cin, demo_returns
+from analysis.sources import DEMO_FORMATS, demo_cin, demo_returns, demo_workforce
 from analysis.sources.demo_cin import TEAMS
 from analysis.sources.demo_common import DAY, YEAR, DemoSpec, dates, ids, poisson_days
 from analysis.workdays import working_day_index
@@ -88,7 +88,7 @@ def write_demo_data(out: Path, spec: DemoSpec | None = None, format: str = "csv"
     if format not in FORMATS:
         raise ValueError(f"format must be one of {', '.join(FORMATS)}")
     # one independent random stream per table, so changing one table leaves the others alone
-    streams = [np.random.default_rng(s) for s in np.random.SeedSequence(spec.seed).spawn(6)]
+    streams = [np.random.default_rng(s) for s in np.random.SeedSequence(spec.seed).spawn(8)]
     out = Path(out)
     (out / "ssda903").mkdir(parents=True, exist_ok=True)
     tables = {}
@@ -102,9 +102,13 @@ def write_demo_data(out: Path, spec: DemoSpec | None = None, format: str = "csv"
     tables["referrals.csv"] = cin.referrals
     tables["contacts.csv"] = cin.contacts
     tables["audits.csv"] = _audits(streams[3], spec)
-    absence, staffing = _absence(streams[4], spec)
+    absence, staffing, roster = _absence(streams[4], spec)
+    roster["ROLE"] = demo_workforce.roster_roles(streams[6], len(roster))
     tables["absence.csv"] = absence
-    tables["staffing.csv"] = staffing
+    tables["staffing.csv"] = demo_workforce.staffing_columns(streams[6], staffing, spec)
+    tables["caseloads.csv"] = demo_workforce.caseloads(streams[6], spec, roster)
+    tables["appraisals.csv"] = demo_workforce.appraisals(streams[7], spec, roster, absence)
+    tables["actions.csv"] = demo_workforce.actions(spec)
     for name in REPLACED.get(format, ()):
         del tables[name]
     for name, frame in tables.items():
@@ -491,4 +495,7 @@ def _absence(rng, spec: DemoSpec):
         ],
         columns=["MONTH", "TEAM", "FTE"],
     )
-    return absence, staffing
+    roster = pd.DataFrame(
+        {"EMPLOYEE_ID": ids("E", 1, n_emp), "TEAM": np.array(TEAMS)[team], "FTE": fte}
+    )
+    return absence, staffing, roster

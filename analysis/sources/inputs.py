@@ -23,6 +23,7 @@ from analysis.config import PARAMS_DIR, params_file, read_params
 from analysis.errors import BoardpackError, InputError, ValidationReport
 from analysis.sources import (
     absence,
+    actions,
     annex_a,
     assessments,
     audits,
@@ -34,6 +35,7 @@ from analysis.sources import (
     ssda903,
     staffing,
     teams,
+    workforce,
 )
 
 MAP_FILES = ("outcome_map.yaml", "absence_reason_map.yaml", "team_map.yaml", "defaults.yaml")
@@ -261,6 +263,9 @@ def read_inputs(
         ("audits", audits.load(data_dir, report)),
         ("absence", absence.load(data_dir, report, params_dir)),
         ("staffing", staffing.load(data_dir, report)),
+        ("caseloads", workforce.load_caseloads(data_dir, report)),
+        ("appraisals", workforce.load_appraisals(data_dir, report)),
+        ("actions", actions.load(data_dir, report, today)),
     ):
         if frame is not None:
             tables[name] = frame

@@ -14,25 +14,32 @@ COLUMNS = [
     Column("MONTH", "month", blank_ok=False),
     Column("TEAM", blank_ok=False),
     Column("FTE", "number", blank_ok=False),
+    # optional, for the workforce report (CSWW definitions): older files stay valid
+    Column("AGENCY_FTE", "number", required=False),
+    Column("VACANT_FTE", "number", required=False),
+    Column("STARTERS_FTE", "number", required=False),
+    Column("LEAVERS_FTE", "number", required=False),
 ]
 
 
 def load(data_dir: Path, report: ValidationReport) -> pd.DataFrame | None:
-    """Monthly FTE in post by team. Negative FTE and a team listed twice in a month are errors."""
+    """Monthly FTE in post by team (and, optionally, agency, vacant, starting and leaving
+    FTE). A negative FTE and a team listed twice in a month are errors."""
     frame = load_file(data_dir, FILE, COLUMNS, report, required=True)
     if frame is None:
         return None
-    negative = frame["FTE"].notna() & (frame["FTE"] < 0)
-    report_rows(
-        report,
-        ERROR,
-        FILE,
-        "FTE cannot be negative",
-        frame,
-        negative,
-        "FTE",
-        shown=frame["FTE"].map("{:g}".format),
-    )
+    for col in ("FTE", "AGENCY_FTE", "VACANT_FTE", "STARTERS_FTE", "LEAVERS_FTE"):
+        negative = frame[col].notna() & (frame[col] < 0)
+        report_rows(
+            report,
+            ERROR,
+            FILE,
+            f"{col} cannot be negative",
+            frame,
+            negative,
+            col,
+            shown=frame[col].map("{:g}".format),
+        )
     dup = frame.duplicated(["MONTH", "TEAM"], keep=False)
     report_rows(report, ERROR, FILE, "team listed more than once for the month", frame, dup, "TEAM")
     return frame.drop(columns=[ROW])

@@ -45,7 +45,28 @@ VALID = {
         "EMPLOYEE_ID,TEAM,FTE,START_DATE,END_DATE,REASON\n"
         "E1,Team A,1,02/01/2017,06/01/2017,Cold / flu\n"
     ),
-    "staffing.csv": "MONTH,TEAM,FTE\n2017-01,Team A,10\n",
+    "staffing.csv": (
+        "MONTH,TEAM,FTE,AGENCY_FTE,VACANT_FTE,STARTERS_FTE,LEAVERS_FTE\n"
+        "2017-01,Team A,10,2.5,1,0,1\n"
+    ),
+    "caseloads.csv": (
+        "MONTH,WORKER_ID,TEAM,ROLE,FTE,AGENCY,CASES\n"
+        "2017-01,E1,Team A,SOCIAL_WORKER,1,N,18\n"
+        "2017-01,E2,Team A,SOCIAL_WORKER,0.5,Y,12\n"
+    ),
+    "appraisals.csv": (
+        "YEAR,EMPLOYEE_ID,GROUP,APPRAISED,REASON_NOT_APPRAISED\n"
+        "2016-17,E1,STAFF,Y,\n"
+        "2016-17,E3,MANAGER,Y,\n"
+        "2016-17,E4,STAFF,N,Long-term sickness\n"
+    ),
+    "actions.csv": (
+        "ACTION_ID,THEME,SOURCE,ACTION,OWNER_ROLE,DUE_DATE,STATUS,COMPLETED_DATE,IMPACT_EVIDENCED,"
+        "IMPACT_NOTE,IMPACT_REVIEW_DATE\n"
+        "IP1,Practice,Ofsted 1,Screen police contacts daily,Head of service,31/12/2016,COMPLETE,"
+        "15/12/2016,Y,Screened within 24 hours,\n"
+        "IP2,People,Ofsted 2,Appraise every worker,Head of workforce,31/01/2017,On track,,,,\n"
+    ),
 }
 
 

@@ -30,6 +30,8 @@ def identifiers() -> set[str]:
         ("audits.csv", ["CHILD", "AUDIT_ID"]),
         ("family.csv", ["CHILD", "FAMILY_ID"]),
         ("absence.csv", ["EMPLOYEE_ID"]),
+        ("caseloads.csv", ["WORKER_ID"]),
+        ("appraisals.csv", ["EMPLOYEE_ID"]),
     ):
         frame = pd.read_csv(folder / name, dtype=str, usecols=cols)
         for col in cols:

@@ -170,10 +170,9 @@ def test_key_points_put_signals_first_then_the_largest_changes_and_name_withheld
         "year (ratio 2.00, 95% CI 1.50 to 2.70: more than chance would explain) — within the "
         "usual variation."
     )
-    assert points[2].startswith(
-        "Children in need under 1 or unborn at the period end rose from 100"
-    )
-    assert points[-1] == "Withheld in this public version (small numbers): Kappa."
+    # three points at most, so the page holds a dozen measures: the smaller change on a year
+    # earlier (children in need under 1) gives way to the note of what is withheld
+    assert points[2:] == ["Withheld in this public version (small numbers): Kappa."]
 
 
 def test_the_summary_reads_this_run_before_the_published_pack(tmp_path):

@@ -162,3 +162,22 @@ def test_the_front_door_has_the_board_papers_shape(demo):
     year = refs["REFERRAL_DATE"].between("2016-04-01", "2017-03-31")
     assert 0.18 <= (gap[year] <= 365).mean() <= 0.24
     assert 2800 <= year.sum() <= 3600  # Wirral published 3,243 referrals for 2016-17
+
+
+def test_workforce_and_actions_match_the_minutes(demo):
+    # "100% of managers, and 94% of staff ... the gap relates to staff that had long term
+    # sickness"; "23 out of 25 actions have been completed ... 5 out of 25 actions show
+    # evidence of impact"; Wirral's published CSWW average caseload for 2017 is 16.2
+    appraisals = pd.read_csv(demo / "appraisals.csv", dtype=str, keep_default_na=False)
+    year = appraisals[appraisals["YEAR"] == "2016-17"]
+    done = (year["APPRAISED"] == "Y").groupby(year["GROUP"]).mean()
+    assert done["MANAGER"] == 1.0 and 0.92 <= done["STAFF"] <= 0.96
+    missed = year[year["APPRAISED"] == "N"]
+    assert (missed["REASON_NOT_APPRAISED"] == "Long-term sickness").mean() >= 0.6
+    actions = read(demo, "actions.csv", ["COMPLETED_DATE"])
+    complete = (actions["STATUS"] == "COMPLETE") & (actions["COMPLETED_DATE"] <= END)
+    assert (len(actions), complete.sum()) == (25, 23)
+    assert (complete & (actions["IMPACT_EVIDENCED"] == "Y")).sum() == 5
+    caseloads = pd.read_csv(demo / "caseloads.csv")
+    march = caseloads[(caseloads["MONTH"] == "2017-03") & (caseloads["CASES"] > 0)]
+    assert 15.0 <= march["CASES"].sum() / march["FTE"].sum() <= 17.5

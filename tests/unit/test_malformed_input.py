@@ -16,6 +16,9 @@ from analysis.sources.inputs import read_inputs
 #: the CSV files, and a workbook and a census file (read as the returns)
 FILES = [*sorted(VALID), "Annex A.xlsx", "cin_census/2016-17.xml"]
 TABLES = {
+    "caseloads",
+    "appraisals",
+    "actions",
     "contacts",
     "referrals",
     "header",

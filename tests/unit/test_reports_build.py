@@ -19,7 +19,9 @@ from analysis.reports import (
     board_summary,
     data_quality,
     front_door,
+    improvement_plan,
     sickness_absence,
+    workforce,
     young_children,
 )
 from analysis.sources.inputs import load_processed, prepare
@@ -111,7 +113,7 @@ def test_audit_agreement(session):
 
 def test_data_quality(session):
     model = data_quality.build(session("data_quality"))
-    assert model.metrics["files_loaded"] == 10 and model.metrics["warnings_total"] == 0
+    assert model.metrics["files_loaded"] == 13 and model.metrics["warnings_total"] == 0
     assert [t.caption for t in model.tables()][:1] == ["Input files loaded"]
 
 
@@ -293,3 +295,29 @@ def test_front_door_from_the_census_alone_says_why_contacts_are_missing(tmp_path
     )
     notes = [b.text for b in model.sections["contacts"] if isinstance(b, Note)]
     assert notes == [front_door.NO_CONTACTS]
+
+
+def test_workforce(session, dfe, tmp_path):
+    model = workforce.build(session("workforce"), 20, 20, 36, str(dfe), "E08000015", "344")
+    m = model.metrics
+    # the mini folder is for January 2017: the session's period (March) has no caseloads
+    assert m["case_holders"] == 0 and m["caseload_average"] is None
+    processed = prepare(write_inputs(tmp_path / "raw"), tmp_path / "processed")
+    s = open_session("workforce", "2017-01", str(processed))
+    m = workforce.build(s, 20, 20, 36, str(dfe), "E08000015", "344").metrics
+    # E1: 18 on 1.0 FTE; E2: 12 on 0.5 FTE (24 per FTE): 30 / 1.5 = 20; median (18 + 24) / 2
+    assert (m["case_holders"], m["caseload_average"], m["caseload_median"]) == (2, 20.0, 21.0)
+    assert m["caseload_above_threshold_share"] == 0.5
+    # staffing January 2017: 10 FTE in post, 2.5 agency, 1 vacant, 1 leaver
+    assert m["agency_rate"] == 2.5 / 12.5 and m["vacancy_rate"] == 1 / 11
+    assert m["turnover_rate_12m"] == 1 / 10
+    # appraisals 2016-17: the manager appraised; staff 1 of 2
+    assert (m["appraisals_managers_share"], m["appraisals_staff_share"]) == (1.0, 0.5)
+    assert m["la_published_caseload"] == 16.2
+
+
+def test_improvement_plan(session):
+    m = improvement_plan.build(session("improvement_plan")).metrics
+    # IP1 complete 15/12/2016 with evidence of impact; IP2 on track, due 31/01/2017: overdue
+    assert (m["actions_total"], m["actions_complete"], m["actions_impact_evidenced"]) == (2, 1, 1)
+    assert m["actions_overdue"] == 1 and m["actions_complete_no_impact_6m"] == 0

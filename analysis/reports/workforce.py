@@ -1,0 +1,269 @@
+"""The `workforce` report: caseloads, agency, vacancies, turnover and appraisals, on the DfE
+CSWW definitions, compared with England, the region and statistical neighbours. Every figure
+comes from `analysis.measures.workforce`."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from analysis.measures import comparisons as cmp
+from analysis.measures import workforce as wf
+from analysis.measures.stats import WILSON
+from analysis.periods import months_back, period_label
+from analysis.presentation import charts
+from analysis.presentation.formats import INTERVAL_FORMATS, fmt
+from analysis.presentation.model import (
+    Figure,
+    Glossary,
+    Note,
+    Report,
+    Restricted,
+    Summary,
+    Table,
+    published_table,
+)
+from analysis.presentation.present import NO_COUNTS
+from analysis.reports.board_summary import report_changes
+
+TERMS = ["FTE", "case holder", "agency rate", "turnover rate", "confidence interval"]
+NO_CASELOADS = "Caseloads are not in this data (caseloads.csv, see the data dictionary)."
+NO_RATES = (
+    "Agency, vacancy and turnover rates need staffing.csv's AGENCY_FTE, VACANT_FTE and "
+    "LEAVERS_FTE columns, which this data does not have."
+)
+NO_APPRAISALS = "Appraisals are not in this data (appraisals.csv, see the data dictionary)."
+
+
+def headline(caseload: dict | None, rates: dict | None, appraisals: dict | None) -> dict:
+    """The metrics recorded in metrics.json (report key `workforce`)."""
+    out = dict.fromkeys(
+        ["case_holders", "caseload_average", "caseload_median", "caseload_above_threshold_share",
+         "agency_rate", "vacancy_rate", "turnover_rate_12m", "appraisals_managers_listed",
+         "appraisals_managers_share", "appraisals_staff_listed", "appraisals_staff_share",
+         "not_appraised_long_term_sick"]
+    )  # fmt: skip
+    if caseload:
+        out |= {
+            "case_holders": caseload["case_holders"],
+            "caseload_average": caseload["average"],
+            "caseload_median": caseload["median"],
+            "caseload_above_threshold_share": caseload["above"].share,
+        }
+    if rates:
+        out |= {k: rates[k] for k in ("agency_rate", "vacancy_rate", "turnover_rate_12m")}
+    if appraisals:
+        out |= {
+            "appraisals_managers_listed": appraisals["MANAGER"].total,
+            "appraisals_managers_share": appraisals["MANAGER"].share,
+            "appraisals_staff_listed": appraisals["STAFF"].total,
+            "appraisals_staff_share": appraisals["STAFF"].share,
+            "not_appraised_long_term_sick": appraisals["not_appraised_long_term_sick"],
+        }
+    return out
+
+
+def summary(h: dict, appraisals: dict | None, label: str, threshold: float) -> list[str]:
+    """Sentences for the board from figures shown in the report."""
+    out = []
+    if h["case_holders"] is not None:
+        out.append(
+            f"At the end of {label}, {h['case_holders']:,} case holders carried on average "
+            f"{fmt(h['caseload_average'], 'decimal1')} children per FTE (median "
+            f"{fmt(h['caseload_median'], 'decimal1')}); "
+            f"{fmt(h['caseload_above_threshold_share'], 'percent')} carried more than "
+            f"{threshold:g}."
+        )
+    else:
+        out.append(NO_CASELOADS)
+    if h["agency_rate"] is not None:
+        out.append(
+            f"Agency workers filled {fmt(h['agency_rate'], 'percent')} of social work FTE; "
+            f"vacancy rate {fmt(h['vacancy_rate'], 'percent')}; turnover "
+            f"{fmt(h['turnover_rate_12m'], 'percent')} over the 12 months."
+        )
+    if appraisals is not None and h["appraisals_staff_listed"]:
+        out.append(
+            f"Appraisals {appraisals['year']}: {fmt(h['appraisals_managers_share'], 'percent')} "
+            f"of managers and {fmt(h['appraisals_staff_share'], 'percent')} of staff; of "
+            f"those not appraised, {h['not_appraised_long_term_sick']:,} had long-term "
+            "sickness absence in the year."
+        )
+    return out
+
+
+def build(
+    s,
+    caseload_threshold: float = 20,
+    long_term_threshold: int = 20,
+    lookback_months: int = 36,
+    benchmark_dir: str = "data/reference",
+    new_la_code: str = "",
+    old_la_code: str = "",
+) -> Report:
+    """The `workforce` report for the session's period (sections keyed by anchor)."""
+    caseloads, staffing = s.inputs.get("caseloads"), s.inputs.get("staffing")
+    appraisal_rows, absence = s.inputs.get("appraisals"), s.inputs.get("absence")
+    label = period_label(s.period)
+    caseload = (
+        wf.caseload_summary(caseloads, s.period, caseload_threshold)
+        if caseloads is not None
+        else None
+    )
+    rates = wf.staffing_rates(staffing, s.period) if staffing is not None else None
+    appraisals = (
+        wf.appraisal_shares(appraisal_rows, absence, s.period, long_term_threshold)
+        if appraisal_rows is not None
+        else None
+    )
+    h = s.record_all(headline(caseload, rates, appraisals))
+    months = months_back(s.period, lookback_months)
+    r = Report("workforce")
+    r.add("summary", Summary(summary(h, appraisals, label, caseload_threshold)))
+    r.add("summary", Glossary(TERMS))
+    if caseload is None:
+        r.add("caseloads", Note(NO_CASELOADS))
+        s.record_series("caseload_median", pd.Series(float("nan"), index=months))
+    else:
+        medians = pd.Series(
+            [wf.caseload_summary(caseloads, m, caseload_threshold)["median"] for m in months],
+            index=months,
+            dtype=float,
+        )
+        holders = pd.Series(
+            [wf.caseload_summary(caseloads, m, caseload_threshold)["case_holders"] for m in months],
+            index=months,
+        )
+        s.record_series("caseload_median", medians, holders.to_frame())
+        r.add(
+            "caseloads",
+            Table(
+                wf.quartiles_row(caseload),
+                f"Caseloads of case holders at the end of {label} (children per FTE)",
+                {
+                    "Average caseload (CSWW)": "decimal1",
+                    "Median per FTE": "decimal1",
+                    "Lower quartile": "decimal1",
+                    "Upper quartile": "decimal1",
+                    "Share above threshold": "percent",
+                },
+                note=f"Threshold: more than {caseload_threshold:g} children per FTE "
+                "(params/workforce.yaml).",
+            ),  # fmt: skip
+            Figure(
+                charts.line_with_interval(
+                    medians.dropna(),
+                    "Median caseload per FTE, month ends",
+                    "Children per FTE",
+                    percent=False,
+                ),
+                rests_on=holders.to_frame(),
+            ),  # fmt: skip
+            Restricted(
+                Table(
+                    wf.by_team(caseloads, s.period, caseload_threshold),
+                    f"Caseloads by team, end of {label}",
+                    {"Case-holding FTE": "decimal1", "Average caseload": "decimal1"},
+                ),
+                "Caseloads by team are in the restricted version only: small teams would "
+                "show individual workers.",
+            ),
+        )
+    _rates(s, r, staffing, rates, months)
+    _appraisals(r, appraisals)
+    bm = cmp.open_benchmarks(benchmark_dir, new_la_code, old_la_code)
+    caseload_bm = cmp.workforce(bm, "caseload_fte") if bm else None
+    s.record_all(_named(cmp.section_metrics(caseload_bm, s.period, "caseload", bm)))
+    r.add(
+        "how-we-compare",
+        published_table(
+            caseload_bm,
+            "Average caseload (children per case-holding FTE), DfE published",
+            cmp.MISSING,
+        ),  # fmt: skip
+        published_table(
+            cmp.workforce(bm, "agency_rate_fte") if bm else None,
+            "Agency rate (% of FTE), DfE published",
+        ),
+        published_table(
+            cmp.workforce(bm, "vacancy_rate_fte") if bm else None,
+            "Vacancy rate (% of FTE), DfE published",
+        ),
+        published_table(
+            cmp.workforce(bm, "turnover_rate_fte") if bm else None,
+            "Turnover rate (% of FTE in post), DfE published",
+        ),
+        Note(
+            "DfE's children's social work workforce statistics count at 30 September each "
+            "year; this authority's own figures above are for the period's month."
+        ),
+    )
+    r.metrics = dict(s.metrics.values)
+    r["summary"][0].sentences += report_changes("workforce", r.metrics, str(s.period))
+    return r
+
+
+def _named(found: dict) -> dict:
+    """The comparison's metrics under this report's names: la_published_caseload,
+    england_caseload, neighbour_median_caseload, benchmark_year."""
+    if not found:
+        return {}
+    return {
+        "benchmark_year": found["benchmark_year"],
+        "la_published_caseload": found["la_caseload"],
+        "england_caseload": found["england_caseload"],
+        "neighbour_median_caseload": found["neighbour_median_caseload"],
+    }
+
+
+def _rates(s, r: Report, staffing, rates: dict | None, months) -> None:
+    if rates is None or rates["agency_rate"] is None:
+        r.add("agency-vacancies-and-turnover", Note(NO_RATES))
+        s.record_series("agency_rate", pd.Series(float("nan"), index=months))
+        return
+    series = pd.Series([wf.staffing_rates(staffing, m)["agency_rate"] for m in months],
+                       index=months, dtype=float)  # fmt: skip
+    s.record_series("agency_rate", series)
+    table = pd.DataFrame(
+        {
+            "Measure": [
+                "Agency rate (agency FTE / (agency + in post))",
+                "Vacancy rate (vacant FTE / (vacant + in post))",
+                "Turnover rate (FTE leaving in 12 months / in post)",
+            ],
+            "Rate": [rates["agency_rate"], rates["vacancy_rate"], rates["turnover_rate_12m"]],
+        }
+    )
+    r.add(
+        "agency-vacancies-and-turnover",
+        Table(
+            table, "Agency, vacancy and turnover rates (DfE CSWW definitions)", {"Rate": "percent"}
+        ),
+        Figure(
+            charts.line_with_interval(series.dropna(), "Agency rate, each month", "FTE (%)"),
+            rests_on=NO_COUNTS,
+        ),
+    )
+
+
+def _appraisals(r: Report, appraisals: dict | None) -> None:
+    if appraisals is None:
+        r.add("appraisals", Note(NO_APPRAISALS))
+        return
+    rows = [
+        {"Group": "Managers"} | appraisals["MANAGER"].row("Appraised", "Listed", total_first=True),
+        {"Group": "Staff"} | appraisals["STAFF"].row("Appraised", "Listed", total_first=True),
+    ]
+    r.add(
+        "appraisals",
+        Table(
+            pd.DataFrame(rows),
+            f"Appraisals completed, appraisal year {appraisals['year']}",
+            INTERVAL_FORMATS,
+            note=f"Intervals: {WILSON}.",
+        ),
+        Note(
+            f"Of the {appraisals['not_appraised']:,} not appraised, "
+            f"{appraisals['not_appraised_long_term_sick']:,} had a long-term sickness spell "
+            "in the appraisal year (absence.csv, matched by employee; never shown per person)."
+        ),
+    )
