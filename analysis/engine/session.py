@@ -35,8 +35,8 @@ def _generator_digest() -> str:
     from analysis.sources import demo
 
     digest = hashlib.sha256()
-    for name in ("demo.py", "demo_cin.py", "demo_common.py"):
-        digest.update((Path(demo.__file__).parent / name).read_bytes())
+    for path in sorted(Path(demo.__file__).parent.glob("demo*.py")):
+        digest.update(path.read_bytes())
     return digest.hexdigest()[:10]
 
 

@@ -58,12 +58,12 @@ def workers(caseloads: pd.DataFrame, period) -> pd.DataFrame:
     """The period month's workers, one row each (two teams in a month add up): CASES, FTE,
     AGENCY (any row agency), TEAMS (how many), and PER_FTE (cases / FTE)."""
     month = caseloads[caseloads["MONTH"].dt.to_period("M") == pd.Period(period, "M")]
-    grouped = month.groupby("WORKER_ID")
+    grouped = month.assign(_AGENCY=month["AGENCY"] == "Y").groupby("WORKER_ID")
     out = pd.DataFrame(
         {
             "CASES": grouped["CASES"].sum(),
             "FTE": grouped["FTE"].sum(),
-            "AGENCY": grouped["AGENCY"].agg(lambda s: (s == "Y").any()),
+            "AGENCY": grouped["_AGENCY"].any(),
             "TEAMS": grouped["TEAM"].nunique(),
         }
     )

@@ -124,15 +124,9 @@ def build(
         r.add("caseloads", Note(NO_CASELOADS))
         s.record_series("caseload_median", pd.Series(float("nan"), index=months))
     else:
-        medians = pd.Series(
-            [wf.caseload_summary(caseloads, m, caseload_threshold)["median"] for m in months],
-            index=months,
-            dtype=float,
-        )
-        holders = pd.Series(
-            [wf.caseload_summary(caseloads, m, caseload_threshold)["case_holders"] for m in months],
-            index=months,
-        )
+        each = [wf.caseload_summary(caseloads, m, caseload_threshold) for m in months]
+        medians = pd.Series([e["median"] for e in each], index=months, dtype=float)
+        holders = pd.Series([e["case_holders"] for e in each], index=months)
         s.record_series("caseload_median", medians, holders.to_frame())
         r.add(
             "caseloads",
