@@ -295,3 +295,29 @@ def test_teams_agree_across_absence_and_staffing(tmp_path):
         write_inputs(tmp_path / "c", {"absence.csv": missing}), params_dir=params, today=TODAY
     )
     assert not lines(mapped, ERROR) and set(mapped["absence"]["TEAM"]) == {"Team A"}
+
+
+def test_the_action_tracker_and_workforce_files_are_checked(tmp_path):
+    actions = VALID["actions.csv"].replace("COMPLETE,15/12/2016,", "COMPLETE,,") + (
+        "IP3,People,Ofsted 3,Future,Head,31/01/2017,COMPLETE,01/01/2030,N,,\n"
+        "IP3,People,Ofsted 3,Twice,Head,31/01/2017,Off track,,,,\n"
+    )
+    caseloads = VALID["caseloads.csv"] + "2017-01,E1,Team A,SOCIAL_WORKER,1,N,2.5\n"
+    appraisals = VALID["appraisals.csv"] + "2016-18,E5,STAFF,Y,\n"
+    inputs = run(
+        tmp_path,
+        {"actions.csv": actions, "caseloads.csv": caseloads, "appraisals.csv": appraisals},
+    )
+    errors = lines(inputs, ERROR)
+    assert "actions.csv row 2, COMPLETED_DATE '': COMPLETE needs a COMPLETED_DATE" in errors
+    assert "actions.csv row 4, COMPLETED_DATE '01/01/2030': COMPLETED_DATE is in the future" in (
+        errors
+    )
+    assert "actions.csv row 4, ACTION_ID 'IP3': ACTION_ID appears more than once" in errors
+    assert "caseloads.csv row 4, CASES '2.5': CASES must be a whole number, 0 or more" in errors
+    assert "caseloads.csv row 4, WORKER_ID 'E1': worker listed twice for the same month and " in (
+        " ".join(errors)
+    )
+    assert "appraisals.csv row 5, YEAR '2016-18': YEAR must be an appraisal year like 2016-17" in (
+        errors
+    )
