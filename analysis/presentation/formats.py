@@ -66,7 +66,8 @@ def shown(v, kind: str, missing: str = NOT_AVAILABLE) -> str:
         return SUPPRESSED
     if v is None or v != v:
         return missing
-    return fmt(v, kind if kind in ("percent", "count") else "decimal2")
+    declared = kind in ("percent", "count") or kind.startswith("decimal")
+    return fmt(v, kind if declared else "decimal2")
 
 
 def p_value(p: float) -> str:
