@@ -174,17 +174,13 @@ def build(
             "Average caseload (children per case-holding FTE), DfE published",
             cmp.MISSING,
         ),  # fmt: skip
-        published_table(
-            cmp.workforce(bm, "agency_rate_fte") if bm else None,
-            "Agency rate (% of FTE), DfE published",
-        ),
-        published_table(
-            cmp.workforce(bm, "vacancy_rate_fte") if bm else None,
-            "Vacancy rate (% of FTE), DfE published",
-        ),
-        published_table(
-            cmp.workforce(bm, "turnover_rate_fte") if bm else None,
-            "Turnover rate (% of FTE in post), DfE published",
+        *(
+            published_table(cmp.workforce(bm, measure) if bm else None, caption)
+            for measure, caption in (
+                ("agency_rate_fte", "Agency rate (% of FTE), DfE published"),
+                ("vacancy_rate_fte", "Vacancy rate (% of FTE), DfE published"),
+                ("turnover_rate_fte", "Turnover rate (% of FTE in post), DfE published"),
+            )
         ),
         Note(
             "DfE's children's social work workforce statistics count at 30 September each "

@@ -336,22 +336,8 @@ def world(rng, spec: DemoSpec) -> World:
             ),
         }
     )
-    plans = pd.DataFrame(
-        {
-            "CHILD": w.child,
-            "REFERRAL_DATE": dates(w.referral, extract),
-            "START": dates(w.plan_start, extract),
-            "END": dates(w.plan_end, extract),
-        }
-    )[seen & (w.plan_start <= extract)]
-    cp_plans = pd.DataFrame(
-        {
-            "CHILD": w.child,
-            "REFERRAL_DATE": dates(w.referral, extract),
-            "START": dates(w.cp_start, extract),
-            "END": dates(w.cp_end, extract),
-        }
-    )[seen & (w.cp_start <= extract)]
+    plans = _periods(w, w.plan_start, w.plan_end, extract, seen)
+    cp_plans = _periods(w, w.cp_start, w.cp_end, extract, seen)
     s47 = pd.DataFrame(
         {
             "CHILD": w.child,
@@ -378,6 +364,18 @@ def world(rng, spec: DemoSpec) -> World:
         cp_plans=tidy(cp_plans),
         s47=tidy(s47),
     )
+
+
+def _periods(w: _Episodes, start, end, extract, seen) -> pd.DataFrame:
+    """Plans (CIN or protection) of the episodes seen by the extract, with their episode."""
+    return pd.DataFrame(
+        {
+            "CHILD": w.child,
+            "REFERRAL_DATE": dates(w.referral, extract),
+            "START": dates(start, extract),
+            "END": dates(end, extract),
+        }
+    )[seen & (start <= extract)]
 
 
 def _contacts(rng, spec: DemoSpec, referrals: pd.DataFrame) -> pd.DataFrame:
