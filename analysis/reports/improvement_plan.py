@@ -4,6 +4,8 @@ their impact. Every figure comes from `analysis.measures.improvement_plan`."""
 
 from __future__ import annotations
 
+import pandas as pd
+
 from analysis.measures import improvement_plan as ip
 from analysis.periods import months_back, period_end, period_label
 from analysis.presentation import charts
@@ -29,7 +31,7 @@ def summary(h: dict, label: str) -> list[str]:
     ]
 
 
-def build(s, lookback_months: int = 24) -> Report:
+def build(s, lookback_months: int = 36) -> Report:
     """The `improvement_plan` report for the session's period (sections keyed by anchor)."""
     actions = s.inputs.get("actions")
     label = period_label(s.period)
@@ -45,7 +47,7 @@ def build(s, lookback_months: int = 24) -> Report:
         for anchor in ("progress", "awaiting-a-review-of-impact", "evidence-of-impact"):
             r.add(anchor, Note(NO_ACTIONS))
         for name in ("actions_complete", "actions_impact_evidenced"):
-            s.record_series(name, months.to_series() * float("nan"))
+            s.record_series(name, pd.Series(float("nan"), index=months))
         return _finish(s, r)
     over_time = ip.completion_over_time(actions, months)
     s.record_series("actions_complete", over_time["Complete"])
