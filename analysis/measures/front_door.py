@@ -24,6 +24,10 @@ twice is one contact, as the readers dedupe it):
   referrals whose NFA answer is recorded.
 - **Rate per 10,000**: referrals in the 12 months per 10,000 children aged 0-17 in the ONS
   mid-year estimate for the LA (the latest year up to the period's).
+- **Months the data do not cover** are blank, never 0: months before a table's first record
+  (an Annex A workbook often holds six months), and re-referral shares for months less than
+  365 days after the first referral (earlier referrals would be missed). A 12-month figure
+  whose window starts before the data begin is not given (see `covers`).
 """
 
 from __future__ import annotations
@@ -43,6 +47,18 @@ SOURCE_GROUPS = ["Police", "Health", "Schools", "LA services", "Individual", "Ot
 
 def month_of(dates: pd.Series) -> pd.Series:
     return dates.dt.to_period("M")
+
+
+def first_month(dates: pd.Series) -> pd.Period:
+    """The first month with a record (a period far in the future when there is none)."""
+    first = dates.min()
+    return pd.Period(first, "M") if pd.notna(first) else pd.Period("2999-12", "M")
+
+
+def covers(dates: pd.Series, first: pd.Timestamp) -> bool:
+    """Whether the records reach back to `first` (their first month is not after its month),
+    so a figure over a window starting then counts every record it should."""
+    return first_month(dates) <= pd.Period(first, "M")
 
 
 def _previous_gap(frame: pd.DataFrame, date: str) -> pd.Series:
@@ -80,7 +96,8 @@ def contact_months(
             "Contacts leading to a referral": by_month["REFERRED"].sum(),
         }
     ).reindex(window, fill_value=0)
-    out = out.astype(int)
+    out = out.astype(int).astype(float)
+    out[out.index < first_month(c["CONTACT_DATE"])] = np.nan
     out["Share of children with more than one contact"] = _ratio(
         out["Children with more than one contact"], out["Children contacted"]
     )
@@ -177,8 +194,13 @@ def referral_months(referrals: pd.DataFrame, period, months: int = 36) -> pd.Dat
     r = referrals.assign(MONTH=month_of(referrals["REFERRAL_DATE"]), RE=rereferrals(referrals))
     by_month = r.groupby("MONTH")
     out = pd.DataFrame({"Referrals": by_month.size(), "Re-referrals": by_month["RE"].sum()})
-    out = out.reindex(months_back(period, months), fill_value=0).astype(int)
+    out = out.reindex(months_back(period, months), fill_value=0).astype(int).astype(float)
+    begins = referrals["REFERRAL_DATE"].min()
+    out[out.index < first_month(referrals["REFERRAL_DATE"])] = np.nan
     out["Re-referral share"] = _ratio(out["Re-referrals"], out["Referrals"])
+    if pd.notna(begins):
+        unseen = out.index.to_timestamp() < begins + pd.Timedelta(days=RE_REFERRAL_DAYS)
+        out.loc[unseen, ["Re-referrals", "Re-referral share"]] = np.nan
     out.index.name = "Month"
     return out
 

@@ -16,6 +16,8 @@ from analysis.presentation.formats import INTERVAL_FORMATS, fmt
 from analysis.presentation.model import Figure, Glossary, Note, Report, Summary, Table
 from analysis.reports.board_summary import report_changes
 
+#: Fewest months for an SPC chart (as the board summary: NHSRplotthedots warns below 12).
+MIN_POINTS = 12
 TERMS = [
     "contact",
     "referral",
@@ -32,6 +34,14 @@ NO_CONTACTS = (
 NO_REFERRALS = (
     "Referrals are not in this data. The CIN census, an Annex A workbook (List 3) or "
     "referrals.csv gives this section."
+)
+SHORT_REFERRALS = (
+    "The referrals in this data begin less than 12 months before the period ends, so the "
+    "12-month figures are not given; the monthly charts show the months the data cover."
+)
+SHORT_LOOKBACK = (
+    "Re-referral shares need the referrals of the year before too, which this data does not "
+    "reach, so they are not given."
 )
 NOT_NATIONAL = (
     "Contacts have no national statistic (the CIN census does not collect them), so contact "
@@ -67,14 +77,18 @@ def referral_headline(referrals: pd.DataFrame | None, period, children: float | 
     if referrals is None:
         return dict.fromkeys(names)
     first, last = window(period, 12)
-    inside = referrals[(referrals["REFERRAL_DATE"] >= first) & (referrals["REFERRAL_DATE"] <= last)]
+    if not fd.covers(referrals["REFERRAL_DATE"], first):
+        return dict.fromkeys(names)  # the referrals begin inside the 12 months
+    dated = referrals["REFERRAL_DATE"]
+    inside = referrals[(dated >= first) & (dated <= last)]
     again = fd.rereferral_share(referrals, first, last)
+    looked_back = fd.covers(dated, first - pd.Timedelta(days=fd.RE_REFERRAL_DAYS))
     nfa = fd.nfa_share(referrals, first, last)
     return {
         "referrals_12m": len(inside),
         "referrals_rate_per_10k_12m": fd.per_10k(len(inside), children),
-        "rereferrals_12m": again.count,
-        "rereferral_share_12m": again.share,
+        "rereferrals_12m": again.count if looked_back else None,
+        "rereferral_share_12m": again.share if looked_back else None,
         "referral_nfa_12m": nfa.count,
         "referral_nfa_share_12m": nfa.share,
     }
@@ -123,7 +137,18 @@ def like_for_like(
     return frame, metrics
 
 
-def summary(h: dict, contact_chart, referral_chart, label: str) -> list[str]:
+def _verdict(chart) -> str:
+    return describe(chart) if chart is not None else f"too few months for SPC ({MIN_POINTS} needed)"
+
+
+def spc(values: pd.Series):
+    """The XmR chart of a monthly share in percent (lower is better), or None with fewer
+    than MIN_POINTS months of data (months the data do not cover are left out)."""
+    points = values.dropna() * 100
+    return xmr(points, improvement="decrease") if len(points) >= MIN_POINTS else None
+
+
+def summary(h: dict, contact_chart, referral_chart, label: str, referrals: bool) -> list[str]:
     """Sentences for the board from figures shown in the report."""
     out = []
     if h["children_contacted_month"] is not None:
@@ -131,17 +156,23 @@ def summary(h: dict, contact_chart, referral_chart, label: str) -> list[str]:
             f"In {label}, {fmt(h['multiple_contacts_children_share_month'], 'percent')} of the "
             f"{h['children_contacted_month']:,} children contacted were contacted more than "
             f"once in the month ({h['contacts_month']:,} contacts in all); the latest month "
-            f"shows {describe(contact_chart)}."
+            f"shows {_verdict(contact_chart)}."
         )
     else:
         out.append(NO_CONTACTS)
-    if h["referrals_12m"] is not None:
+    if h["referrals_12m"] is None and referrals:
+        out.append(SHORT_REFERRALS)
+    elif h["referrals_12m"] is not None and h["rereferral_share_12m"] is None:
+        out.append(
+            f"{h['referrals_12m']:,} referrals in the 12 months to {label}. " + SHORT_LOOKBACK
+        )
+    elif h["referrals_12m"] is not None:
         rate = h["referrals_rate_per_10k_12m"]
         per = f" ({fmt(rate, 'decimal1')} per 10,000 children)" if rate is not None else ""
         out.append(
             f"{h['referrals_12m']:,} referrals in the 12 months to {label}{per}; "
             f"{fmt(h['rereferral_share_12m'], 'percent')} were re-referrals within 12 months "
-            f"of a previous referral. The latest month shows {describe(referral_chart)}."
+            f"of a previous referral. The latest month shows {_verdict(referral_chart)}."
         )
     else:
         out.append(NO_REFERRALS)
@@ -173,16 +204,14 @@ def build(
     )
     shown = s.record_all(h)
     contact_chart = (
-        xmr(months["Share of children with more than one contact"].dropna() * 100,
-            improvement="decrease") if months is not None else None
-    )  # fmt: skip
-    referral_chart = (
-        xmr(ref_months["Re-referral share"].dropna() * 100, improvement="decrease")
-        if ref_months is not None
-        else None
+        spc(months["Share of children with more than one contact"]) if months is not None else None
     )
+    referral_chart = spc(ref_months["Re-referral share"]) if ref_months is not None else None
     r = Report("front_door")
-    r.add("summary", Summary(summary(shown, contact_chart, referral_chart, label)))
+    r.add(
+        "summary",
+        Summary(summary(shown, contact_chart, referral_chart, label, referrals is not None)),
+    )
     r.add("summary", Glossary(TERMS))
     _contacts(s, r, months, contact_chart, contacts, lookback_months)
     _referrals(s, r, ref_months, referral_chart, referrals, bm)
@@ -210,6 +239,21 @@ def build(
     r.metrics = dict(s.metrics.values)
     r["summary"][0].sentences += report_changes("front_door", r.metrics, str(s.period))
     return r
+
+
+def _spc_blocks(chart, title: str, ylabel: str, rests_on) -> tuple:
+    """An SPC chart and its latest verdict, or a note when there are too few months."""
+    if chart is None:
+        return (
+            Note(
+                f"No SPC chart yet: the data cover fewer than {MIN_POINTS} months of this "
+                "measure (months before the data begin are left blank, not counted as zero)."
+            ),
+        )
+    return (
+        Figure(charts.spc_chart(chart, title, ylabel), rests_on=rests_on),
+        Note(f"Latest month: {describe(chart)}."),
+    )
 
 
 def _contacts(s, r: Report, months, chart, contacts, lookback_months: int) -> None:
@@ -258,15 +302,12 @@ def _contacts(s, r: Report, months, chart, contacts, lookback_months: int) -> No
     )
     r.add(
         "repeat-contacts",
-        Figure(
-            charts.spc_chart(
-                chart,
-                "Children contacted more than once in the month (%)",
-                "Share of children contacted (%)",
-            ),
-            rests_on=months[["Children with more than one contact"]],
+        *_spc_blocks(
+            chart,
+            "Children contacted more than once in the month (%)",
+            "Share of children contacted (%)",
+            months[["Children with more than one contact"]],
         ),
-        Note(f"Latest month: {describe(chart)}."),
         Table(
             last12[
                 [
@@ -361,15 +402,12 @@ def _referrals(s, r: Report, months, chart, referrals, bm) -> None:
     )
     r.add(
         "re-referrals",
-        Figure(
-            charts.spc_chart(
-                chart,
-                "Re-referrals within 12 months, share of each month's referrals (%)",
-                "Share of referrals (%)",
-            ),
-            rests_on=months[["Re-referrals"]],
-        ),  # fmt: skip
-        Note(f"Latest month: {describe(chart)}."),
+        *_spc_blocks(
+            chart,
+            "Re-referrals within 12 months, share of each month's referrals (%)",
+            "Share of referrals (%)",
+            months[["Re-referrals"]],
+        ),
         Table(
             pd.DataFrame([again.row("Re-referrals", "Referrals", "Re-referral share", True)]),
             f"Re-referrals within 12 months, 12 months to {period_label(s.period)}",

@@ -33,6 +33,7 @@ VALID = {
     ),
     "referrals.csv": (
         "CHILD,DOB,REFERRAL_DATE,SOURCE,NFA,CLOSURE_DATE,CLOSURE_REASON\n"
+        "C6,,01/04/2015,8,N,01/05/2015,RC8\n"
         "C9,01/01/2015,01/03/2016,6,N,01/06/2016,RC7\n"
         "C9,01/01/2015,01/03/2017,6,N,,\n"
     ),

@@ -125,3 +125,18 @@ def test_the_like_for_like_table_reproduces_the_published_c1_rows(dfe):
     assert metrics["benchmark_year"] == "2017"
     # no referrals in the data: our own figure is left blank, never invented
     assert pd.isna(shown["Wirral (recomputed from this data)"])
+
+
+def test_months_before_the_data_begin_are_blank_not_zero():
+    # an Annex A workbook holding January to March 2017 only
+    c = contacts(("A", None, "2017-01-05", "6"), ("B", None, "2017-03-01", "6"))
+    months = fd.contact_months(c, None, "2017-03", months=4)
+    assert pd.isna(months.loc[pd.Period("2016-12"), "Contacts"])
+    assert months.loc[pd.Period("2017-02"), "Contacts"] == 0  # covered, and quiet
+    r = referrals(("A", "2017-01-05", False), ("A", "2017-03-01", False))
+    ref = fd.referral_months(r, "2017-03", months=3)
+    # referrals are counted from January, but no month has a year of history for re-referrals
+    assert ref["Referrals"].tolist() == [1, 0, 1]
+    assert ref["Re-referral share"].isna().all()
+    assert fd.covers(r["REFERRAL_DATE"], T("2017-01-01"))
+    assert not fd.covers(r["REFERRAL_DATE"], T("2016-04-01"))
