@@ -74,3 +74,15 @@ def is_open(start: pd.Series, end: pd.Series, day: pd.Timestamp) -> pd.Series:
     on or before `day` and has not ended on or before it. One that ends on `day` is closed
     that day."""
     return (start <= day) & (end.isna() | (end > day))
+
+
+def first_month(dates: pd.Series) -> pd.Period:
+    """The first month with a record (a period far in the future when there is none)."""
+    first = dates.min()
+    return pd.Period(first, "M") if pd.notna(first) else pd.Period("2999-12", "M")
+
+
+def covers(dates: pd.Series, first: pd.Timestamp) -> bool:
+    """Whether the records reach back to `first` (their first month is not after its month),
+    so a figure over a window starting then counts every record it should."""
+    return first_month(dates) <= pd.Period(first, "M")

@@ -21,7 +21,7 @@ import pandas as pd
 from analysis.ages import age_in_years
 from analysis.config import codelists
 from analysis.measures.stats import Share, wilson
-from analysis.periods import quarter_ends, window
+from analysis.periods import covers, quarter_ends, window
 from analysis.workdays import working_days
 
 CATEGORY_LABELS = {
@@ -153,14 +153,20 @@ def quarterly_mix(
 ) -> pd.DataFrame:
     """Share of young-group assessments with each outcome, per quarter ending with the period
     month (rows: quarters, columns: category labels, less `unavailable`), plus the number
-    completed."""
+    completed. Quarters that start before the first authorisation in the data are blank."""
     rows = {}
+    dated = assessments["ASSESSMENT_AUTHORISED"]
     for q in quarter_ends(period, quarters):
+        if not covers(dated, window(q, 3)[0]):  # before the data begin: blank, not zero
+            rows[q] = {"Completed": np.nan}
+            continue
         done = completed(assessments, *window(q, 3), max_age)
         young = done[done["YOUNG"]]
         shares = outcome_counts(young, outcomes, unavailable)["Share of assessments"]
         rows[q] = {"Completed": len(young)} | {CATEGORY_LABELS[c]: shares[c] for c in shares.index}
     frame = pd.DataFrame.from_dict(rows, orient="index")
+    shown = [CATEGORY_LABELS[c] for c in categories() if c not in unavailable]
+    frame = frame.reindex(columns=["Completed", *shown])
     frame.index.name = "Quarter ending"
     return frame
 

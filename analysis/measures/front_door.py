@@ -38,7 +38,7 @@ import pandas as pd
 from analysis.config import codelists
 from analysis.measures.stats import Share, wilson
 from analysis.names import key
-from analysis.periods import months_back
+from analysis.periods import first_month, months_back
 
 RE_REFERRAL_DAYS = 365
 #: Groups of contact and referral sources, in the order tables show them.
@@ -47,18 +47,6 @@ SOURCE_GROUPS = ["Police", "Health", "Schools", "LA services", "Individual", "Ot
 
 def month_of(dates: pd.Series) -> pd.Series:
     return dates.dt.to_period("M")
-
-
-def first_month(dates: pd.Series) -> pd.Period:
-    """The first month with a record (a period far in the future when there is none)."""
-    first = dates.min()
-    return pd.Period(first, "M") if pd.notna(first) else pd.Period("2999-12", "M")
-
-
-def covers(dates: pd.Series, first: pd.Timestamp) -> bool:
-    """Whether the records reach back to `first` (their first month is not after its month),
-    so a figure over a window starting then counts every record it should."""
-    return first_month(dates) <= pd.Period(first, "M")
 
 
 def _previous_gap(frame: pd.DataFrame, date: str) -> pd.Series:

@@ -8,7 +8,7 @@ from analysis.measures import assessments as oc
 from analysis.measures import caseload as cl
 from analysis.measures import comparisons as cmp
 from analysis.measures.stats import WILSON
-from analysis.periods import period_end, period_label, window
+from analysis.periods import covers, period_end, period_label, window
 from analysis.presentation import charts
 from analysis.presentation.formats import INTERVAL_FORMATS, fmt
 from analysis.presentation.model import (
@@ -72,6 +72,11 @@ def summary(
     )
     n = h["assessments_completed_age_0_2"]
     before = last_year["assessments_completed_age_0_2"]
+    earlier = (
+        "with no figure for the same months a year earlier (the data do not reach back)"
+        if before is None
+        else f"compared with {shown_count(before)} in the same months a year earlier"
+    )
     return [
         f"{caseload['open_cin_under1']:,} of the {caseload['open_cin_total']:,} children in need "
         f"(including those on protection plans and looked after) were under 1 or not yet "
@@ -80,8 +85,7 @@ def summary(
         f"protection plans and {caseload['cla_under1']:,} of {caseload['cla_total']:,} looked "
         "after.",
         f"{n:,} assessments of children {age_label} were completed in {window_label} "
-        f"({h['assessments_unborn']:,} before birth), compared with {before:,} in the same "
-        "months a year earlier.",
+        f"({h['assessments_unborn']:,} before birth), {earlier}.",
         f"The most common next steps were {top}{stepped}."
         if n
         else "No assessments of this age group were completed in the period.",
@@ -105,6 +109,11 @@ def derived_note(source: str, missing: tuple[str, ...] = ()) -> str:
         + (f"Not shown, because this data cannot tell them: {unseen}. " if unseen else "")
         + "The rules are in the data dictionary."
     )
+
+
+def shown_count(n) -> str:
+    """A count as the sentences give it: thousands separated, `c` when withheld."""
+    return "c" if withheld(n) else f"{n:,}"
 
 
 def _pct(part: int, whole: int) -> str:
@@ -226,6 +235,13 @@ def build(
     missing = unavailable_outcomes(s)
     h = headline(done, outcomes, timeliness_standard, missing)
     h_last_year = headline(done_last_year, outcomes, timeliness_standard, missing)
+    year_before = window(s.period, window_months, offset=12)[0]
+    if not covers(assessments["ASSESSMENT_AUTHORISED"], year_before):
+        # the data begin after the year-earlier window starts: no comparison, not a zero
+        h_last_year = {
+            "assessments_completed_age_0_2": None,
+            "outcomes_age_0_2": dict.fromkeys(h_last_year["outcomes_age_0_2"]),
+        }
     shown = s.record_all(h | cl.headline(groups))
     link(outcome_links(shown))
     window_label = f"{first:%B %Y} to {last:%B %Y}"

@@ -10,7 +10,7 @@ from analysis.measures import comparisons as cmp
 from analysis.measures import front_door as fd
 from analysis.measures.spc import describe, xmr
 from analysis.measures.stats import WILSON
-from analysis.periods import period_label, window
+from analysis.periods import covers, period_label, window
 from analysis.presentation import charts
 from analysis.presentation.formats import INTERVAL_FORMATS, fmt
 from analysis.presentation.model import Figure, Glossary, Note, Report, Summary, Table
@@ -77,12 +77,12 @@ def referral_headline(referrals: pd.DataFrame | None, period, children: float | 
     if referrals is None:
         return dict.fromkeys(names)
     first, last = window(period, 12)
-    if not fd.covers(referrals["REFERRAL_DATE"], first):
+    if not covers(referrals["REFERRAL_DATE"], first):
         return dict.fromkeys(names)  # the referrals begin inside the 12 months
     dated = referrals["REFERRAL_DATE"]
     inside = referrals[(dated >= first) & (dated <= last)]
     again = fd.rereferral_share(referrals, first, last)
-    looked_back = fd.covers(dated, first - pd.Timedelta(days=fd.RE_REFERRAL_DAYS))
+    looked_back = covers(dated, first - pd.Timedelta(days=fd.RE_REFERRAL_DAYS))
     nfa = fd.nfa_share(referrals, first, last)
     return {
         "referrals_12m": len(inside),

@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 from support.inputs import write_inputs
 from support.paths import TESTS
+from support.workbooks import write_workbook
 
 from analysis.engine.session import open_session
 from analysis.presentation.model import Note, Summary, Table
@@ -319,3 +320,18 @@ def test_improvement_plan(session):
     # IP1 complete 15/12/2016 with evidence of impact; IP2 on track, due 31/01/2017: overdue
     assert (m["actions_total"], m["actions_complete"], m["actions_impact_evidenced"]) == (2, 1, 1)
     assert m["actions_overdue"] == 1 and m["actions_complete_no_impact_6m"] == 0
+
+
+def test_assessments_from_a_six_month_workbook_show_no_false_zeros(tmp_path, dfe):
+    local = ("cin_cp.csv", "assessments.csv", "contacts.csv", "referrals.csv")
+    raw = write_inputs(tmp_path / "raw", dict.fromkeys(local))
+    write_workbook(raw / "Annex A.xlsx")  # assessments authorised in January 2017 only
+    processed = prepare(raw, tmp_path / "processed")
+    s = open_session("assessments", "2017-03", processed_dir=str(processed))
+    model = assessments.build(s, benchmark_dir=str(dfe))
+    sentences = model["summary"][0].sentences
+    assert any("with no figure for the same months a year earlier" in x for x in sentences)
+    series = model.metrics["series"]["assessments_completed_age_0_2"]["points"]
+    # quarters before January 2017 are blank, not 0; the quarter to March 2017 holds all 3
+    assert [v for _, v in series][-1] == 3
+    assert all(v is None for _, v in series[:-1])
