@@ -172,7 +172,9 @@ def _choose(
             if (data_dir / s).exists() or table in returns.get(s, {})
         ]  # fmt: skip
         if not have:
-            if table in ("cin_cp", "assessments"):
+            # a return that was given but could not be read has said so already
+            unreadable = any(src in returns and not returns[src] for src in order)
+            if table in ("cin_cp", "assessments") and not unreadable:
                 report.error(
                     f"{table}.csv",
                     "required file missing (or give a CIN census in cin_census/ or an Annex A "
