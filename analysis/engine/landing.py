@@ -22,7 +22,7 @@ from analysis.engine.params import summary_reports
 from analysis.fileio import write_atomic
 from analysis.periods import is_period, period_label
 from analysis.presentation import dashboard as dash
-from analysis.presentation.formats import ASSURANCE_ICONS, VARIATION_ICONS, shown
+from analysis.presentation.formats import ASSURANCE_ICONS, VARIATION_ICONS, shown_of
 from analysis.reports import board_summary as board
 
 TEMPLATES = PACKAGE_DIR / "presentation" / "templates"
@@ -71,7 +71,7 @@ def _tile(period: str, row, index: int) -> dict:
     tile = {
         "label": m.label,
         "href": f"{period}/{row.link}",
-        "value": shown(row.value, m.format),
+        "value": shown_of(row.value, row.out_of, m.format),
         "change": dash.change_words(row.value, row.year_earlier, m.format),
         "spark": dash.sparkline_svg(row.trend),
         "verdict": row.verdict,

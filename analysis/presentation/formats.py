@@ -70,6 +70,14 @@ def shown(v, kind: str, missing: str = NOT_AVAILABLE) -> str:
     return fmt(v, kind if declared else "decimal2")
 
 
+def shown_of(value, total, kind: str) -> str:
+    """A board figure with its total when it has one ("23 of 25"), else as `shown`."""
+    text = shown(value, kind)
+    if is_number(value) and is_number(total):
+        text += f" of {shown(total, kind)}"
+    return text
+
+
 def p_value(p: float) -> str:
     """A p-value as a sentence gives it: "p < 0.001" below 0.001, else "p = 0.023"."""
     return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"

@@ -31,8 +31,8 @@ from analysis.presentation.formats import (
     VARIATION_ICONS,
     VARIATION_SHORT,
     fmt,
-    is_number,
     shown,
+    shown_of,
 )
 from analysis.withheld import SUPPRESSED, withheld
 
@@ -305,15 +305,6 @@ def _image(fig, alt: str) -> str:
     return f'<img class="spark" src="data:image/png;base64,{data}" alt="{html.escape(alt)}">'
 
 
-def _with_total(row) -> str:
-    """A scorecard value, with its total when the measure declares one ("23 of 25")."""
-    text = shown(row.value, row.measure.format)
-    total = getattr(row, "out_of", None)
-    if is_number(row.value) and is_number(total):
-        text += f" of {shown(total, row.measure.format)}"
-    return text
-
-
 def scorecard(card: pd.DataFrame, period_label: str) -> None:
     """The board summary's scorecard: measure (linked to its detail section), this period, a
     year earlier, trend sparkline, the SPC verdict as an icon with words beside it, and -
@@ -330,7 +321,7 @@ def scorecard(card: pd.DataFrame, period_label: str) -> None:
         assured = f'<span aria-hidden="true">{sign}</span> {words}' if sign else "–"
         rows.append(
             f'<tr><th scope="row"><a href="{html.escape(r.link)}">{html.escape(r.label)}</a></th>'
-            f'<td class="num">{html.escape(_with_total(r))}</td>'
+            f'<td class="num">{html.escape(shown_of(r.value, r.out_of, r.measure.format))}</td>'
             f'<td class="num">{html.escape(shown(r.year_earlier, r.measure.format, "–"))}</td>'
             f"<td>{spark}</td>"
             f"<td>{mark}{html.escape(VARIATION_SHORT.get(r.point_type, r.verdict))}</td>"

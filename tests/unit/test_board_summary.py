@@ -218,3 +218,14 @@ def test_a_detail_report_names_its_signal_then_its_largest_change():
     ) or ("special-cause signal of improvement" in points[0] and points[0].startswith("Auditor"))
     assert points[1].startswith("NFA dip sample closures found appropriate, of the whole sample")
     assert "fell from 80.0% to 50.0% in a year" in points[1]
+
+
+def test_a_count_is_shown_with_its_total_when_the_registry_says_so():
+    from analysis.presentation.formats import shown_of
+
+    # the minutes: "23 out of 25 actions have been completed"
+    assert shown_of(23, 25, "count") == "23 of 25"
+    assert shown_of(23, None, "count") == "23"
+    assert shown_of(None, 25, "count") == "not available"
+    actions = [m for m in board.measures() if m.metric == "actions_complete"]
+    assert actions and actions[0].out_of == "actions_total"
