@@ -70,6 +70,7 @@ def _run(args: argparse.Namespace) -> int:
         allow_partial=args.allow_partial,
         annex_a=args.annex_a,
         cin_census=args.cin_census,
+        kernel=args.kernel,
     )
     log = configure(len(periods) * len(reports))
     log.info(
@@ -165,6 +166,13 @@ def add_commands(sub) -> None:
     p.add_argument("--to", metavar="YYYY-MM", help="last month of a backfill")
     p.add_argument("--data", help="input folder (default from params/defaults.yaml: data/raw)")
     add_return_options(p)
+    p.add_argument(
+        "--kernel",
+        choices=["forked", "standard"],
+        default="",
+        help="forked: each report's kernel is a fork of a pre-imported template (the default "
+        "where the platform can fork); standard: an ordinary kernel started from nothing",
+    )
     p.add_argument("--out", help="output folder (default: reports)")
     p.add_argument("--processed", help="processed-data cache folder (default: data/processed)")
     p.add_argument("--reports", help="comma-separated report names (default: all)")

@@ -58,6 +58,7 @@ class Job:
     staging: str
     formats: tuple[str, ...]
     meta: dict
+    kernel: str = "standard"  # or "forked" (see kernel_mode)
 
     @property
     def summary(self) -> bool:
@@ -78,13 +79,48 @@ class Outcome:
 
 class QuietKernelManager(AsyncKernelManager):
     """A kernel manager that sends the kernel's own log (start-up warnings) to a file in the
-    staging folder instead of the terminal, so cron logs stay readable."""
+    staging folder instead of the terminal, so cron logs stay readable; with a `fork_server`
+    the kernel is forked from the pre-imported template instead of started from nothing
+    (analysis/engine/forkserver.py)."""
 
     log_path: str | None = None
+    fork_server = None
 
     async def _async_launch_kernel(self, kernel_cmd, **kw):
-        kw["stderr"] = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL  # noqa: SIM115
-        return await super()._async_launch_kernel(kernel_cmd, **kw)
+        if self.fork_server is None:
+            kw["stderr"] = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL  # noqa: SIM115
+            return await super()._async_launch_kernel(kernel_cmd, **kw)
+        from analysis.engine.forkserver import ForkedProcess
+
+        argv = kernel_cmd[kernel_cmd.index("ipykernel_launcher") + 1 :]
+        cwd = str(kw.get("cwd") or os.getcwd())
+        env = dict(kw.get("env") or os.environ)
+        pid = self.fork_server.spawn(argv, cwd, env, self.log_path or "")
+        provisioner = self.provisioner
+        provisioner.process = ForkedProcess(pid)
+        provisioner.pid = provisioner.pgid = pid  # the kernel leads its own session
+        provisioner.cwd = cwd
+        self._reconcile_connection_info(provisioner.connection_info)
+
+
+#: This worker's kernel template, started on first use (forked kernel mode).
+_FORK_SERVER = None
+
+
+def _fork_server():
+    global _FORK_SERVER
+    if _FORK_SERVER is None:
+        from analysis.engine.forkserver import ForkServer
+
+        _FORK_SERVER = ForkServer()
+    return _FORK_SERVER
+
+
+def kernel_mode(asked: str = "") -> str:
+    """`forked` where the platform can fork (Linux), unless `standard` is asked for."""
+    if asked == "standard":
+        return "standard"
+    return "forked" if start_method() == "fork" else "standard"
 
 
 def _cell_number(nb_path: Path, cell_index: int) -> int:
@@ -128,6 +164,7 @@ def execute(job: Job, attempts: int = 2) -> Outcome:
     staging.mkdir(parents=True, exist_ok=True)
     executed = staging / f"{job.report}.ipynb"
     QuietKernelManager.log_path = str(staging / "kernel.log")
+    QuietKernelManager.fork_server = _fork_server() if job.kernel == "forked" else None
     error = ""
     for _ in range(attempts):
         try:
@@ -298,6 +335,7 @@ class RunRequest:
     allow_partial: bool = False
     notebooks_dir: Path = NOTEBOOKS_DIR
     annex_a: Path | None = None  # an Annex A workbook outside the data folder
+    kernel: str = ""  # "standard" for ordinary kernels; else forked where possible
     cin_census: Path | None = None  # a folder of CIN census XML outside the data folder
 
 
@@ -339,6 +377,7 @@ def plan(
                     str(staging),
                     tuple(req.formats),
                     meta,
+                    kernel_mode(req.kernel),
                 )
             )
     return jobs
@@ -423,7 +462,13 @@ def run(req: RunRequest) -> list[Outcome]:
         "publication": mode,
         "suppression_threshold": threshold if mode == "public" else None,
         "notebooks_published": mode != "public",
+        "kernel": kernel_mode(req.kernel),
     }
+    LOGGER.info(
+        "kernels: forked from a pre-imported template"
+        if run_info["kernel"] == "forked"
+        else "kernels: standard (started from nothing)"
+    )
     outcomes: list[Outcome] = []
     with out_lock(req.out):
         staging_root = req.out / ".staging" / uuid.uuid4().hex[:12]

@@ -1,0 +1,109 @@
+"""Forked kernels (issue 22): every report still runs in a fresh process with a clean
+namespace - what one notebook changes never reaches the next - a crashed kernel is retried
+once and reported, and the two kernel modes publish the same figures and pages."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+from pathlib import Path
+
+import nbformat
+from support.cli import boardpack
+from support.paths import ROOT
+
+from analysis.engine.session import demo_folder
+
+PERIOD = "2017-03"
+
+
+def _notebook(path: Path, *cells: str) -> None:
+    nb = nbformat.v4.new_notebook()
+    params = nbformat.v4.new_code_cell('period = "2017-03"\nprocessed_dir = ""')
+    params.metadata["tags"] = ["parameters"]
+    nb.cells = [params, *(nbformat.v4.new_code_cell(c) for c in cells)]
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    nbformat.write(nb, path)
+
+
+def _project(tmp_path: Path, notebooks: dict[str, list[str]]) -> dict:
+    """A project root running the given notebooks in this order; the environment to use."""
+    root = tmp_path / "project"
+    shutil.copytree(ROOT / "params", root / "params")
+    (root / "notebooks").mkdir(parents=True)
+    for name, cells in notebooks.items():
+        _notebook(root / "notebooks" / f"{name}.ipynb", *cells)
+    text = (root / "params" / "defaults.yaml").read_text()
+    text = re.sub(r"(?m)^reports: .*$", f"reports: [{', '.join(notebooks)}]", text)
+    (root / "params" / "defaults.yaml").write_text(text)
+    return dict(os.environ, BOARDPACK_HOME=str(root))
+
+
+def _run(tmp_path, env, *extra):
+    return boardpack(
+        "run", "--period", PERIOD, "--data", str(demo_folder()), "--out",
+        str(tmp_path / "reports"), "--formats", "html", *extra, env=env,
+    )  # fmt: skip
+
+
+def test_what_one_report_changes_never_reaches_the_next(tmp_path):
+    change = [
+        "import pandas as pd, matplotlib, analysis.periods as periods\n"
+        "pd.set_option('display.max_rows', 3)\n"
+        "matplotlib.rcParams['lines.linewidth'] = 9\n"
+        "periods.LEAKED = True"
+    ]
+    check = [
+        "import pandas as pd, matplotlib, analysis.periods as periods\n"
+        "assert pd.get_option('display.max_rows') == 60\n"
+        "assert matplotlib.rcParams['lines.linewidth'] == 1.5\n"
+        "assert not hasattr(periods, 'LEAKED')"
+    ]
+    env = _project(tmp_path, {"first": change, "second": check, "third": check})
+    result = _run(tmp_path, env, "--jobs", "1")  # one process, one template, in this order
+    assert result.returncode == 0, result.stderr
+    assert "kernels: forked from a pre-imported template" in result.stderr + result.stdout
+
+
+def test_a_crashed_kernel_is_retried_once_and_reported(tmp_path):
+    env = _project(tmp_path, {"crash": ["import os\nos._exit(1)"], "fine": ["x = 1"]})
+    result = _run(tmp_path, env, "--jobs", "2")
+    assert result.returncode == 1
+    assert "crash for 2017-03 failed" in result.stderr and "(2 attempts)" in result.stderr
+    assert (tmp_path / "reports" / PERIOD / "fine.html").exists()
+    assert "Traceback" not in result.stderr
+
+
+def _text(html: str) -> str:
+    """A page's words, without its images and the time it was made."""
+    html = re.sub(r"data:image/[^\"')]+", "", html)
+    html = re.sub(r"Generated</dt>\s*<dd>[^<]*", "Generated</dt><dd>", html)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+def test_both_kernel_modes_publish_the_same_pack(tmp_path, dfe):
+    packs = {}
+    for mode in ("forked", "standard"):
+        out = tmp_path / mode
+        result = boardpack(
+            "run", "--demo", "--period", PERIOD, "--out", str(out), "--formats", "html",
+            "--benchmarks", str(dfe), "--kernel", mode,
+        )  # fmt: skip
+        assert result.returncode == 0, result.stderr
+        manifest = json.loads((out / PERIOD / "manifest.json").read_text())
+        assert manifest["kernel"] == mode
+        packs[mode] = out / PERIOD
+    forked, standard = packs["forked"], packs["standard"]
+    assert json.loads((forked / "metrics.json").read_text()) == json.loads(
+        (standard / "metrics.json").read_text()
+    )
+    pages = sorted(p.name for p in forked.glob("*.html"))
+    assert len(pages) >= 9
+    for name in pages:
+        assert _text((forked / name).read_text()) == _text((standard / name).read_text()), name
