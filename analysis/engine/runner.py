@@ -117,7 +117,9 @@ def _fork_server():
 
 
 def kernel_mode(asked: str = "") -> str:
-    """`forked` where the platform can fork (Linux), unless `standard` is asked for."""
+    """`forked` where the platform can fork (Linux), unless `standard` is asked for (by
+    `--kernel`, else the environment variable BOARDPACK_KERNEL)."""
+    asked = asked or os.environ.get("BOARDPACK_KERNEL", "")
     if asked == "standard":
         return "standard"
     return "forked" if start_method() == "fork" else "standard"

@@ -66,7 +66,8 @@ def test_what_one_report_changes_never_reaches_the_next(tmp_path):
         "assert not hasattr(periods, 'LEAKED')"
     ]
     env = _project(tmp_path, {"first": change, "second": check, "third": check})
-    result = _run(tmp_path, env, "--jobs", "1")  # one process, one template, in this order
+    # one process, one template, these notebooks in this order
+    result = _run(tmp_path, env, "--jobs", "1", "--kernel", "forked")
     assert result.returncode == 0, result.stderr
     assert "kernels: forked from a pre-imported template" in result.stderr + result.stdout
 
