@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.measures import sickness as sk
-from analysis.measures.stats import Share, wilson
+from analysis.measures.stats import wilson
 from analysis.periods import period_end, window
 
 
@@ -170,10 +170,6 @@ def appraisal_shares(
         long = spells[sk.is_long_term(spells, end, long_term_threshold)]
         out["not_appraised_long_term_sick"] = len(missed & set(long["EMPLOYEE_ID"]))
     return out
-
-
-def share_or_none(share: Share) -> float | None:
-    return share.share if share.total else None
 
 
 def quartiles_row(summary: dict) -> pd.DataFrame:

@@ -63,11 +63,13 @@ def contact_headline(months: pd.DataFrame | None) -> dict:
     if months is None:
         return dict.fromkeys(names)
     last = months.iloc[-1]
-    return {
-        name: (None if pd.isna(last[col]) else (float(last[col]) if "share" in name else int(
-            last[col])))
-        for name, col in names.items()
-    }  # fmt: skip
+
+    def plain(name: str, value):
+        if pd.isna(value):
+            return None
+        return float(value) if "share" in name else int(value)
+
+    return {name: plain(name, last[col]) for name, col in names.items()}
 
 
 def referral_headline(referrals: pd.DataFrame | None, period, children: float | None) -> dict:

@@ -166,7 +166,7 @@ def build(
     _appraisals(r, appraisals)
     bm = cmp.open_benchmarks(benchmark_dir, new_la_code, old_la_code)
     caseload_bm = cmp.workforce(bm, "caseload_fte") if bm else None
-    s.record_all(_named(cmp.section_metrics(caseload_bm, s.period, "caseload", bm)))
+    s.record_all(_caseload_comparison(cmp.section_metrics(caseload_bm, s.period, "caseload", bm)))
     r.add(
         "how-we-compare",
         published_table(
@@ -192,7 +192,7 @@ def build(
     return r
 
 
-def _named(found: dict) -> dict:
+def _caseload_comparison(found: dict) -> dict:
     """The comparison's metrics under this report's names: la_published_caseload,
     england_caseload, neighbour_median_caseload, benchmark_year."""
     if not found:
