@@ -178,14 +178,29 @@ def nfa_share(referrals: pd.DataFrame, first, last) -> Share:
 
 
 def referral_months(referrals: pd.DataFrame, period, months: int = 36) -> pd.DataFrame:
-    """Per month of the look-back: referrals, re-referrals and the re-referral share."""
-    r = referrals.assign(MONTH=month_of(referrals["REFERRAL_DATE"]), RE=rereferrals(referrals))
+    """Per month of the look-back: referrals, re-referrals and the re-referral share, and
+    referrals whose NFA answer is recorded, those closed with no further action and their
+    share (as `nfa_share`, per month)."""
+    r = referrals.assign(
+        MONTH=month_of(referrals["REFERRAL_DATE"]),
+        RE=rereferrals(referrals),
+        KNOWN=referrals["NFA"].notna(),
+        NFA_=referrals["NFA"].eq(True),
+    )
     by_month = r.groupby("MONTH")
-    out = pd.DataFrame({"Referrals": by_month.size(), "Re-referrals": by_month["RE"].sum()})
+    out = pd.DataFrame(
+        {
+            "Referrals": by_month.size(),
+            "Re-referrals": by_month["RE"].sum(),
+            "NFA recorded": by_month["KNOWN"].sum(),
+            "Closed with no further action": by_month["NFA_"].sum(),
+        }
+    )
     out = out.reindex(months_back(period, months), fill_value=0).astype(int).astype(float)
     begins = referrals["REFERRAL_DATE"].min()
     out[out.index < first_month(referrals["REFERRAL_DATE"])] = np.nan
     out["Re-referral share"] = _ratio(out["Re-referrals"], out["Referrals"])
+    out["NFA share"] = _ratio(out["Closed with no further action"], out["NFA recorded"])
     if pd.notna(begins):
         unseen = out.index.to_timestamp() < begins + pd.Timedelta(days=RE_REFERRAL_DAYS)
         out.loc[unseen, ["Re-referrals", "Re-referral share"]] = np.nan

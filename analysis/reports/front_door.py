@@ -360,26 +360,18 @@ def _referrals(s, r: Report, months, chart, referrals, bm) -> None:
         return
     children = fd.population(bm, s.period)
     s.record_series("referrals_12m", months["Referrals"])
-    if children:
-        s.record_series(
-            "referrals_rate_per_10k_12m",
-            months["Referrals"] / children * 10_000 * 12,
-            months[["Referrals"]],
-        )
-    else:
-        s.record_series("referrals_rate_per_10k_12m", months["Referrals"] * float("nan"))
+    rate = fd.per_10k(months["Referrals"] * 12, children)  # each month's, annualised
+    s.record_series(
+        "referrals_rate_per_10k_12m",
+        rate if rate is not None else months["Referrals"] * float("nan"),
+        months[["Referrals"]],
+    )
     s.record_series(
         "rereferral_share_12m", months["Re-referral share"], months[["Re-referrals", "Referrals"]]
     )
-    nfa = referrals.assign(MONTH=fd.month_of(referrals["REFERRAL_DATE"]))
-    known = nfa.dropna(subset=["NFA"])
-    shares = (
-        known.groupby("MONTH")["NFA"].mean().astype(float).reindex(months.index)
-        if len(known)
-        else months["Referrals"] * float("nan")
+    s.record_series(
+        "referral_nfa_share_12m", months["NFA share"], months[["Closed with no further action"]]
     )
-    counts = known.groupby("MONTH")["NFA"].sum().reindex(months.index).fillna(0).to_frame()
-    s.record_series("referral_nfa_share_12m", shares, counts)
     first, last = window(s.period, 12)
     again = fd.rereferral_share(referrals, first, last)
     r.add(

@@ -87,6 +87,8 @@ def test_referral_months_count_each_month_share():
     )
     march = fd.referral_months(r, "2017-03", months=1).iloc[-1]
     assert (march["Referrals"], march["Re-referrals"], march["Re-referral share"]) == (2, 1, 0.5)
+    # NFA: both recorded "no" in March -> 0 of 2
+    assert (march["NFA recorded"], march["NFA share"]) == (2, 0.0)
 
 
 def test_sources_are_grouped_from_codes_or_words():
