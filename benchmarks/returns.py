@@ -29,8 +29,8 @@ from analysis.sources import annex_a, cin_census, demo_cin, demo_returns  # noqa
 from analysis.sources.demo_common import DemoSpec  # noqa: E402
 
 #: Contacts and census children per unit of scale (demo defaults), measured once.
-CONTACTS_PER_SCALE = 50_000
-CHILDREN_PER_SCALE = 5_300
+CONTACTS_PER_SCALE = 56_500
+CHILDREN_PER_SCALE = 4_500
 
 
 def timed(fn):

@@ -133,7 +133,8 @@ class Unreadable(Exception):
 
 
 def _check_container(path: Path) -> None:
-    head = path.read_bytes()[:8] if path.stat().st_size else b""
+    with open(path, "rb") as fh:
+        head = fh.read(8)
     if head.startswith(b"\xd0\xcf\x11\xe0"):  # an OLE compound file
         if "EncryptionInfo".encode("utf-16-le") in path.read_bytes():
             raise Unreadable(
@@ -164,10 +165,10 @@ def _sheet_xml(path: Path) -> dict[str, str]:
     return out
 
 
-def _uncached_formulas(path: Path, sheet: str) -> list[str]:
-    """Cells of `sheet` holding a formula with no saved result (written by a program that
-    does not calculate): their value is unknown until Excel opens and saves the file."""
-    part = _sheet_xml(path).get(sheet)
+def _uncached_formulas(path: Path, part: str | None) -> list[str]:
+    """Cells of a sheet (its XML `part` in the package) holding a formula with no saved
+    result (written by a program that does not calculate): their value is unknown until
+    Excel opens and saves the file."""
     with zipfile.ZipFile(path) as z:
         data = z.read(part) if part in z.namelist() else b""
     if b"<f" not in data:
@@ -311,6 +312,7 @@ def read(path: Path, report: ValidationReport, label: str | None = None) -> dict
     except Exception as exc:  # a damaged package: calamine's own words are the reason
         report.error(label, f"could not be read as an Excel workbook ({exc})")
         return {}
+    parts = _sheet_xml(path)  # sheet name -> its XML, for the formula check
     found: dict[str, tuple[str, pd.DataFrame]] = {}
     ignored, ok = set(), True
     for name in book.sheet_names:
@@ -330,7 +332,7 @@ def read(path: Path, report: ValidationReport, label: str | None = None) -> dict
                 "merged cells in the header row: unmerge them so each column has its own header",
                 rows=[at + 1],
             )
-        formulas = _uncached_formulas(path, name)
+        formulas = _uncached_formulas(path, parts.get(name))
         if formulas:
             shown = ", ".join(formulas[:5]) + (" ..." if len(formulas) > 5 else "")
             s.fault(
