@@ -42,3 +42,16 @@ def working_day_index(first: str, last: str) -> pd.DatetimeIndex:
     hol = bank_holidays(pd.Timestamp(first).year, pd.Timestamp(last).year)
     days = np.arange(np.datetime64(first, "D"), np.datetime64(last, "D") + 1)
     return pd.DatetimeIndex(days[np.is_busday(days, holidays=hol)])
+
+
+def add_working_days(dates: pd.Series, days: int) -> pd.Series:
+    """Each date moved on `days` working days (a date that is not a working day first rolls
+    forward to the next one); missing dates stay missing."""
+    known = dates.notna()
+    out = pd.Series(pd.NaT, index=dates.index, dtype="datetime64[ns]")
+    if known.any():
+        start = dates[known].to_numpy("datetime64[D]")
+        years = pd.DatetimeIndex(dates[known]).year
+        hol = bank_holidays(int(years.min()), int(years.max()) + 1)
+        out[known] = pd.to_datetime(np.busday_offset(start, days, roll="forward", holidays=hol))
+    return out

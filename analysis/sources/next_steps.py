@@ -27,10 +27,9 @@ neither return records them.
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
-from analysis.workdays import bank_holidays
+from analysis.workdays import add_working_days
 
 DEFAULT_DAYS = 10
 #: Categories a return cannot show, so a report leaves them out rather than print a false 0.
@@ -53,15 +52,7 @@ LABELS = {
 
 def deadline(authorised: pd.Series, days: int) -> pd.Series:
     """The last day of the window: `days` working days after authorisation."""
-    known = authorised.notna()
-    out = pd.Series(pd.NaT, index=authorised.index, dtype="datetime64[ns]")
-    if known.any():
-        auth = authorised[known].to_numpy("datetime64[D]")
-        years = pd.DatetimeIndex(authorised[known]).year
-        hol = bank_holidays(int(years.min()), int(years.max()) + 1)
-        moved = np.busday_offset(auth, days, roll="forward", holidays=hol)
-        out[known] = pd.to_datetime(moved)
-    return out
+    return add_working_days(authorised, days)
 
 
 def _hits(frame: pd.DataFrame, events: pd.DataFrame | None, when: str, test) -> set:
