@@ -26,6 +26,17 @@ def _validate(args: argparse.Namespace) -> int:
     for given in (where.annex_a, where.cin_census):
         if given is not None and not given.exists():
             raise BoardpackError(f"{given} does not exist")
+    url = engine_commands.db_url(args)
+    if url is not None:  # read the database into a snapshot that lives as long as the check
+        import tempfile
+
+        from analysis.sources.database import snapshot
+        from analysis.sources.inputs import inventory
+
+        scratch = tempfile.TemporaryDirectory(prefix="boardpack-validate-")
+        files = [data / f["file"] for f in inventory(data, where)] if data.is_dir() else []
+        data = snapshot(url, data, Path(scratch.name), [f for f in files if f.is_relative_to(data)])
+        where = Locations(data, where.annex_a, where.cin_census)
     inputs = read_inputs(data, where=where)
     print(inputs.report.format())
     report = inputs.report
@@ -40,9 +51,15 @@ def _demo_data(args: argparse.Namespace) -> int:
     from analysis.sources.demo import DemoSpec, write_demo_data
 
     spec = DemoSpec(start=args.start, end=args.end, seed=args.seed, scale=args.scale)
-    counts = write_demo_data(Path(args.out), spec, args.format)
+    url = engine_commands.db_url(args)
+    if (args.format == "ssd") != (url is not None):
+        raise BoardpackError("--format ssd writes into a database: give both, or neither")
+    counts = write_demo_data(Path(args.out), spec, args.format, db=url)
     for name, rows in counts.items():
-        print(f"{name}: {rows:,} rows" if name.endswith(".csv") else name)
+        if name.endswith(".csv") or name.startswith("ssd_"):
+            print(f"{name}: {rows:,} rows{'' if name.endswith('.csv') else ' (database)'}")
+        else:
+            print(name)
     print(f"synthetic demo data ({args.format}) written to {args.out}")
     return 0
 
@@ -151,8 +168,10 @@ def build_parser() -> argparse.ArgumentParser:
         default="csv",
         help="children in need, assessments and the front door as local CSV extracts (csv, "
         "the default), an Ofsted Annex A workbook (annex-a) or DfE CIN census XML "
-        "(cin-census); the same children in each",
+        "(cin-census), or the SSD's tables in the database --db names (ssd; the local HR, "
+        "audit and action files go to --out); the same children in each",
     )
+    engine_commands.add_db_option(p)
     p.set_defaults(func=_demo_data)
 
     engine_commands.add_commands(sub)

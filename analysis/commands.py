@@ -69,6 +69,7 @@ def _run(args: argparse.Namespace) -> int:
         overrides=overrides,
         allow_partial=args.allow_partial,
         annex_a=args.annex_a,
+        db=db_url(args),
         cin_census=args.cin_census,
         kernel=args.kernel,
     )
@@ -140,7 +141,9 @@ def _benchmarks(args: argparse.Namespace) -> int:
 
 
 def add_return_options(p) -> None:
-    """--annex-a and --cin-census: the returns, when kept outside the data folder."""
+    """--annex-a and --cin-census: the returns, when kept outside the data folder; --db:
+    the SSD database."""
+    add_db_option(p)
     p.add_argument(
         "--annex-a",
         metavar="FILE",
@@ -151,6 +154,42 @@ def add_return_options(p) -> None:
         metavar="DIR",
         help="folder of DfE CIN census XML files (default: cin_census/ in the data folder)",
     )
+
+
+def add_db_option(p) -> None:
+    p.add_argument(
+        "--db",
+        nargs="?",
+        const="",
+        metavar="URL",
+        help="read the Standard Safeguarding Dataset from this database (a SQLAlchemy URL "
+        "such as postgresql://host/ssd?schema=ssd); with no URL, from BOARDPACK_DB_URL. Keep "
+        "the password out of it: PGPASSWORD or .pgpass, an ODBC DSN",
+    )
+
+
+def db_url(args: argparse.Namespace) -> str | None:
+    """The --db URL ('' for BOARDPACK_DB_URL), or None when --db was not given; a password
+    written into the command line is used but warned about (other users can see it)."""
+    if getattr(args, "db", None) is None:
+        return None
+    from analysis.sources.database import target
+
+    if args.db and target(args.db).url.password:
+        print(
+            "boardpack: warning: a password on the command line can be seen by other users "
+            "and stays in shell history; use PGPASSWORD, .pgpass or BOARDPACK_DB_URL",
+            file=sys.stderr,
+        )
+    return args.db or ""
+
+
+def _db(args: argparse.Namespace) -> int:
+    from analysis.sources.database import check
+
+    for line in check(args.url):
+        print(line)
+    return 0
 
 
 def add_commands(sub) -> None:
@@ -208,6 +247,16 @@ def add_commands(sub) -> None:
         help="public mode: counts from 1 to N are suppressed (default from params: 5)",
     )
     p.set_defaults(func=_run)
+
+    p = sub.add_parser(
+        "db",
+        help="check the connection to the SSD database and which tables it has",
+        description="check: connect (read-only), list the SSD tables boardpack reads and "
+        "whether each is there with its columns, and the SSD version.",
+    )
+    p.add_argument("action", choices=["check"])
+    p.add_argument("url", nargs="?", default="", help="SQLAlchemy URL (default: BOARDPACK_DB_URL)")
+    p.set_defaults(func=_db)
 
     p = sub.add_parser(
         "benchmarks",

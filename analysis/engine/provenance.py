@@ -63,12 +63,21 @@ def git_commit(root: Path = PROJECT_ROOT) -> str | None:
 def run_info(data_dir: Path, processed: Path) -> dict:
     """The run-level part of manifest.json."""
     meta = json.loads((Path(processed) / "inputs.json").read_text())
+    database = Path(data_dir) / "ssd.json"  # a snapshot of the SSD database (no credentials)
+    extra = {}
+    if database.is_file():
+        read = json.loads(database.read_text())
+        extra["database"] = {
+            k: read.get(k)
+            for k in ("source", "ssd_version", "read_at", "query_seconds", "hash", "rows")
+        }
     return {
         "inputs": {
             "data_dir": str(Path(data_dir).resolve()),
             "files": meta["files"],
             "processed": str(Path(processed).resolve()),
-        },
+        }
+        | extra,
         "versions": package_versions(),
         "git_commit": git_commit(),
     }

@@ -339,6 +339,7 @@ class RunRequest:
     annex_a: Path | None = None  # an Annex A workbook outside the data folder
     kernel: str = ""  # "standard" for ordinary kernels; else forked where possible
     cin_census: Path | None = None  # a folder of CIN census XML outside the data folder
+    db: str | None = None  # the SSD database (a SQLAlchemy URL); read once into a snapshot
 
 
 def plan(
@@ -436,6 +437,22 @@ def _say_if_no_published_files(folder: str) -> None:
         )
 
 
+def _read_database(req: RunRequest, where):
+    """Read the SSD into this run's snapshot, with copies of the data folder's own files
+    (when one is given); the run then reads from the snapshot as its data folder."""
+    from analysis.sources import database
+    from analysis.sources.inputs import Locations, inventory
+
+    files = []
+    if req.data_dir.is_dir():
+        files = [req.data_dir / f["file"] for f in inventory(req.data_dir, where)]
+        files = [f for f in files if f.is_relative_to(req.data_dir)]
+    snapshot = database.snapshot(req.db, req.data_dir, req.processed_root, files)
+    LOGGER.info(f"SSD read into {snapshot} (re-run it with --data {snapshot})")
+    req.data_dir = snapshot
+    return Locations(snapshot, where.annex_a, where.cin_census)
+
+
 def run(req: RunRequest) -> list[Outcome]:
     """Validate once, run every job (in parallel workers), publish, rebuild the index."""
     from analysis.sources.inputs import Locations, prepare
@@ -454,6 +471,8 @@ def run(req: RunRequest) -> list[Outcome]:
         Path(req.annex_a).resolve() if req.annex_a else None,
         Path(req.cin_census).resolve() if req.cin_census else None,
     )
+    if req.db:
+        where = _read_database(req, where)
     processed = prepare(req.data_dir, req.processed_root, req.params_dir, where)
     _say_if_no_published_files(shared.get("benchmark_dir", "data/reference"))
     partial = _check_coverage(processed, req.periods, shared, req.allow_partial)

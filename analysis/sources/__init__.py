@@ -2,4 +2,4 @@
 
 #: The formats `boardpack demo-data --format` writes the same synthetic children in (here, so
 #: the command line can list them without loading the generator).
-DEMO_FORMATS = ("csv", "annex-a", "cin-census")
+DEMO_FORMATS = ("csv", "annex-a", "cin-census", "ssd")

@@ -47,6 +47,16 @@ FORMATS = DEMO_FORMATS
 REPLACED = {
     "annex-a": ("cin_cp.csv", "assessments.csv", "referrals.csv", "contacts.csv"),
     "cin-census": ("cin_cp.csv", "assessments.csv", "referrals.csv", "contacts.csv"),
+    "ssd": (
+        "ssda903/header.csv",
+        "ssda903/episodes.csv",
+        "family.csv",
+        "cin_cp.csv",
+        "assessments.csv",
+        "referrals.csv",
+        "contacts.csv",
+        "caseloads.csv",
+    ),
 }
 ANNEX_A_FILE = "annex_a.xlsx"
 #: What the returns cannot carry of the CSV world's metrics, per format and report (the
@@ -59,6 +69,13 @@ CANNOT_CARRY = {
         "assessments": _DERIVED_OUTCOMES,
         "board_summary": ["key_points", "measures_not_available"],  # no stepping across
         "data_quality": ["files_loaded", "rows_total"],
+    },
+    # The SSD: outcome flags exist for some categories only (no CP conference, S47 or plan
+    # update), and one FTE per worker (today's), where caseloads.csv has each month's.
+    "ssd": {
+        "assessments": _DERIVED_OUTCOMES,
+        "data_quality": ["files_loaded", "rows_total"],
+        "workforce": ["caseload_average", "caseload_median", "caseload_above_threshold_share"],
     },
     "cin-census": {
         "assessments": _DERIVED_OUTCOMES,
@@ -76,21 +93,25 @@ CANNOT_CARRY = {
 }
 
 
-def write_demo_data(out: Path, spec: DemoSpec | None = None, format: str = "csv") -> dict[str, int]:
+def write_demo_data(
+    out: Path, spec: DemoSpec | None = None, format: str = "csv", db: str | None = None
+) -> dict[str, int]:
     """Write a complete, valid input folder to `out`; returns rows written per file.
 
     `format` says how the front door and children in need are written: `csv` (the local
     extracts cin_cp.csv, assessments.csv, referrals.csv, contacts.csv), `annex-a` (one
     Ofsted Annex A workbook) or `cin-census` (DfE CIN census XML, one file per year). The
     children are the same in each; the returns cannot carry local outcome labels (the
-    census no contacts either)."""
+    census no contacts either). `ssd` writes the looked-after children, families, front
+    door, children in need and caseloads as the Standard Safeguarding Dataset into the
+    database `db` names (analysis/sources/demo_ssd.py), and the rest to `out`."""
     spec = spec or DemoSpec()
     if format not in FORMATS:
         raise ValueError(f"format must be one of {', '.join(FORMATS)}")
     # one independent random stream per table, so changing one table leaves the others alone
     streams = [np.random.default_rng(s) for s in np.random.SeedSequence(spec.seed).spawn(8)]
     out = Path(out)
-    (out / "ssda903").mkdir(parents=True, exist_ok=True)
+    (out / ("" if format == "ssd" else "ssda903")).mkdir(parents=True, exist_ok=True)
     tables = {}
     header, episodes, family = _looked_after(streams[0], spec)
     tables["ssda903/header.csv"] = header
@@ -109,6 +130,11 @@ def write_demo_data(out: Path, spec: DemoSpec | None = None, format: str = "csv"
     tables["caseloads.csv"] = demo_workforce.caseloads(streams[6], spec, roster)
     tables["appraisals.csv"] = demo_workforce.appraisals(streams[7], spec, roster, absence)
     tables["actions.csv"] = demo_workforce.actions(spec)
+    if format == "ssd":
+        from analysis.sources import demo_ssd
+
+        extract = pd.Timestamp(spec.extract_day)
+        written = demo_ssd.write(demo_ssd.tables(tables, cin, extract), db)
     for name in REPLACED.get(format, ()):
         del tables[name]
     for name, frame in tables.items():
@@ -120,6 +146,8 @@ def write_demo_data(out: Path, spec: DemoSpec | None = None, format: str = "csv"
     elif format == "cin-census":
         for path in demo_returns.write_census(cin, out / "cin_census"):
             counts[f"cin_census/{path.name}"] = 1
+    elif format == "ssd":
+        counts.update(written)
     return counts
 
 

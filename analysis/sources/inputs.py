@@ -29,16 +29,24 @@ from analysis.sources import (
     audits,
     cin_census,
     cin_cp,
+    database,
     family,
     front_door,
     next_steps,
+    ssd,
     ssda903,
     staffing,
     teams,
     workforce,
 )
 
-MAP_FILES = ("outcome_map.yaml", "absence_reason_map.yaml", "team_map.yaml", "defaults.yaml")
+MAP_FILES = (
+    "outcome_map.yaml",
+    "absence_reason_map.yaml",
+    "team_map.yaml",
+    "defaults.yaml",
+    "ssd.yaml",
+)
 
 
 @dataclass
@@ -105,6 +113,8 @@ def inventory(data_dir: Path, where: Locations | None = None) -> list[dict]:
     data_dir = Path(data_dir)
     where = where or Locations(data_dir)
     paths = [*data_dir.rglob("*.csv"), *cin_census.files(where.census_dir), *where.workbooks()]
+    if database.is_snapshot(data_dir):
+        paths += [data_dir / database.SNAPSHOT_META, *data_dir.glob("ssd/*.parquet")]
     files = []
     for path in sorted(set(paths)):
         try:
@@ -117,14 +127,18 @@ def inventory(data_dir: Path, where: Locations | None = None) -> list[dict]:
 
 
 #: Which source fills each table when several are present: the local extract first, then
-#: the CIN census, then the Annex A workbook.
+#: the SSD database (its snapshot), then the CIN census, then the Annex A workbook.
 PRECEDENCE = {
-    "cin_cp": ("cin_cp.csv", "census", "annex_a"),
-    "assessments": ("assessments.csv", "census", "annex_a"),
-    "referrals": ("referrals.csv", "census", "annex_a"),
-    "contacts": ("contacts.csv", "annex_a"),
+    "cin_cp": ("cin_cp.csv", "ssd", "census", "annex_a"),
+    "assessments": ("assessments.csv", "ssd", "census", "annex_a"),
+    "referrals": ("referrals.csv", "ssd", "census", "annex_a"),
+    "contacts": ("contacts.csv", "ssd", "annex_a"),
 }
-SOURCE_NAMES = {"census": "the CIN census", "annex_a": "the Annex A workbook"}
+SOURCE_NAMES = {
+    "ssd": "the SSD database",
+    "census": "the CIN census",
+    "annex_a": "the Annex A workbook",
+}
 TABLE_NAMES = {
     "cin_cp": "children in need and protection plans",
     "assessments": "assessments",
@@ -133,9 +147,13 @@ TABLE_NAMES = {
 }
 
 
-def _returns(where: Locations, report: ValidationReport) -> dict[str, dict[str, pd.DataFrame]]:
-    """The tables each return present supplies, by source ("census", "annex_a")."""
+def _returns(
+    where: Locations, report: ValidationReport, params_dir=None
+) -> dict[str, dict[str, pd.DataFrame]]:
+    """The tables each return present supplies, by source ("ssd", "census", "annex_a")."""
     out = {}
+    if database.is_snapshot(where.data_dir):
+        out["ssd"], _ = database.load_snapshot(where.data_dir, report, params_dir)
     if cin_census.files(where.census_dir):
         out["census"] = cin_census.load(where.data_dir, report, where.census_dir)
     books = where.workbooks()
@@ -250,13 +268,27 @@ def read_inputs(
     if not data_dir.is_dir():
         raise BoardpackError(f"data folder {data_dir} does not exist")
     where = where or Locations(data_dir)
+    sources: dict[str, str] = {}
     report = ValidationReport()
     tables: dict[str, pd.DataFrame] = {}
-    tables.update(ssda903.load(data_dir, report, today))
-    returns = _returns(where, report)
-    chosen, sources = _choose(data_dir, returns, report, params_dir)
+    returns = _returns(where, report, params_dir)
+    from_ssd = returns.get("ssd", {})
+    if ssda903.return_folders(data_dir) or "episodes" not in from_ssd:
+        tables.update(ssda903.load(data_dir, report, today))
+    else:
+        tables.update({k: from_ssd[k] for k in ("header", "episodes")})
+        sources["episodes"] = SOURCE_NAMES["ssd"]
+        report.notes.append("children looked after: from the SSD database")
+    chosen, found = _choose(data_dir, returns, report, params_dir)
     tables.update(chosen)
-    if "assessment_outcomes" in tables:
+    sources.update(found)
+    if sources.get("assessments") == SOURCE_NAMES["ssd"]:
+        tables["assessment_outcomes"] = from_ssd["assessment_outcomes"]
+        sources["assessment_outcomes"] = (
+            "the SSD's assessment outcome flags, through params/ssd.yaml"
+        )
+        sources["outcomes_not_derived"] = ",".join(ssd.unavailable(params_dir))
+    elif "assessment_outcomes" in tables:
         sources["assessment_outcomes"] = "assessments.csv labels, through params/outcome_map.yaml"
     elif "assessments" in tables:
         _derive_outcomes(tables, sources, returns, report, params_dir)
@@ -269,6 +301,12 @@ def read_inputs(
         ("appraisals", workforce.load_appraisals(data_dir, report)),
         ("actions", actions.load(data_dir, report, today)),
     ):
+        if frame is None and name in from_ssd:
+            frame = from_ssd[name]
+            sources[name] = SOURCE_NAMES["ssd"]
+            absent = f"{name}.csv: optional file not present"
+            report.notes[:] = [n for n in report.notes if not n.startswith(absent)]
+            report.notes.append(f"{name}: from the SSD database")
         if frame is not None:
             tables[name] = frame
     if "absence" in tables and "staffing" in tables:
