@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -53,3 +54,19 @@ def demo_pack(tmp_path_factory, dfe) -> DemoPack:
     result = boardpack(*common, "--publication", "public")
     assert result.returncode == 0, result.stdout + result.stderr
     return DemoPack(out, before)
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    """A real PostgreSQL server for the session (tests/support/postgres.py), stopped at the
+    end. Without the PostgreSQL binaries the tests that need it skip with one reason, except
+    under CI (CI=true), where they must run."""
+    from support import postgres as pg
+
+    if pg.binaries() is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("CI=true but PostgreSQL is not installed (.ci/run installs it with apt)")
+        pytest.skip("PostgreSQL is not installed (apt-get install postgresql): no real server")
+    server = pg.start()
+    yield server
+    server.stop()

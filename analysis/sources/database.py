@@ -318,4 +318,5 @@ def load_snapshot(folder: Path, report: ValidationReport, params_dir=None):
     for note in meta.get("notes", []):
         if note not in report.notes:
             report.notes.append(note)
-    return ssd.to_internal(raw, report, params_dir), meta
+    tables = ssd.to_internal(raw, report, params_dir)
+    return tables | {"_read": list(raw.tables)}, meta

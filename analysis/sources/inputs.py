@@ -187,12 +187,19 @@ def _choose(
     for table, order in PRECEDENCE.items():
         have = [
             s for s in order
-            if (data_dir / s).exists() or table in returns.get(s, {})
+            if (s.endswith(".csv") and (data_dir / s).exists()) or table in returns.get(s, {})
         ]  # fmt: skip
         if not have:
             # a return that was given but could not be read has said so already
             unreadable = any(src in returns and not returns[src] for src in order)
-            if table in ("cin_cp", "assessments") and not unreadable:
+            if table in ("cin_cp", "assessments") and "ssd" in returns:
+                missing = [t for t in ssd.NEEDS[table] if t not in returns["ssd"].get("_read", ())]
+                report.error(
+                    ", ".join(missing) or ssd.NEEDS[table][0],
+                    f"not in the SSD database, and no {table}.csv beside it: the "
+                    f"{TABLE_NAMES[table]} are required",
+                )
+            elif table in ("cin_cp", "assessments") and not unreadable:
                 report.error(
                     f"{table}.csv",
                     "required file missing (or give a CIN census in cin_census/ or an Annex A "
@@ -273,7 +280,14 @@ def read_inputs(
     tables: dict[str, pd.DataFrame] = {}
     returns = _returns(where, report, params_dir)
     from_ssd = returns.get("ssd", {})
-    if ssda903.return_folders(data_dir) or "episodes" not in from_ssd:
+    if "ssd" in returns and not ssda903.return_folders(data_dir) and "episodes" not in from_ssd:
+        missing = [t for t in ssd.NEEDS["episodes"] if t not in from_ssd.get("_read", ())]
+        report.error(
+            ", ".join(missing),
+            "not in the SSD database, and no ssda903/ folder beside it: the children looked "
+            "after are required",
+        )
+    elif ssda903.return_folders(data_dir) or "episodes" not in from_ssd:
         tables.update(ssda903.load(data_dir, report, today))
     else:
         tables.update({k: from_ssd[k] for k in ("header", "episodes")})

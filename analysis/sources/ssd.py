@@ -291,7 +291,7 @@ def to_internal(raw: Raw, report: ValidationReport, params_dir=None) -> dict[str
     if raw.has("ssd_cin_assessments"):
         out.update(assessments(raw.tables["ssd_cin_assessments"], dob, report, params_dir))
     if raw.has("ssd_involvements", "ssd_professionals"):
-        found = caseloads(raw, report, params_dir)
+        found = caseloads(raw, report, params_dir, until=latest(raw))
         if found is not None:
             out["caseloads"] = found
     return out
@@ -528,13 +528,29 @@ def assessments(frame: pd.DataFrame, dob, report, params_dir=None) -> dict[str, 
     }
 
 
-def caseloads(raw: Raw, report, params_dir=None) -> pd.DataFrame | None:
+def latest(raw: Raw) -> pd.Timestamp | None:
+    """The latest event date anywhere in the SSD read (dates of birth aside): how far the
+    extract reaches."""
+    found = [
+        frame[col].max()
+        for name, frame in raw.tables.items()
+        if name != "ssd_person"
+        for col in frame.columns
+        if col in DATES
+    ]
+    found = [d for d in found if pd.notna(d)]
+    return max(found) if found else None
+
+
+def caseloads(
+    raw: Raw, report, params_dir=None, until: pd.Timestamp | None = None
+) -> pd.DataFrame | None:
     """Children allocated to each worker at each month end, from the involvements whose role
     params/ssd.yaml names as allocated case work (`allocated_roles`), with the worker's FTE
     and agency flag from ssd_professionals and role from its job title (`job_titles`).
     A worker in two teams at a month end has a row for each, the FTE shared in proportion
-    to the children in each. Months run from the first involvement to the last month end
-    any involvement reaches."""
+    to the children in each. Months run from the first involvement to the month of `until`
+    (the extract's latest date; by default the involvements' own)."""
     settings = read_params("ssd.yaml", params_dir)
     roles = {str(r).strip().upper() for r in settings.get("allocated_roles", [])}
     invo = raw.tables["ssd_involvements"]
@@ -546,8 +562,9 @@ def caseloads(raw: Raw, report, params_dir=None) -> pd.DataFrame | None:
             "SSD: no involvements in the allocated roles params/ssd.yaml names, so no caseloads"
         )
         return None
-    last = invo["END"].max() if invo["END"].notna().all() else invo["START"].max()
-    months = pd.period_range(invo["START"].min(), last, freq="M")
+    if until is None:
+        until = max(d for d in (invo["START"].max(), invo["END"].max()) if pd.notna(d))
+    months = pd.period_range(invo["START"].min(), until, freq="M")
     ends = months.to_timestamp(how="end").normalize()
     rows = []
     start, end = invo["START"].to_numpy(), invo["END"].to_numpy()

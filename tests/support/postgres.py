@@ -4,7 +4,7 @@ Debian's `postgresql` package: `initdb` and `pg_ctl` start a cluster in a tempor
 listening on a free loopback port and a Unix socket in that folder, and `stop` removes it.
 `initdb` refuses to run as root (CI runs as root), so there the server runs as the
 unprivileged `postgres` user through `runuser`. Host connections need a password
-(scram-sha-256): the tests' role `boardpack` has one, so a leak of it can be looked for.
+(scram-sha-256): the tests' role `ssd_reader` has one, so a leak of it can be looked for.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-USER, PASSWORD, DATABASE = "boardpack", "Tr1cky-Pa55-w0rd", "ssd"
+USER, PASSWORD, DATABASE = "ssd_reader", "Tr1cky-Pa55-w0rd", "ssd"
 
 
 def binaries() -> Path | None:
@@ -75,7 +75,7 @@ class Server:
 
 
 def start() -> Server:
-    """Start a cluster with the role `boardpack` (password PASSWORD) owning database `ssd`."""
+    """Start a cluster with the role `ssd_reader` (password PASSWORD) owning database `ssd`."""
     bindir = binaries()
     if bindir is None:
         raise RuntimeError("PostgreSQL is not installed (apt-get install postgresql)")
