@@ -13,6 +13,7 @@ from pathlib import Path
 import nbformat
 from support.cli import boardpack
 from support.paths import ROOT
+from support.scan import page_text
 
 from analysis.engine.session import demo_folder
 
@@ -81,13 +82,6 @@ def test_a_crashed_kernel_is_retried_once_and_reported(tmp_path):
     assert "Traceback" not in result.stderr
 
 
-def _text(html: str) -> str:
-    """A page's words, without its images and the time it was made."""
-    html = re.sub(r"data:image/[^\"')]+", "", html)
-    html = re.sub(r"Generated</dt>\s*<dd>[^<]*", "Generated</dt><dd>", html)
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
-
-
 def test_both_kernel_modes_publish_the_same_pack(tmp_path, dfe):
     packs = {}
     for mode in ("forked", "standard"):
@@ -107,4 +101,6 @@ def test_both_kernel_modes_publish_the_same_pack(tmp_path, dfe):
     pages = sorted(p.name for p in forked.glob("*.html"))
     assert len(pages) >= 9
     for name in pages:
-        assert _text((forked / name).read_text()) == _text((standard / name).read_text()), name
+        assert page_text((forked / name).read_text()) == page_text((standard / name).read_text()), (
+            name
+        )

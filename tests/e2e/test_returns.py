@@ -10,6 +10,7 @@ import shutil
 
 import pytest
 from support.cli import boardpack
+from support.scan import differing
 
 from analysis.sources.demo import CANNOT_CARRY, write_demo_data
 
@@ -34,21 +35,6 @@ def returns(tmp_path_factory, dfe):
         write_demo_data(folder / "raw", format=fmt)
         out[fmt] = (folder / "raw", run(folder / "raw", folder / "out", dfe))
     return out
-
-
-def differing(csv: dict, other: dict) -> dict[str, set[str]]:
-    """Per report, the metrics (and series, as `series.<name>`) whose values differ."""
-    found: dict[str, set[str]] = {}
-    for report, metrics in csv.items():
-        for name, value in metrics.items():
-            theirs = other.get(report, {}).get(name)
-            if name == "series":
-                for series, points in value.items():
-                    if (theirs or {}).get(series) != points:
-                        found.setdefault(report, set()).add(f"series.{series}")
-            elif theirs != value:
-                found.setdefault(report, set()).add(name)
-    return found
 
 
 @pytest.mark.parametrize("fmt", ["annex-a", "cin-census"])

@@ -61,3 +61,25 @@ def digest(folder: Path) -> dict[str, str]:
         for p in sorted(folder.rglob("*"))
         if p.is_file() and "public" not in p.relative_to(folder).parts
     }
+
+
+def page_text(html: str) -> str:
+    """A page's words, without its images and the time it was made."""
+    html = re.sub(r"data:image/[^\"')]+", "", html)
+    html = re.sub(r"Generated</dt>\s*<dd>[^<]*", "Generated</dt><dd>", html)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+def differing(csv: dict, other: dict) -> dict[str, set[str]]:
+    """Per report, the metrics (and series, as `series.<name>`) whose values differ."""
+    found: dict[str, set[str]] = {}
+    for report, metrics in csv.items():
+        for name, value in metrics.items():
+            theirs = other.get(report, {}).get(name)
+            if name == "series":
+                for series, points in value.items():
+                    if (theirs or {}).get(series) != points:
+                        found.setdefault(report, set()).add(f"series.{series}")
+            elif theirs != value:
+                found.setdefault(report, set()).add(name)
+    return found

@@ -33,7 +33,9 @@ def ssd_db(postgres, tmp_path_factory):
     leave_out = {"partial": "ssd_cin_assessments", "nocontacts": "ssd_contacts"}
     for schema in SCHEMAS:
         copies = "; ".join(
-            f"CREATE TABLE {schema}.{t} AS TABLE demo.{t}" for t in tables if t != leave_out.get(schema)
+            f"CREATE TABLE {schema}.{t} AS TABLE demo.{t}"
+            for t in tables
+            if t != leave_out.get(schema)
         )
         postgres.sql(
             f"CREATE SCHEMA {schema}; {copies}; GRANT USAGE ON SCHEMA {schema} TO {pg.USER}; "
@@ -92,8 +94,7 @@ def test_a_column_of_the_wrong_type_names_table_key_and_column(ssd_db):
     result = validate(f"{server.url}?schema=wrong", raw)
     assert result.returncode == 1
     assert (
-        "ssd_cin_episodes, cine_referral_id R000000002, cine_referral_date '31/02/2017': "
-        "not a date"
+        "ssd_cin_episodes, cine_referral_id R000000002, cine_referral_date '31/02/2017': not a date"
     ) in result.stdout
     no_secrets(result.stdout, result.stderr)
 

@@ -167,7 +167,8 @@ def test_each_cla_episode_takes_the_legal_status_in_force_the_day_it_began():
         ],
         ssd_legal_status=[
             {"lega_person_id": "C1", "lega_legal_status": "V2",
-             "lega_legal_status_start_date": "2016-04-01", "lega_legal_status_end_date": "2016-06-01"},
+             "lega_legal_status_start_date": "2016-04-01",
+             "lega_legal_status_end_date": "2016-06-01"},
             {"lega_person_id": "C1", "lega_legal_status": "C1",
              "lega_legal_status_start_date": "2016-06-01", "lega_legal_status_end_date": None},
             # a special guardianship order is a legal status but not one of care: not used
@@ -175,7 +176,8 @@ def test_each_cla_episode_takes_the_legal_status_in_force_the_day_it_began():
              "lega_legal_status_start_date": "2016-06-01", "lega_legal_status_end_date": None},
             # C2's interim order ended before the episode began: no status in force
             {"lega_person_id": "C2", "lega_legal_status": "C1",
-             "lega_legal_status_start_date": "2016-01-01", "lega_legal_status_end_date": "2016-02-01"},
+             "lega_legal_status_start_date": "2016-01-01",
+             "lega_legal_status_end_date": "2016-02-01"},
         ],
     )  # fmt: skip
     report = ValidationReport()
