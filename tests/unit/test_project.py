@@ -22,9 +22,10 @@ def _name(req: str) -> str:
 
 def test_environment_yml_lists_the_same_dependencies_as_pyproject():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    runtime = {_name(r): r.replace(" ", "") for r in project["dependencies"]}
+    # conda packages have no extras (conda-forge's psycopg is pip's psycopg[binary])
+    runtime = {_name(r): re.sub(r"\[.*\]", "", r.replace(" ", "")) for r in project["dependencies"]}
     env = yaml.safe_load((ROOT / "environment.yml").read_text())["dependencies"]
-    conda = {_name(d): d.replace(" ", "") for d in env if isinstance(d, str)}
+    conda = {_name(d): d.split("#")[0].replace(" ", "") for d in env if isinstance(d, str)}
     conda.pop("python"), conda.pop("pip")
     assert conda == runtime
 
