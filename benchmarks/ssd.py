@@ -64,9 +64,7 @@ def main() -> None:
 
         (folder, tables), db_seconds = best(from_database, args.repeat)
         report = ValidationReport()
-        (tables2, _), pq_seconds = best(
-            lambda: database.load_snapshot(folder, report), args.repeat
-        )
+        (tables2, _), pq_seconds = best(lambda: database.load_snapshot(folder, report), args.repeat)
         assert not report.has_errors, report.format()
         internal = sum(len(t) for k, t in tables2.items() if k != "_read")
         print(
