@@ -329,9 +329,9 @@ def snapshot(
         meta.update(rows=counts, sha256=digests, hash=key, notes=report.notes)
         (staging / SNAPSHOT_META).write_text(json.dumps(meta, indent=1))
         target_dir = processed_root / f"ssd-{key}"
-        if target_dir.exists():
+        if target_dir.exists():  # the same data read again: keep it, with this read's times
+            os.replace(staging / SNAPSHOT_META, target_dir / SNAPSHOT_META)
             shutil.rmtree(staging)
-            # the same data read again: keep the first snapshot, record this read's time
             return target_dir
         os.replace(staging, target_dir)
         return target_dir

@@ -113,8 +113,8 @@ def inventory(data_dir: Path, where: Locations | None = None) -> list[dict]:
     data_dir = Path(data_dir)
     where = where or Locations(data_dir)
     paths = [*data_dir.rglob("*.csv"), *cin_census.files(where.census_dir), *where.workbooks()]
-    if database.is_snapshot(data_dir):
-        paths += [data_dir / database.SNAPSHOT_META, *data_dir.glob("ssd/*.parquet")]
+    if database.is_snapshot(data_dir):  # its ssd.json says when it was read: not content
+        paths += list(data_dir.glob("ssd/*.parquet"))
     files = []
     for path in sorted(set(paths)):
         try:

@@ -213,19 +213,31 @@ def _dates(raw: pd.Series) -> pd.Series:
 def flags(values: pd.Series) -> pd.DataFrame:
     """The SSD's JSON outcome columns as one row per (row index, flag set): a flag counts as
     set when it is "Y", "Yes", "1", 1, true; blank, "N", 0, false and missing keys do not.
-    Text that is not a JSON object gives no flags (the caller reports it)."""
-    rows = []
-    for index, text in values.dropna().items():
-        try:
-            data = json.loads(text) if isinstance(text, str) else text
-        except ValueError:
-            continue
-        if not isinstance(data, dict):
-            continue
-        for name, value in data.items():
-            if _is_set(value):
-                rows.append((index, str(name).strip().upper()))
-    return pd.DataFrame(rows, columns=["INDEX", "FLAG"])
+    Text that is not a JSON object gives no flags (the caller reports it). Each distinct text
+    is parsed once (a column holds a few dozen combinations of flags)."""
+    given = values.dropna()
+    codes, distinct = pd.factorize(given)
+    pairs = [(code, flag) for code, text in enumerate(distinct) for flag in _set_flags(text)]
+    if not pairs:
+        return pd.DataFrame({"INDEX": pd.Series(dtype=given.index.dtype), "FLAG": []})
+    table = pd.DataFrame(pairs, columns=["CODE", "FLAG"])
+    rows = pd.DataFrame({"INDEX": given.index, "CODE": codes})
+    return rows.merge(table, on="CODE")[["INDEX", "FLAG"]]
+
+
+def _set_flags(text) -> list[str]:
+    data = _json_object(text)
+    if data is None:
+        return []
+    return [str(name).strip().upper() for name, value in data.items() if _is_set(value)]
+
+
+def _json_object(text) -> dict | None:
+    try:
+        data = json.loads(text) if isinstance(text, str) else text
+    except ValueError:
+        return None
+    return data if isinstance(data, dict) else None
 
 
 def _is_set(value) -> bool:
@@ -237,15 +249,10 @@ def _is_set(value) -> bool:
 
 
 def not_json(values: pd.Series) -> pd.Series:
-    """True where a value is given but is not a JSON object."""
-
-    def bad(text) -> bool:
-        try:
-            return not isinstance(json.loads(text), dict)
-        except (ValueError, TypeError):
-            return True
-
-    return values.notna() & values.map(bad, na_action="ignore").fillna(False).astype(bool)
+    """True where a value is given but is not a JSON object (each distinct text tried once)."""
+    codes, distinct = pd.factorize(values)
+    bad = np.array([_json_object(t) is None for t in distinct] + [False])
+    return pd.Series(bad[codes], index=values.index)  # code -1 (missing) reads the last: False
 
 
 def outcome_map(params_dir=None) -> dict[str, str]:
