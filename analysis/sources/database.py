@@ -345,24 +345,31 @@ def is_snapshot(folder: Path) -> bool:
 
 
 def load_snapshot(folder: Path, report: ValidationReport, params_dir=None):
-    """The internal tables from a snapshot folder: each SSD table typed and checked, then
-    mapped (analysis/sources/ssd.py)."""
+    """The internal tables from a snapshot folder, and its ssd.json."""
     folder = Path(folder)
     meta = json.loads((folder / SNAPSHOT_META).read_text())
-    raw = ssd.Raw()
+    for note in meta.get("notes", []):
+        if note not in report.notes:
+            report.notes.append(note)
+    tables = {}
     for name in ssd.TABLES:
         path = folder / SNAPSHOT_DIR / f"{name}.parquet"
-        if not path.exists():
-            continue
-        frame = pq.read_table(path).to_pandas(date_as_object=False)
+        if path.exists():
+            tables[name] = pq.read_table(path)
+    return internal(tables, report, params_dir), meta
+
+
+def internal(tables: dict[str, pa.Table], report: ValidationReport, params_dir=None) -> dict:
+    """Boardpack's internal tables from the SSD tables as read (SSD column names): each
+    typed and checked, then mapped (analysis/sources/ssd.py). Key `_read`: the SSD tables
+    there were."""
+    raw = ssd.Raw()
+    for name, tab in tables.items():
+        frame = tab.to_pandas(date_as_object=False)
         used = ssd.resolve(name, list(frame.columns), report)
         if used is None:
             continue
         frame = frame[list(used.values())].set_axis(list(used), axis=1)
         raw.tables[name] = ssd.typed(name, frame, used, report)
         raw.columns[name] = used
-    for note in meta.get("notes", []):
-        if note not in report.notes:
-            report.notes.append(note)
-    tables = ssd.to_internal(raw, report, params_dir)
-    return tables | {"_read": list(raw.tables)}, meta
+    return ssd.to_internal(raw, report, params_dir) | {"_read": list(raw.tables)}

@@ -108,28 +108,9 @@ def write_demo_data(
     spec = spec or DemoSpec()
     if format not in FORMATS:
         raise ValueError(f"format must be one of {', '.join(FORMATS)}")
-    # one independent random stream per table, so changing one table leaves the others alone
-    streams = [np.random.default_rng(s) for s in np.random.SeedSequence(spec.seed).spawn(8)]
     out = Path(out)
     (out / ("" if format == "ssd" else "ssda903")).mkdir(parents=True, exist_ok=True)
-    tables = {}
-    header, episodes, family = _looked_after(streams[0], spec)
-    tables["ssda903/header.csv"] = header
-    tables["ssda903/episodes.csv"] = episodes
-    tables["family.csv"] = family
-    cin = demo_cin.world(streams[1], spec)
-    tables["cin_cp.csv"] = cin.cin_cp
-    tables["assessments.csv"] = cin.assessments[ASSESSMENT_COLUMNS]
-    tables["referrals.csv"] = cin.referrals
-    tables["contacts.csv"] = cin.contacts
-    tables["audits.csv"] = _audits(streams[3], spec)
-    absence, staffing, roster = _absence(streams[4], spec)
-    roster["ROLE"] = demo_workforce.roster_roles(streams[6], len(roster))
-    tables["absence.csv"] = absence
-    tables["staffing.csv"] = demo_workforce.staffing_columns(streams[6], staffing, spec)
-    tables["caseloads.csv"] = demo_workforce.caseloads(streams[6], spec, roster)
-    tables["appraisals.csv"] = demo_workforce.appraisals(streams[7], spec, roster, absence)
-    tables["actions.csv"] = demo_workforce.actions(spec)
+    tables, cin = world_tables(spec)
     if format == "ssd":
         from analysis.sources import demo_ssd
 
@@ -149,6 +130,32 @@ def write_demo_data(
     elif format == "ssd":
         counts.update(written)
     return counts
+
+
+def world_tables(spec: DemoSpec) -> tuple[dict[str, pd.DataFrame], demo_cin.World]:
+    """The synthetic world: every local CSV extract's table, by file name, and the children
+    in need world the returns and the SSD are written from."""
+    # one independent random stream per table, so changing one table leaves the others alone
+    streams = [np.random.default_rng(s) for s in np.random.SeedSequence(spec.seed).spawn(8)]
+    tables = {}
+    header, episodes, family = _looked_after(streams[0], spec)
+    tables["ssda903/header.csv"] = header
+    tables["ssda903/episodes.csv"] = episodes
+    tables["family.csv"] = family
+    cin = demo_cin.world(streams[1], spec)
+    tables["cin_cp.csv"] = cin.cin_cp
+    tables["assessments.csv"] = cin.assessments[ASSESSMENT_COLUMNS]
+    tables["referrals.csv"] = cin.referrals
+    tables["contacts.csv"] = cin.contacts
+    tables["audits.csv"] = _audits(streams[3], spec)
+    absence, staffing, roster = _absence(streams[4], spec)
+    roster["ROLE"] = demo_workforce.roster_roles(streams[6], len(roster))
+    tables["absence.csv"] = absence
+    tables["staffing.csv"] = demo_workforce.staffing_columns(streams[6], staffing, spec)
+    tables["caseloads.csv"] = demo_workforce.caseloads(streams[6], spec, roster)
+    tables["appraisals.csv"] = demo_workforce.appraisals(streams[7], spec, roster, absence)
+    tables["actions.csv"] = demo_workforce.actions(spec)
+    return tables, cin
 
 
 def write_csv(frame: pd.DataFrame, path: Path) -> None:

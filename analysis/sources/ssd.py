@@ -204,7 +204,8 @@ def _dates(raw: pd.Series) -> pd.Series:
     """Dates from what a database driver gives: date/datetime objects or ISO text
     (times of day dropped)."""
     if pd.api.types.is_datetime64_any_dtype(raw):
-        return raw.dt.tz_localize(None).dt.normalize() if raw.dt.tz else raw.dt.normalize()
+        days = raw.dt.tz_localize(None) if raw.dt.tz else raw
+        return days.dt.normalize().astype("datetime64[ns]")
     text = raw.astype("string").str.strip()
     parsed = pd.to_datetime(text, errors="coerce", format="ISO8601")
     return parsed.dt.normalize().astype("datetime64[ns]")
@@ -571,18 +572,29 @@ def caseloads(
         return None
     if until is None:
         until = max(d for d in (invo["START"].max(), invo["END"].max()) if pd.notna(d))
-    months = pd.period_range(invo["START"].min(), until, freq="M")
-    ends = months.to_timestamp(how="end").normalize()
-    rows = []
-    start, end = invo["START"].to_numpy(), invo["END"].to_numpy()
-    for month, day in zip(months, ends, strict=True):
-        held = (start <= day.to_datetime64()) & (pd.isna(end) | (end > day.to_datetime64()))
-        if not held.any():
-            continue
-        part = invo[held].drop_duplicates(["WORKER_ID", "CHILD"])
-        counts = part.groupby(["WORKER_ID", part["TEAM"].fillna("")]).size()
-        rows.append(counts.rename("CASES").reset_index().assign(MONTH=month.to_timestamp()))
-    out = pd.concat(rows, ignore_index=True).rename(columns={"level_1": "TEAM"})
+
+    # each involvement held at the ends of the months from its start's to the last before
+    # it ended (held at a month end: started on or before it, not ended by it)
+    def ordinal(days: pd.Series) -> np.ndarray:
+        return (days.dt.year * 12 + days.dt.month - 1).to_numpy()
+
+    cap = until.year * 12 + until.month - 1
+    first = ordinal(invo["START"])
+    # a month's end falls on or after every day of it: the last held is the one before END's
+    last = np.minimum(ordinal(invo["END"].fillna(until)) - invo["END"].notna().to_numpy(), cap)
+    held = np.clip(last - first + 1, 0, None)
+    row = np.repeat(np.arange(len(invo)), held)
+    step = np.arange(len(row)) - np.repeat(np.cumsum(held) - held, held)
+    month = first[row] + step
+    spans = pd.DataFrame(
+        {
+            "MONTH": pd.to_datetime({"year": month // 12, "month": month % 12 + 1, "day": 1}),
+            "WORKER_ID": invo["WORKER_ID"].to_numpy()[row],
+            "CHILD": invo["CHILD"].to_numpy()[row],
+            "TEAM": invo["TEAM"].fillna("").to_numpy()[row],
+        }
+    ).drop_duplicates(["MONTH", "WORKER_ID", "CHILD"])
+    out = spans.groupby(["MONTH", "WORKER_ID", "TEAM"]).size().rename("CASES").reset_index()
     prof = raw.tables["ssd_professionals"].drop_duplicates("WORKER_ID", keep="last")
     prof = prof.set_index("WORKER_ID")
     titles = {str(k).strip().upper(): v for k, v in settings.get("job_titles", {}).items()}
