@@ -7,7 +7,8 @@ threads started, no ZMQ context created - and then reads one JSON request per li
 kernel's command line, working folder, environment and log file. It forks; the child starts a
 new session, points its standard streams at the log, takes the request's folder, environment
 and `sys.path[0]` (as `python -m ipykernel_launcher` run there would have) and starts the
-kernel application; the template answers with the child's pid. The engine's kernel manager
+kernel application; the template answers with the child's pid. One template serves all the
+engine's workers (requests are taken one at a time). The engine's kernel manager
 (`runner.QuietKernelManager`) hands that pid to jupyter_client's local provisioner wrapped in
 `ForkedProcess`, so interrupt, shutdown and kill work as for an ordinary kernel.
 
@@ -86,9 +87,14 @@ class ForkedProcess:
 
 
 class ForkServer:
-    """A running template process (one per engine worker)."""
+    """A running template process, shared by the engine's workers: they inherit it (and its
+    lock) when they are forked, and each request and its answer are taken under the lock, so
+    only one answer is ever waiting in the pipe. Its imports run while the engine goes on;
+    the first request waits for them."""
 
     def __init__(self):
+        import multiprocessing
+
         env = dict(os.environ, MPLBACKEND="Agg")
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "analysis.engine.forkserver"],
@@ -97,16 +103,18 @@ class ForkServer:
             text=True,
             env=env,
         )
-        ready = self.proc.stdout.readline().strip()
-        if ready != "ready":
-            raise RuntimeError(f"the kernel template did not start ({ready or 'no answer'})")
+        self.lock = multiprocessing.get_context("fork").Lock()
 
     def spawn(self, argv: list[str], cwd: str, env: dict, log: str) -> int:
         """Fork a kernel; its pid."""
         request = {"argv": argv, "cwd": cwd, "env": env, "log": log}
-        self.proc.stdin.write(json.dumps(request) + "\n")
-        self.proc.stdin.flush()
-        return int(self.proc.stdout.readline())
+        with self.lock:
+            self.proc.stdin.write(json.dumps(request) + "\n")
+            self.proc.stdin.flush()
+            answer = self.proc.stdout.readline().strip()
+        if not answer.isdigit():
+            raise RuntimeError(f"the kernel template stopped ({answer or 'no answer'})")
+        return int(answer)
 
     def close(self) -> None:
         if self.proc.poll() is None:
@@ -145,7 +153,6 @@ def main() -> None:
     for name in PREIMPORT:
         importlib.import_module(name)
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # kernels are reaped as they exit
-    print("ready", flush=True)
     for line in sys.stdin:
         request = json.loads(line)
         pid = os.fork()

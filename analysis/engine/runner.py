@@ -28,10 +28,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from multiprocessing import get_all_start_methods, get_context
 from pathlib import Path
+from queue import Empty
 
 import nbformat
 from filelock import FileLock, Timeout
+from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_client.manager import AsyncKernelManager
+from traitlets import Type
 
 from analysis.config import NOTEBOOKS_DIR, PARAMS_DIR
 from analysis.engine import provenance
@@ -77,6 +80,42 @@ class Outcome:
     metrics: dict = field(default_factory=dict)
 
 
+class ReadyClient(AsyncKernelClient):
+    """jupyter_client's client, except that once the kernel has answered kernel_info on the
+    shell channel and its IOPub is seen connected, the IOPub messages already there are
+    dropped without then waiting 0.2 s for more (jupyter_client's flush): nbclient ignores
+    IOPub messages that are not replies to its own requests, so none can be mistaken for a
+    cell's output. Saves 0.2 s a report in either kernel mode."""
+
+    async def _async_wait_for_ready(self, timeout: float | None = None) -> None:
+        deadline = time.monotonic() + (timeout if timeout is not None else float("inf"))
+        while True:
+            self.kernel_info()
+            try:
+                msg = await self.shell_channel.get_msg(timeout=1)
+            except Empty:
+                msg = None
+            if msg and msg["msg_type"] == "kernel_info_reply":
+                try:  # IOPub connected: the kernel's status for that request arrives on it
+                    await self.iopub_channel.get_msg(timeout=0.2)
+                except Empty:
+                    pass
+                else:
+                    self._handle_kernel_info_reply(msg)
+                    break
+            if not await self._async_is_alive():
+                raise RuntimeError("Kernel died before replying to kernel_info")
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"Kernel didn't respond in {timeout:.0f} seconds")
+        while True:  # what is already there, without waiting for more
+            try:
+                await self.iopub_channel.get_msg(timeout=0)
+            except Empty:
+                break
+
+    wait_for_ready = _async_wait_for_ready
+
+
 class QuietKernelManager(AsyncKernelManager):
     """A kernel manager that sends the kernel's own log (start-up warnings) to a file in the
     staging folder instead of the terminal, so cron logs stay readable; with a `fork_server`
@@ -85,6 +124,7 @@ class QuietKernelManager(AsyncKernelManager):
 
     log_path: str | None = None
     fork_server = None
+    client_factory = Type(ReadyClient, klass=AsyncKernelClient)
 
     async def _async_launch_kernel(self, kernel_cmd, **kw):
         if self.fork_server is None:
@@ -103,7 +143,8 @@ class QuietKernelManager(AsyncKernelManager):
         self._reconcile_connection_info(provisioner.connection_info)
 
 
-#: This worker's kernel template, started on first use (forked kernel mode).
+#: The kernel template (forked kernel mode): started by the engine before its workers, which
+#: inherit it, or on first use.
 _FORK_SERVER = None
 
 
@@ -471,35 +512,39 @@ def run(req: RunRequest) -> list[Outcome]:
         Path(req.annex_a).resolve() if req.annex_a else None,
         Path(req.cin_census).resolve() if req.cin_census else None,
     )
-    if req.db:
-        where = _read_database(req, where)
-    processed = prepare(req.data_dir, req.processed_root, req.params_dir, where)
-    _say_if_no_published_files(shared.get("benchmark_dir", "data/reference"))
-    partial = _check_coverage(processed, req.periods, shared, req.allow_partial)
-    run_info = provenance.run_info(req.data_dir, processed) | {
-        "la_name": shared.get("la_name", ""),
-        "classification": marking(shared),
-        "synthetic": req.synthetic,
-        "publication": mode,
-        "suppression_threshold": threshold if mode == "public" else None,
-        "notebooks_published": mode != "public",
-        "kernel": kernel_mode(req.kernel),
-    }
-    LOGGER.info(
-        "kernels: forked from a pre-imported template"
-        if run_info["kernel"] == "forked"
-        else "kernels: standard (started from nothing)"
-    )
+    kernel = kernel_mode(req.kernel)
+    workers = min(req.jobs, len(req.periods) * len(req.reports))
     outcomes: list[Outcome] = []
-    with out_lock(req.out):
-        staging_root = req.out / ".staging" / uuid.uuid4().hex[:12]
-        shutil.rmtree(req.out / ".staging", ignore_errors=True)
-        jobs = plan(req, processed, staging_root, partial)
-        first = [j for j in jobs if not j.summary]
-        last = [j for j in jobs if j.summary]
-        total = len(jobs)
-        workers = min(req.jobs, len(jobs))
-        with _workers(workers) as pool:
+    # the kernel template's imports run while the inputs are read
+    with _workers(workers, kernel) as pool:
+        if kernel == "forked" and pool is None:
+            _fork_server()
+        if req.db:
+            where = _read_database(req, where)
+        processed = prepare(req.data_dir, req.processed_root, req.params_dir, where)
+        _say_if_no_published_files(shared.get("benchmark_dir", "data/reference"))
+        partial = _check_coverage(processed, req.periods, shared, req.allow_partial)
+        run_info = provenance.run_info(req.data_dir, processed) | {
+            "la_name": shared.get("la_name", ""),
+            "classification": marking(shared),
+            "synthetic": req.synthetic,
+            "publication": mode,
+            "suppression_threshold": threshold if mode == "public" else None,
+            "notebooks_published": mode != "public",
+            "kernel": kernel,
+        }
+        LOGGER.info(
+            "kernels: forked from a pre-imported template"
+            if kernel == "forked"
+            else "kernels: standard (started from nothing)"
+        )
+        with out_lock(req.out):
+            staging_root = req.out / ".staging" / uuid.uuid4().hex[:12]
+            shutil.rmtree(req.out / ".staging", ignore_errors=True)
+            jobs = plan(req, processed, staging_root, partial)
+            first = [j for j in jobs if not j.summary]
+            last = [j for j in jobs if j.summary]
+            total = len(jobs)
             for outcome in _pipeline(first, last, pool, workers, staging_root / STAGED_METRICS):
                 publish(outcome, req.out, run_info)
                 outcomes.append(outcome)
@@ -511,8 +556,8 @@ def run(req: RunRequest) -> list[Outcome]:
                     f"in {outcome.seconds:.1f}s{error}",
                     extra=DONE,
                 )
-        shutil.rmtree(req.out / ".staging", ignore_errors=True)
-        write_index(req.out)
+            shutil.rmtree(req.out / ".staging", ignore_errors=True)
+            write_index(req.out)
     return outcomes
 
 
@@ -524,9 +569,11 @@ def start_method() -> str:
 
 
 @contextmanager
-def _workers(workers: int):
-    """A pool of worker processes kept for the whole run (None: run in this process).
-    Kernels are separate processes anyway; see `start_method`."""
+def _workers(workers: int, kernel: str = "standard"):
+    """A pool of worker processes kept for the whole run (None: run in this process); in
+    forked kernel mode the kernel template is started first, so its imports run while the
+    inputs are read, and the workers share it. Kernels are separate processes anyway; see
+    `start_method`."""
     if workers <= 1:
         yield None
         return
@@ -534,6 +581,8 @@ def _workers(workers: int):
     if method == "fork":
         import weasyprint  # noqa: F401  (imported once here, inherited by the workers)
 
+    if kernel == "forked":
+        _fork_server()  # one template, inherited by every worker
     with ProcessPoolExecutor(max_workers=workers, mp_context=get_context(method)) as pool:
         yield pool
 
