@@ -23,8 +23,9 @@ ACTIVITY_DATES = {
 
 
 def files_loaded(inputs: Inputs) -> pd.DataFrame:
-    """One row per input file: name, data rows (CSV files; a workbook or XML file shows none:
-    its records are counted per source), and the first 12 characters of its SHA-256."""
+    """One row per input file: name, data rows (CSV files and the Parquet tables of an SSD
+    snapshot; a workbook or XML file shows none: its records are counted per source), and
+    the first 12 characters of its SHA-256."""
     return pd.DataFrame(
         [(f["file"], f["rows"], f["sha256"][:12]) for f in inputs.files],
         columns=["File", "Rows", "SHA-256 (first 12)"],

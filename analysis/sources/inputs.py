@@ -96,7 +96,11 @@ def sha256(path: Path) -> str:
 
 def _digest(path: Path) -> tuple[str, int | None]:
     """SHA-256 and, for a CSV, its data-row count (non-blank lines less the header), from
-    one read of the file."""
+    one read of the file; for a Parquet file of an SSD snapshot, its row count."""
+    if path.suffix.lower() == ".parquet":
+        import pyarrow.parquet as pq
+
+        return sha256(path), pq.ParquetFile(path).metadata.num_rows
     if path.suffix.lower() != ".csv":
         return sha256(path), None
     digest, lines = hashlib.sha256(), 0
