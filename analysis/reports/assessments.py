@@ -111,6 +111,18 @@ def derived_note(source: str, missing: tuple[str, ...] = ()) -> str:
     )
 
 
+def flags_note(missing: tuple[str, ...] = ()) -> str:
+    """The method note for outcomes read from the Standard Safeguarding Dataset's flags;
+    `missing` the categories no flag records."""
+    unseen = ", ".join(oc.CATEGORY_LABELS[c].lower() for c in missing)
+    return (
+        "How these outcomes were found: from the outcome flags social workers record in the "
+        "case management system, as the Standard Safeguarding Dataset holds them (the mapping "
+        "is params/ssd.yaml). "
+        + (f"Not shown, because the dataset has no flag for them: {unseen}. " if unseen else "")
+    ).strip()
+
+
 def shown_count(n) -> str:
     """A count as the sentences give it: thousands separated, `c` when withheld."""
     return "c" if withheld(n) else f"{n:,}"
@@ -297,6 +309,8 @@ def build(
             "outcomes-of-assessments-of-children-aged-unborn-to-2",
             Note(derived_note(derived, missing)),
         )
+    elif derived.startswith("the SSD"):
+        r.add("outcomes-of-assessments-of-children-aged-unborn-to-2", Note(flags_note(missing)))
     mix = oc.quarterly_mix(assessments, outcomes, s.period, trend_quarters, max_age, missing)
     mix_counts = oc.mix_counts(mix)
     step_down = oc.CATEGORY_LABELS["STEP_DOWN"]

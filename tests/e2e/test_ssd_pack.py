@@ -56,8 +56,10 @@ def test_every_metric_the_ssd_can_carry_is_identical(from_db, demo_pack):
     assert young["under1_mothers_age_known"] == csv["young_children"]["under1_mothers_age_known"]
     assert young["under1_mothers_age_known"] > 20 and young["under1_sibling_known"] > 20
     assert ssd["assessments"]["assessments_completed_age_0_2"] > 50
-    # the outcomes no SSD flag records are not available, never 0
+    # the outcomes no SSD flag records are not available, never 0, and the page says why
     assert ssd["assessments"]["outcomes_age_0_2"]["CP"] is None
+    page = page_text((from_db[1] / PERIOD / "assessments.html").read_text())
+    assert "Not shown, because the dataset has no flag for them: child protection" in page
 
 
 def test_the_data_folder_holds_only_the_local_hr_audit_and_action_files(from_db):
