@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from analysis import __version__
-from analysis.config import PARAMS_DIR, params_file, read_params
+from analysis.config import PARAMS_DIR, codelists, params_file, read_params
 from analysis.errors import BoardpackError, InputError, ValidationReport
 from analysis.sources import (
     absence,
@@ -305,7 +305,14 @@ def read_inputs(
         sources["assessment_outcomes"] = (
             "the SSD's assessment outcome flags, through params/ssd.yaml"
         )
-        sources["outcomes_not_derived"] = ",".join(ssd.unavailable(params_dir))
+        missing = ssd.unavailable(params_dir)
+        if not ssd.flags_recorded(tables["assessments"], tables["assessment_outcomes"]):
+            missing = tuple(codelists()["assessment_outcomes"])
+            report.notes.append(
+                "ssd_cin_assessments: no completed assessment has an outcome flag; outcomes "
+                "are shown as not available"
+            )
+        sources["outcomes_not_derived"] = ",".join(missing)
     elif "assessment_outcomes" in tables:
         sources["assessment_outcomes"] = "assessments.csv labels, through params/outcome_map.yaml"
     elif "assessments" in tables:

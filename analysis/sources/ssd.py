@@ -270,6 +270,15 @@ def unavailable(params_dir=None) -> tuple[str, ...]:
     return tuple(c for c in codelists()["assessment_outcomes"] if c not in mapped)
 
 
+def flags_recorded(assessments: pd.DataFrame, outcomes: pd.DataFrame) -> bool:
+    """Whether the build records outcome flags at all: some completed assessment has one (a
+    build whose outcome columns are empty must not show every outcome as 0)."""
+    done = assessments["ASSESSMENT_AUTHORISED"].notna()
+    return not done.any() or bool(
+        outcomes["ASSESSMENT_ID"].isin(assessments.loc[done, "ASSESSMENT_ID"]).any()
+    )
+
+
 def to_internal(raw: Raw, report: ValidationReport, params_dir=None) -> dict[str, pd.DataFrame]:
     """Boardpack's internal tables from the SSD tables present; an internal table whose SSD
     tables are missing is left out (with a note naming them)."""

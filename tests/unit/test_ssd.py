@@ -90,6 +90,18 @@ def test_categories_without_a_flag_are_unavailable_not_zero():
     assert ssd.unavailable() == ("CP", "S47", "UPDATE_CIN", "UPDATE_CP")
 
 
+def test_a_build_with_no_outcome_flags_at_all_is_told_apart_from_no_outcomes():
+    authorised = [D("2017-01-05"), D("2017-02-01"), pd.NaT]
+    done = pd.DataFrame({"ASSESSMENT_ID": [1, 2, 3], "ASSESSMENT_AUTHORISED": authorised})
+    none = pd.DataFrame({"ASSESSMENT_ID": [], "CATEGORY": []})
+    assert not ssd.flags_recorded(done, none)
+    # a flag on an assessment still open does not count; one on a completed one does
+    assert not ssd.flags_recorded(done, pd.DataFrame({"ASSESSMENT_ID": [3], "CATEGORY": ["NFA"]}))
+    assert ssd.flags_recorded(done, pd.DataFrame({"ASSESSMENT_ID": [2], "CATEGORY": ["NFA"]}))
+    # nothing completed yet: nothing to tell
+    assert ssd.flags_recorded(done.iloc[2:], none)
+
+
 def test_an_outcome_that_is_not_json_is_an_error_naming_the_assessment():
     frame, _ = raw_table(
         "ssd_cin_assessments",
