@@ -156,9 +156,18 @@ def by_source(frame: pd.DataFrame, first, last, date: str) -> pd.DataFrame:
 
 def rereferrals(referrals: pd.DataFrame) -> pd.Series:
     """Per referral: True when the same child had a previous referral at most 365 days
-    before it (on an earlier day; see the module's definition)."""
+    before it (on an earlier day; see the module's definition). Read from the REREFERRAL
+    column when `with_rereferrals` has added it."""
+    if "REREFERRAL" in referrals:
+        return referrals["REREFERRAL"]
     gap = _previous_gap(referrals, "REFERRAL_DATE")
     return gap.between(1, RE_REFERRAL_DAYS).reindex(referrals.index).fillna(False)
+
+
+def with_rereferrals(referrals: pd.DataFrame) -> pd.DataFrame:
+    """The referrals with their re-referral flags as a column REREFERRAL, worked out once
+    for every measure of a report that reads them."""
+    return referrals.assign(REREFERRAL=rereferrals(referrals))
 
 
 def rereferral_share(referrals: pd.DataFrame, first, last) -> Share:

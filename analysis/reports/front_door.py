@@ -191,6 +191,8 @@ def build(
 ) -> Report:
     """The `front_door` report for the session's period (sections keyed by anchor)."""
     contacts, referrals = s.inputs.get("contacts"), s.inputs.get("referrals")
+    if referrals is not None:
+        referrals = fd.with_rereferrals(referrals)
     bm = cmp.open_benchmarks(benchmark_dir, new_la_code, old_la_code)
     label = period_label(s.period)
     months = (

@@ -143,3 +143,15 @@ def test_months_before_the_data_begin_are_blank_not_zero():
     assert ref["Re-referral share"].isna().all()
     assert covers(r["REFERRAL_DATE"], T("2017-01-01"))
     assert not covers(r["REFERRAL_DATE"], T("2016-04-01"))
+
+
+def test_flags_worked_out_once_give_the_same_shares():
+    r = pd.DataFrame(
+        {"CHILD": ["A", "A", "B"],
+         "REFERRAL_DATE": [T("2016-05-01"), T("2016-09-01"), T("2016-10-01")],
+         "NFA": [None, None, None]}
+    )  # fmt: skip
+    once = fd.with_rereferrals(r)
+    assert once["REREFERRAL"].tolist() == [False, True, False]
+    first, last = T("2016-04-01"), T("2017-03-31")
+    assert fd.rereferral_share(once, first, last) == fd.rereferral_share(r, first, last)
