@@ -21,12 +21,11 @@ import pyarrow.csv as pacsv
 
 from analysis.config import label_map, read_params
 from analysis.sources import ssd
+from analysis.sources.database import VERSION_TABLE
 from analysis.sources.demo_cin import World
 
 DAY = pd.Timedelta(days=1)
 VERSION = "1.0.0-synthetic"
-#: the SSD column types, by what boardpack calls the column (text otherwise)
-_FLOAT = {"FTE"}
 
 
 def _person(header: pd.DataFrame, cin: World, family: pd.DataFrame, extract) -> pd.DataFrame:
@@ -230,17 +229,11 @@ def tables(frames: dict[str, pd.DataFrame], cin: World, extract, params_dir=None
         "ssd_involvements": _involvements(
             frames["caseloads.csv"], cin.referrals["CHILD"].unique(), role[0]
         ),
-        ssd_version_table(): pd.DataFrame(
+        VERSION_TABLE: pd.DataFrame(
             {"version_number": [VERSION], "release_date": [pd.Timestamp("2017-04-01")]}
         ),
     }
     return out
-
-
-def ssd_version_table() -> str:
-    from analysis.sources.database import VERSION_TABLE
-
-    return VERSION_TABLE
 
 
 def _arrow(frame: pd.DataFrame) -> pa.Table:
@@ -271,14 +264,13 @@ def write(ssd_tables: dict[str, pd.DataFrame], url: str | None) -> dict[str, int
     eng = sa.create_engine(t.url)
     meta = sa.MetaData(schema=t.schema)
     arrow = {name: _arrow(frame) for name, frame in ssd_tables.items()}
-    for name, tab in arrow.items():
-        types = {
-            pa.date32(): sa.Date,
-            pa.float64(): sa.Float,
-        }
-        sa.Table(name, meta, *[
-            sa.Column(f.name, types.get(f.type, sa.Text)) for f in tab.schema
-        ])  # fmt: skip
+    types = {pa.date32(): sa.Date, pa.float64(): sa.Float}
+    tables = {
+        name: sa.Table(
+            name, meta, *[sa.Column(f.name, types.get(f.type, sa.Text)) for f in tab.schema]
+        )  # fmt: skip
+        for name, tab in arrow.items()
+    }
     try:
         with eng.begin() as conn:
             if t.schema:
@@ -287,10 +279,9 @@ def write(ssd_tables: dict[str, pd.DataFrame], url: str | None) -> dict[str, int
             meta.create_all(conn)
             for name, tab in arrow.items():
                 if eng.dialect.name == "postgresql":
-                    _copy(conn, meta.tables[f"{t.schema}.{name}" if t.schema else name], tab)
+                    _copy(conn, tables[name], tab)
                 else:
-                    conn.execute(meta.tables[f"{t.schema}.{name}" if t.schema else name].insert(),
-                                 tab.to_pylist())  # fmt: skip
+                    conn.execute(tables[name].insert(), tab.to_pylist())
     finally:
         eng.dispose()
     return {name: tab.num_rows for name, tab in arrow.items()}
