@@ -268,7 +268,7 @@ def write(ssd_tables: dict[str, pd.DataFrame], url: str | None) -> dict[str, int
     tables = {
         name: sa.Table(
             name, meta, *[sa.Column(f.name, types.get(f.type, sa.Text)) for f in tab.schema]
-        )  # fmt: skip
+        )
         for name, tab in arrow.items()
     }
     try:

@@ -168,8 +168,7 @@ def typed(table: str, frame: pd.DataFrame, used: dict[str, str], report) -> pd.D
     """Dates and numbers typed, identifiers and codes as stripped text; a value that is not
     the type the SSD model gives it is an error naming the table, the row's key and the
     column. Optional columns absent are added blank."""
-    key = "ID" if "ID" in frame else "CHILD"
-    keys = frame[key].astype("string").str.strip() if key in frame else None
+    key = next(k for k in ("ID", "CHILD", "WORKER_ID") if k in frame)  # every table has one
     out = {}
     for ours in TABLES[table]:
         if ours not in frame:
@@ -194,7 +193,10 @@ def typed(table: str, frame: pd.DataFrame, used: dict[str, str], report) -> pd.D
                 column=used[ours],
                 rows=[None] * int(bad.sum()),
                 values=raw[bad].astype(str),
-                places=[f"{used.get(key, key)} {k}, {used[ours]}" for k in keys[bad]],
+                places=[
+                    f"{used.get(key, key)} {str(k).strip()}, {used[ours]}"
+                    for k in frame.loc[bad, key]
+                ],  # fmt: skip
             )
         out[ours] = values
     return pd.DataFrame(out, index=frame.index)
@@ -293,7 +295,8 @@ def to_internal(raw: Raw, report: ValidationReport, params_dir=None) -> dict[str
     dob = None
     if person is not None:
         person = person.drop_duplicates("CHILD", keep="last")
-        dob = person.set_index("CHILD")["DOB"].fillna(person.set_index("CHILD")["EXPECTED_DOB"])
+        by_child = person.set_index("CHILD")
+        dob = by_child["DOB"].fillna(by_child["EXPECTED_DOB"])
     out: dict[str, pd.DataFrame] = {}
     if raw.has("ssd_person", "ssd_cla_episodes", "ssd_legal_status"):
         out.update(looked_after(raw, person, report))

@@ -139,6 +139,20 @@ def test_a_value_of_the_wrong_type_names_table_key_and_column():
     assert "ssd_cin_episodes: no column cine_referral_nfa; left blank" in report.notes
 
 
+def test_a_number_of_the_wrong_type_names_the_worker():
+    report = ValidationReport()
+    frame = pd.DataFrame({"prof_professional_id": ["W1", "W2"],
+                          "prof_full_time_equivalency": ["0.8", "full time"]})  # fmt: skip
+    used = ssd.resolve("ssd_professionals", list(frame.columns), report)
+    frame = frame[list(used.values())].set_axis(list(used), axis=1)
+    typed = ssd.typed("ssd_professionals", frame, used, report)
+    assert report.lines("error") == [
+        "ssd_professionals, prof_professional_id W2, prof_full_time_equivalency 'full time': "
+        "not a number"
+    ]
+    assert typed["FTE"].iloc[0] == 0.8
+
+
 def test_a_required_column_missing_is_an_error_and_other_model_versions_names_are_read():
     report = ValidationReport()
     columns = ["CLAE_PERSON_ID", "clae_cla_episode_start_date", "clae_cla_episode_start_reason",
