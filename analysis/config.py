@@ -17,13 +17,15 @@ PARAMS_DIR = PROJECT_ROOT / "params"
 #: An LA's own params folder, laid over PARAMS_DIR (`boardpack --params DIR`).
 LOCAL_PARAMS = "BOARDPACK_PARAMS"
 NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
+#: PyYAML's libyaml parser where PyYAML was built with it (ten times faster; same documents)
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def read_yaml(path: Path) -> dict:
     """Read a YAML mapping; a missing or malformed file is a user-facing error."""
     try:
         with open(path, encoding="utf-8") as fh:
-            data = yaml.safe_load(fh)
+            data = yaml.load(fh, Loader=_LOADER)
     except FileNotFoundError:
         raise BoardpackError(f"{path}: file not found") from None
     except yaml.YAMLError as exc:
