@@ -445,7 +445,7 @@ def _check_coverage(processed: Path, periods: list[str], shared: dict, allow: bo
     """Refuse periods that end beyond what the inputs cover (one line per source and its
     last date), before any report runs; with `allow` (--allow-partial), the sources that
     stop early, per period, for the banner on every page."""
-    from analysis.measures.data_quality import not_covering, reach
+    from analysis.sources.coverage import not_covering, reach
     from analysis.sources.inputs import load_processed
 
     reached = reach(load_processed(processed), shared.get("coverage_tolerance_months", {}))

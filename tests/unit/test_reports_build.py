@@ -178,16 +178,18 @@ def test_data_quality_counts_incomplete_records_apart_from_validation(tmp_path):
 
 
 def test_how_far_each_source_reaches(session):
-    from analysis.measures import data_quality as dq
+    from analysis.sources import coverage
 
     s = session("data_quality")
-    reached = dq.reach(s.inputs, {"episodes": 2, "staffing": 0, "audits": 4}).set_index("Source")
+    reached = coverage.reach(s.inputs, {"episodes": 2, "staffing": 0, "audits": 4}).set_index(
+        "Source"
+    )
     # episodes: latest DECOM 28/12/2016 (DEC 01/08/2016) -> December 2016 + 2 = February 2017
     assert reached.loc["SSDA903 episodes", "Covers to"] == pd.Period("2017-02", "M")
     # staffing states January 2017 and has no tolerance; the one audit is in March 2017
     assert reached.loc["staffing", "Covers to"] == pd.Period("2017-01", "M")
     assert reached.loc["audits", "Covers to"] == pd.Period("2017-07", "M")
-    lines = dq.not_covering(reached.reset_index(), "2017-03")
+    lines = coverage.not_covering(reached.reset_index(), "2017-03")
     assert lines[0] == "SSDA903 episodes: last record 28/12/2016, covers to February 2017"
     assert not any(line.startswith("audits") for line in lines)
 
