@@ -11,10 +11,7 @@ from analysis.errors import BoardpackError
 
 
 def _run(args: argparse.Namespace) -> int:
-    from analysis.engine.log import configure
-    from analysis.engine.params import available_reports, defaults
-    from analysis.engine.runner import RunRequest, default_jobs, run
-    from analysis.engine.session import demo_folder
+    from analysis.engine.forkserver import kernel_mode, template
     from analysis.periods import parse_period, period_range
 
     if args.period and (args.from_ or args.to):
@@ -25,6 +22,13 @@ def _run(args: argparse.Namespace) -> int:
         periods = [str(p) for p in period_range(args.from_, args.to)]
     else:
         periods = [str(parse_period(args.period or "latest"))]
+    if kernel_mode(args.kernel) == "forked":
+        template()  # started first, so its imports run while this process starts and validates
+    from analysis.engine.log import configure
+    from analysis.engine.params import available_reports, defaults
+    from analysis.engine.runner import RunRequest, default_jobs, run
+    from analysis.engine.session import demo_folder
+
     shared = defaults()
     known = available_reports()
     reports = args.reports.split(",") if args.reports else known

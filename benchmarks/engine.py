@@ -100,8 +100,9 @@ def kernel_overhead(mode: str, tmp: Path, runs: int = 5) -> float:
     import statistics
 
     from analysis.engine import runner
+    from analysis.engine.forkserver import template
 
-    server = runner._fork_server() if mode == "forked" else None
+    server = template() if mode == "forked" else None
     runner.QuietKernelManager.fork_server = server
     runner.QuietKernelManager.log_path = str(tmp / f"kernel-{mode}.log")
 

@@ -8,9 +8,12 @@ kernel's command line, working folder, environment and log file. It forks; the c
 new session, points its standard streams at the log, takes the request's folder, environment
 and `sys.path[0]` (as `python -m ipykernel_launcher` run there would have) and starts the
 kernel application; the template answers with the child's pid. One template serves all the
-engine's workers (requests are taken one at a time). The engine's kernel manager
-(`runner.QuietKernelManager`) hands that pid to jupyter_client's local provisioner wrapped in
-`ForkedProcess`, so interrupt, shutdown and kill work as for an ordinary kernel.
+engine's workers (requests are taken one at a time). After validation the engine also asks it to
+`preload` the run's processed-data folder, so every kernel forked from it finds the validated
+tables already in memory (its own copy-on-write copy) instead of reading them again. The
+engine's kernel manager (`runner.QuietKernelManager`) hands each pid to jupyter_client's local
+provisioner wrapped in `ForkedProcess`, so interrupt, shutdown and kill work as for an ordinary
+kernel.
 
 Every kernel is a fresh fork of the same clean template, so nothing one report changes
 (pandas options, rcParams, a module global) reaches another.
@@ -18,6 +21,7 @@ Every kernel is a fresh fork of the same clean template, so nothing one report c
 
 from __future__ import annotations
 
+import gc
 import importlib
 import json
 import os
@@ -25,6 +29,7 @@ import signal
 import subprocess
 import sys
 import time
+from multiprocessing import get_all_start_methods
 
 #: What the template imports once, for every kernel forked from it.
 PREIMPORT = (
@@ -48,6 +53,22 @@ PREIMPORT = (
     "analysis.reports.board_summary",
     "ipykernel.kernelapp",
 )
+
+
+def start_method() -> str:
+    """How worker processes start: `fork` where the platform has it (Linux), so each worker
+    inherits the renderers already imported; `spawn` elsewhere (Windows, and macOS where
+    fork is unsafe with system libraries), where each worker imports them itself."""
+    return "fork" if sys.platform == "linux" and "fork" in get_all_start_methods() else "spawn"
+
+
+def kernel_mode(asked: str = "") -> str:
+    """`forked` where the platform can fork (Linux), unless `standard` is asked for (by
+    `--kernel`, else the environment variable BOARDPACK_KERNEL)."""
+    asked = asked or os.environ.get("BOARDPACK_KERNEL", "")
+    if asked == "standard":
+        return "standard"
+    return "forked" if start_method() == "fork" else "standard"
 
 
 class ForkedProcess:
@@ -116,6 +137,16 @@ class ForkServer:
             raise RuntimeError(f"the kernel template stopped ({answer or 'no answer'})")
         return int(answer)
 
+    def preload(self, processed: str) -> None:
+        """Have the template load a processed-data folder before it forks more kernels (no
+        answer is awaited: the engine goes on while it loads)."""
+        try:
+            with self.lock:
+                self.proc.stdin.write(json.dumps({"preload": processed}) + "\n")
+                self.proc.stdin.flush()
+        except OSError:  # the template has stopped: the next spawn says so
+            pass
+
     def close(self) -> None:
         if self.proc.poll() is None:
             self.proc.stdin.close()
@@ -149,16 +180,52 @@ def _child(request: dict) -> None:
         os._exit(0)
 
 
+#: The template of this process's kernels: started on first use (by the `run` command as
+#: early as it can), inherited by the engine's forked workers.
+_TEMPLATE: ForkServer | None = None
+
+
+def template() -> ForkServer:
+    global _TEMPLATE
+    if _TEMPLATE is None:
+        _TEMPLATE = ForkServer()
+    return _TEMPLATE
+
+
+def _preload(folder: str) -> None:
+    """In the template: the validated tables of `folder` and the metric registry, in memory
+    for the kernels forked from now on. A failure is left for the kernels to meet and report
+    as they would have."""
+    from analysis.registry import registry
+    from analysis.sources.inputs import preload
+
+    try:
+        registry()
+        preload(folder)
+    except Exception:
+        pass
+
+
 def main() -> None:
+    # as the gc module's documentation advises for fork without exec: no collections in the
+    # template, everything it holds frozen before each fork and collection on again in the
+    # kernel, so a kernel's collections never walk (or copy) the template's objects
+    gc.disable()
     for name in PREIMPORT:
         importlib.import_module(name)
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # kernels are reaped as they exit
     for line in sys.stdin:
         request = json.loads(line)
+        if "preload" in request:
+            _preload(request["preload"])
+            continue
+        gc.freeze()
         pid = os.fork()
         if pid == 0:
+            gc.enable()
             _child(request)
         print(pid, flush=True)
+    os._exit(0)  # the engine has gone: nothing to tear down (kernels are processes of their own)
 
 
 if __name__ == "__main__":

@@ -17,7 +17,6 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 import time
 import traceback
 import uuid
@@ -26,7 +25,7 @@ from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
-from multiprocessing import get_all_start_methods, get_context
+from multiprocessing import get_context
 from pathlib import Path
 from queue import Empty
 
@@ -38,6 +37,7 @@ from traitlets import Type
 
 from analysis.config import NOTEBOOKS_DIR, PARAMS_DIR
 from analysis.engine import provenance
+from analysis.engine.forkserver import kernel_mode, start_method, template
 from analysis.engine.landing import write_index
 from analysis.engine.log import DONE, LOGGER
 from analysis.engine.params import defaults, report_info, resolve
@@ -143,29 +143,6 @@ class QuietKernelManager(AsyncKernelManager):
         self._reconcile_connection_info(provisioner.connection_info)
 
 
-#: The kernel template (forked kernel mode): started by the engine before its workers, which
-#: inherit it, or on first use.
-_FORK_SERVER = None
-
-
-def _fork_server():
-    global _FORK_SERVER
-    if _FORK_SERVER is None:
-        from analysis.engine.forkserver import ForkServer
-
-        _FORK_SERVER = ForkServer()
-    return _FORK_SERVER
-
-
-def kernel_mode(asked: str = "") -> str:
-    """`forked` where the platform can fork (Linux), unless `standard` is asked for (by
-    `--kernel`, else the environment variable BOARDPACK_KERNEL)."""
-    asked = asked or os.environ.get("BOARDPACK_KERNEL", "")
-    if asked == "standard":
-        return "standard"
-    return "forked" if start_method() == "fork" else "standard"
-
-
 def _cell_number(nb_path: Path, cell_index: int) -> int:
     """The failing cell's number in the report's own notebook (not counting the cell
     papermill injected with the run's parameters)."""
@@ -207,7 +184,7 @@ def execute(job: Job, attempts: int = 2) -> Outcome:
     staging.mkdir(parents=True, exist_ok=True)
     executed = staging / f"{job.report}.ipynb"
     QuietKernelManager.log_path = str(staging / "kernel.log")
-    QuietKernelManager.fork_server = _fork_server() if job.kernel == "forked" else None
+    QuietKernelManager.fork_server = template() if job.kernel == "forked" else None
     error = ""
     for _ in range(attempts):
         try:
@@ -518,10 +495,12 @@ def run(req: RunRequest) -> list[Outcome]:
     # the kernel template's imports run while the inputs are read
     with _workers(workers, kernel) as pool:
         if kernel == "forked" and pool is None:
-            _fork_server()
+            template()
         if req.db:
             where = _read_database(req, where)
         processed = prepare(req.data_dir, req.processed_root, req.params_dir, where)
+        if kernel == "forked":
+            template().preload(str(processed))
         _say_if_no_published_files(shared.get("benchmark_dir", "data/reference"))
         partial = _check_coverage(processed, req.periods, shared, req.allow_partial)
         run_info = provenance.run_info(req.data_dir, processed) | {
@@ -561,13 +540,6 @@ def run(req: RunRequest) -> list[Outcome]:
     return outcomes
 
 
-def start_method() -> str:
-    """How worker processes start: `fork` where the platform has it (Linux), so each worker
-    inherits the renderers already imported; `spawn` elsewhere (Windows, and macOS where
-    fork is unsafe with system libraries), where each worker imports them itself."""
-    return "fork" if sys.platform == "linux" and "fork" in get_all_start_methods() else "spawn"
-
-
 @contextmanager
 def _workers(workers: int, kernel: str = "standard"):
     """A pool of worker processes kept for the whole run (None: run in this process); in
@@ -577,12 +549,11 @@ def _workers(workers: int, kernel: str = "standard"):
     if workers <= 1:
         yield None
         return
+    if kernel == "forked":
+        template()  # one template, inherited by every worker
     method = start_method()
     if method == "fork":
         import weasyprint  # noqa: F401  (imported once here, inherited by the workers)
-
-    if kernel == "forked":
-        _fork_server()  # one template, inherited by every worker
     with ProcessPoolExecutor(max_workers=workers, mp_context=get_context(method)) as pool:
         yield pool
 

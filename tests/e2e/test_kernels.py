@@ -58,13 +58,22 @@ def test_what_one_report_changes_never_reaches_the_next(tmp_path):
         "import pandas as pd, matplotlib, analysis.periods as periods\n"
         "pd.set_option('display.max_rows', 3)\n"
         "matplotlib.rcParams['lines.linewidth'] = 9\n"
-        "periods.LEAKED = True"
+        "periods.LEAKED = True",
+        # the validated tables the template preloaded: emptied here, in this kernel's copy
+        "from analysis.sources.inputs import load_processed\n"
+        "tables = load_processed(processed_dir).tables\n"
+        "assert len(tables['episodes']) > 0\n"
+        "tables['episodes'].drop(tables['episodes'].index, inplace=True)\n"
+        "tables.clear()\n"
+        "assert len(load_processed(processed_dir)['episodes']) > 0  # read again, not shared",
     ]
     check = [
         "import pandas as pd, matplotlib, analysis.periods as periods\n"
         "assert pd.get_option('display.max_rows') == 60\n"
         "assert matplotlib.rcParams['lines.linewidth'] == 1.5\n"
-        "assert not hasattr(periods, 'LEAKED')"
+        "assert not hasattr(periods, 'LEAKED')",
+        "from analysis.sources.inputs import load_processed\n"
+        "assert len(load_processed(processed_dir)['episodes']) > 0",
     ]
     env = _project(tmp_path, {"first": change, "second": check, "third": check})
     # one process, one template, these notebooks in this order
