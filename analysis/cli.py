@@ -93,7 +93,7 @@ def _init(args: argparse.Namespace) -> int:
 
 def _cache(args: argparse.Namespace) -> int:
     from analysis.config import PROJECT_ROOT, read_params
-    from analysis.engine.session import DEMO_CACHE
+    from analysis.sources.demo import DEMO_CACHE
 
     processed = PROJECT_ROOT / read_params("defaults.yaml").get("processed_dir", "data/processed")
     removed = 0

@@ -27,7 +27,7 @@ def _run(args: argparse.Namespace) -> int:
     from analysis.engine.log import configure
     from analysis.engine.params import available_reports, defaults
     from analysis.engine.runner import RunRequest, default_jobs, run
-    from analysis.engine.session import demo_folder
+    from analysis.sources.demo import demo_folder
 
     shared = defaults()
     known = available_reports()

@@ -129,7 +129,7 @@ def main() -> None:
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
     from analysis.engine.params import available_reports
-    from analysis.engine.session import demo_folder
+    from analysis.sources.demo import demo_folder
 
     demo = demo_folder()
     reports = available_reports()

@@ -8,10 +8,6 @@ sentence goes through `disclosure.disclose_metrics` first.
 
 from __future__ import annotations
 
-import hashlib
-import os
-import shutil
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,46 +20,8 @@ from analysis.periods import parse_period
 from analysis.presentation import present
 from analysis.presentation.disclosure import disclose_metrics, protect_series
 from analysis.registry import disclosure_rules, metric, undeclared
+from analysis.sources.demo import demo_folder
 from analysis.sources.inputs import Inputs, load_processed, prepare
-
-DEMO_CACHE = PROJECT_ROOT / ".cache"
-
-
-def _generator_digest() -> str:
-    """A digest of the demo generator's code, so a changed generator never reuses a folder
-    an older one wrote."""
-    from analysis.sources import demo
-
-    digest = hashlib.sha256()
-    for path in sorted(Path(demo.__file__).parent.glob("demo*.py")):
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:10]
-
-
-def demo_folder(seed: int = 2017, cache: Path = DEMO_CACHE, covering: str = "") -> Path:
-    """The synthetic demo input folder, generated on first use and kept in `.cache/` (named
-    by seed, months and generator code): the calibrated three years to March 2017, or - for
-    a later period `covering` - the same synthetic world shifted to the three years ending
-    with that month."""
-    from analysis.sources.demo import DemoSpec, write_demo_data
-
-    spec = DemoSpec(seed=seed)
-    if covering and pd.Period(covering, "M") > pd.Period(spec.end, "M"):
-        end = pd.Period(covering, "M")
-        spec = DemoSpec(start=str(end - 35), end=str(end), seed=seed)
-    name = f"demo-seed{seed}" + ("" if spec.end == DemoSpec.end else f"-to{spec.end}")
-    name += f"-{_generator_digest()}"
-    target = Path(cache) / name
-    if (target / "staffing.csv").exists():
-        return target
-    Path(cache).mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".demo-", dir=cache))
-    write_demo_data(staging, spec)
-    try:
-        os.replace(staging, target)
-    except OSError:  # made by a parallel worker meanwhile
-        shutil.rmtree(staging, ignore_errors=True)
-    return target
 
 
 @dataclass

@@ -17,6 +17,10 @@ care and younger mothers, so the reports have a real association to find.
 
 from __future__ import annotations
 
+import hashlib
+import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -25,6 +29,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
+from analysis.config import PROJECT_ROOT
 from analysis.lookup import member
 from analysis.sources import DEMO_FORMATS, demo_cin, demo_returns, demo_workforce
 from analysis.sources.demo_cin import TEAMS
@@ -130,6 +135,43 @@ def write_demo_data(
     elif format == "ssd":
         counts.update(written)
     return counts
+
+
+#: Where the demo input folders are kept, once generated.
+DEMO_CACHE = PROJECT_ROOT / ".cache"
+
+
+def _generator_digest() -> str:
+    """A digest of the demo generator's code, so a changed generator never reuses a folder
+    an older one wrote."""
+    digest = hashlib.sha256()
+    for path in sorted(Path(__file__).parent.glob("demo*.py")):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:10]
+
+
+def demo_folder(seed: int = 2017, cache: Path = DEMO_CACHE, covering: str = "") -> Path:
+    """The synthetic demo input folder, generated on first use and kept in `.cache/` (named
+    by seed, months and generator code): the calibrated three years to March 2017, or - for
+    a later period `covering` - the same synthetic world shifted to the three years ending
+    with that month."""
+    spec = DemoSpec(seed=seed)
+    if covering and pd.Period(covering, "M") > pd.Period(spec.end, "M"):
+        end = pd.Period(covering, "M")
+        spec = DemoSpec(start=str(end - 35), end=str(end), seed=seed)
+    name = f"demo-seed{seed}" + ("" if spec.end == DemoSpec.end else f"-to{spec.end}")
+    name += f"-{_generator_digest()}"
+    target = Path(cache) / name
+    if (target / "staffing.csv").exists():
+        return target
+    Path(cache).mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".demo-", dir=cache))
+    write_demo_data(staging, spec)
+    try:
+        os.replace(staging, target)
+    except OSError:  # made by a parallel worker meanwhile
+        shutil.rmtree(staging, ignore_errors=True)
+    return target
 
 
 def world_tables(spec: DemoSpec) -> tuple[dict[str, pd.DataFrame], demo_cin.World]:

@@ -23,7 +23,7 @@ from support.paths import ROOT
 from support.scan import ID_PATTERN, identifiers, published_text
 
 from analysis.engine.params import available_reports
-from analysis.engine.session import demo_folder
+from analysis.sources.demo import demo_folder
 
 PERIOD = "2017-03"
 A4 = (595.28, 841.89)
