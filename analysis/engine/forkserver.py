@@ -2,7 +2,8 @@
 report's kernel is a fork of it that then starts ipykernel on its own connection file.
 
 The template (`python -m analysis.engine.forkserver`) imports numpy, pandas, matplotlib (with
-its non-interactive backend), scipy, statsmodels, the package's reports and ipykernel - no
+its non-interactive backend), scipy, statsmodels, the package's reports and ipykernel with what
+its kernel application loads as it starts (the debugger, completer, history database) - no
 threads started, no ZMQ context created - and then reads one JSON request per line: the
 kernel's command line, working folder, environment and log file. It forks; the child starts a
 new session, points its standard streams at the log, takes the request's folder, environment
@@ -52,6 +53,16 @@ PREIMPORT = (
     "analysis.reports.data_quality",
     "analysis.reports.board_summary",
     "ipykernel.kernelapp",
+    # what the kernel application imports as it starts (0.1 s a kernel otherwise)
+    "ipykernel.ipkernel",
+    "ipykernel.zmqshell",
+    "ipykernel.debugger",
+    "IPython.core.completerlib",
+    "IPython.core.debugger",
+    "IPython.extensions.storemagic",
+    "sqlite3",
+    "tornado.platform.asyncio",
+    "tornado.queues",
 )
 
 
@@ -211,6 +222,9 @@ def main() -> None:
     # template, everything it holds frozen before each fork and collection on again in the
     # kernel, so a kernel's collections never walk (or copy) the template's objects
     gc.disable()
+    # the debugger (debugpy) warns on import that frozen standard modules may hide breakpoints,
+    # on the engine's stderr from here: irrelevant to a report run, so not checked
+    os.environ["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"
     for name in PREIMPORT:
         importlib.import_module(name)
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # kernels are reaped as they exit
