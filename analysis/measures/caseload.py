@@ -12,7 +12,7 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.ages import age_in_years
-from analysis.measures.looked_after import looked_after_on
+from analysis.measures.looked_after import care_episodes, looked_after_on
 from analysis.measures.stats import wilson
 from analysis.periods import is_open, months_back, period_end
 
@@ -54,14 +54,32 @@ def under1_series(
 ) -> pd.Series:
     """Children in need (all three groups, each child once) aged under 1 (unborn included) on
     the last day of each of the `months` months ending with `period`: a point-in-time count
-    per month, so consecutive points share no window."""
-    return pd.Series(
-        {
-            m: int((caseload(cin_cp, episodes, header, period_end(m))[GROUPS[0]]["AGE"] < 1).sum())
-            for m in months_back(period, months)
-        },
-        name="Children in need under 1",
+    per month, so consecutive points share no window.
+
+    The same count as `caseload(...)["Children in need (all)"]` with AGE < 1 on each month end
+    (a child's date of birth is its first open CIN/CP row's, else its SSDA903 header's), worked
+    out in one pass: only children with a birth date late enough to be under 1 on some month
+    end are looked at, and no age bands are computed."""
+    points = months_back(period, months)
+    ends = [period_end(m) for m in points]
+    dob = header[["CHILD", "DOB"]].drop_duplicates("CHILD")
+    care = care_episodes(episodes)[["CHILD", "DECOM", "DEC"]].merge(dob, on="CHILD", how="left")
+    rows = pd.concat(
+        [
+            cin_cp[["CHILD", "DOB", "START", "END"]],
+            care.rename(columns={"DECOM": "START", "DEC": "END"}),
+        ],
+        ignore_index=True,
     )
+    # under 1 on a day means born less than a year before it: no earlier than a year (and a
+    # day, for 29 February) before the first month end
+    young = rows["DOB"] > ends[0] - pd.DateOffset(years=1, days=1)
+    rows = rows[rows["CHILD"].isin(rows.loc[young, "CHILD"])]
+    counts = {}
+    for month, day in zip(points, ends, strict=True):
+        kids = rows[is_open(rows["START"], rows["END"], day)].drop_duplicates("CHILD")
+        counts[month] = int((age_in_years(kids["DOB"], day) < 1).sum())
+    return pd.Series(counts, name="Children in need under 1", dtype=int)
 
 
 def under1_table(groups: dict[str, pd.DataFrame]) -> pd.DataFrame:

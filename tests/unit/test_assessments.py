@@ -105,6 +105,44 @@ def test_caseload_counts_each_child_once():
     }
 
 
+def test_children_in_need_under_1_at_each_month_end():
+    cin = cin_frame(
+        [
+            ("K1", "2016-03-15", "CIN", "2016-01-01", None),  # first birthday 15/03/2017
+            ("K4", "2016-06-01", "CP", "2016-11-01", "2017-02-28"),  # closed on 28/02
+            ("K5", "2015-01-01", "CIN", "2017-01-01", None),  # this date of birth wins
+            ("K6", "2017-05-01", "CIN", "2017-02-01", None),  # unborn: under 1
+            ("K7", "2007-01-01", "CIN", "2016-01-01", None),
+        ]
+    )
+    episodes = pd.DataFrame(
+        {
+            "CHILD": ["K2", "K3", "K5"],
+            "DECOM": [T("2017-02-20"), T("2017-01-05"), T("2017-01-10")],
+            "RNE": ["S", "S", "S"],
+            "LS": ["C2", "V3", "C2"],  # K3: short breaks only, not looked after
+            "DEC": [pd.NaT, pd.NaT, pd.NaT],
+        }
+    )
+    header = pd.DataFrame(
+        {
+            "CHILD": ["K2", "K3", "K5"],
+            "DOB": [T(d) for d in ("2017-02-10", "2017-01-01", "2016-12-01")],
+        }
+    )
+    series = cl.under1_series(cin, episodes, header, pd.Period("2017-03", "M"), 3)
+    # 31/01: K1 (10 months), K4; 28/02: K1, K2, K6 (K4 closed that day); 31/03: K2, K6 (K1 is 1)
+    assert series.to_dict() == {
+        pd.Period("2017-01", "M"): 2,
+        pd.Period("2017-02", "M"): 3,
+        pd.Period("2017-03", "M"): 2,
+    }
+    # the same count as the caseload on each of those days
+    for month, count in series.items():
+        kids = cl.caseload(cin, episodes, header, month.end_time.normalize())[cl.GROUPS[0]]
+        assert int((kids["AGE"] < 1).sum()) == count
+
+
 @pytest.mark.parametrize("label", ["Mystery step"])
 def test_unmapped_outcome_label_counts_as_other(tmp_path, label):
     data = write_board_fixture(tmp_path / "raw")
