@@ -43,13 +43,11 @@ class Metrics:
         self.values: dict = {}
 
     def record(self, name: str, value) -> None:
-        self.values[name] = plain(value)
-        if self.path is not None:
-            write_json_atomic(self.path, self.values)
+        self.record_all({name: value})
 
     def record_all(self, values: dict) -> None:
-        for name, value in values.items():
-            self.record(name, value)
+        self.values.update({name: plain(value) for name, value in values.items()})
+        self._write()
 
     def record_series(self, name: str, frequency: str, points: pd.Series) -> None:
         """A headline figure's per-period series under `series` (period labels `YYYY-MM`,
@@ -58,4 +56,8 @@ class Metrics:
             "frequency": frequency,
             "points": [[str(period), plain(value)] for period, value in points.items()],
         }
-        self.record(SERIES, self.values[SERIES])
+        self._write()
+
+    def _write(self) -> None:
+        if self.path is not None:
+            write_json_atomic(self.path, self.values)
