@@ -32,6 +32,10 @@ def test_monthly_charts_label_ticks_without_overlap_and_always_the_latest(n):
         assert overlapping_labels(fig) == []
         labels = [t for t in fig.axes[0].get_xticklabels() if t.get_visible()]
         assert labels[-1].get_text() == "Mar 2017" and len(labels) <= 8
+        # each label names the month plotted at its tick
+        names = [f"{m:%b %Y}" for m in months]
+        ticks = fig.axes[0].get_xticks()
+        assert [names[round(t)] for t in ticks] == [t.get_text() for t in labels]
         plt.close(fig)
 
 
