@@ -95,10 +95,11 @@ def _tile(period: str, row, index: int) -> dict:
 def _dashboard(out: Path, period: str, manifest: dict) -> dict | None:
     """A period's board picture: the summary's key points and links, and the tiles by theme;
     None when the period has no published summary."""
+    summary = summary_reports()  # read from the notebooks: once, not once per report
     summaries = [
         n
         for n, e in manifest.get("reports", {}).items()
-        if n in summary_reports() and e.get("status") == "published"
+        if n in summary and e.get("status") == "published"
     ]
     if not summaries:
         return None
