@@ -20,8 +20,11 @@ def bank_holidays(first_year: int, last_year: int) -> np.ndarray:
     return np.array(sorted(days), dtype="datetime64[D]")
 
 
-def _calendar(start, end) -> np.ndarray:
-    years = pd.DatetimeIndex(pd.concat([pd.Series(start), pd.Series(end)]).dropna()).year
+def _calendar(start: np.ndarray, end: np.ndarray) -> np.ndarray:
+    """Bank holidays from the year before the earliest date given to the year after the
+    latest (numpy datetime64[D] arrays; NaT ignored)."""
+    dates = np.concatenate([start, end])
+    years = dates[~np.isnat(dates)].astype("datetime64[Y]").astype(int) + 1970
     first, last = (int(years.min()), int(years.max())) if len(years) else (2000, 2000)
     return bank_holidays(first - 1, last + 1)
 
