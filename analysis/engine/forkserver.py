@@ -158,14 +158,6 @@ class ForkServer:
         except OSError:  # the template has stopped: the next spawn says so
             pass
 
-    def close(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.stdin.close()
-            try:
-                self.proc.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-
 
 def _child(request: dict) -> None:
     """In the fork: become the kernel the request describes (never returns)."""
