@@ -50,7 +50,7 @@ def csv_text(label: str, frame: pd.DataFrame, frequency: str, fmt: str) -> str:
     writer = csv.writer(out, lineterminator="\r\n")
     unit = "quarter ending" if frequency == "quarter" else "month"
     writer.writerow(["measure", unit, "value", "mean", "lower limit", "upper limit", "variation"])
-    for period, row in frame.iterrows():
+    for period, row in frame.to_dict("index").items():  # plain dicts: iterrows is slow
         writer.writerow(
             [
                 safe_cell(label),
@@ -154,7 +154,7 @@ def table_html(label: str, frame: pd.DataFrame, fmt: str, frequency: str) -> str
         f'<td class="num">{html.escape(shown(r.get("lpl"), fmt, "–"))} to '
         f"{html.escape(shown(r.get('upl'), fmt, '–'))}</td>"
         f"<td>{html.escape(WORDS.get(r.get('point_type'), '–'))}</td></tr>"
-        for p, r in frame.iterrows()
+        for p, r in frame.to_dict("index").items()
     )
     return (
         f"<table><caption>{html.escape(label)}</caption><thead><tr>"
