@@ -499,8 +499,6 @@ def run(req: RunRequest) -> list[Outcome]:
     outcomes: list[Outcome] = []
     # the kernel template's imports run while the inputs are read
     with _workers(workers, kernel) as pool:
-        if kernel == "forked" and pool is None:
-            template()
         if req.db:
             where = _read_database(req, where)
         processed = prepare(req.data_dir, req.processed_root, req.params_dir, where)
@@ -551,11 +549,11 @@ def _workers(workers: int, kernel: str = "standard"):
     forked kernel mode the kernel template is started first, so its imports run while the
     inputs are read, and the workers share it. Kernels are separate processes anyway; see
     `start_method`."""
+    if kernel == "forked":
+        template()  # one template, inherited by every worker
     if workers <= 1:
         yield None
         return
-    if kernel == "forked":
-        template()  # one template, inherited by every worker
     method = start_method()
     if method == "fork":
         import weasyprint  # noqa: F401  (imported once here, inherited by the workers)
