@@ -33,6 +33,23 @@ def open_on(cin_cp: pd.DataFrame, day: pd.Timestamp, kind: str | None = None) ->
     return rows[is_open(rows["START"], rows["END"], day)]
 
 
+def involvements(
+    cin_cp: pd.DataFrame, episodes: pd.DataFrame, header: pd.DataFrame
+) -> pd.DataFrame:
+    """Every CIN period, CP plan and care episode (not V3/V4) as CHILD, DOB, START, END: the
+    CIN/CP rows first with their own date of birth, then the episodes with the SSDA903
+    header's, so a child's first open row gives its date of birth on a day."""
+    dob = header[["CHILD", "DOB"]].drop_duplicates("CHILD")
+    care = care_episodes(episodes)[["CHILD", "DECOM", "DEC"]].merge(dob, on="CHILD", how="left")
+    return pd.concat(
+        [
+            cin_cp[["CHILD", "DOB", "START", "END"]],
+            care.rename(columns={"DECOM": "START", "DEC": "END"}),
+        ],
+        ignore_index=True,
+    )
+
+
 def caseload(
     cin_cp: pd.DataFrame, episodes: pd.DataFrame, header: pd.DataFrame, day: pd.Timestamp
 ) -> dict[str, pd.DataFrame]:
@@ -45,7 +62,8 @@ def caseload(
 
     cla = looked_after_on(episodes, header, day)[["CHILD", "DOB"]]
     cp = kids(open_on(cin_cp, day, "CP"))
-    everyone = kids(pd.concat([open_on(cin_cp, day)[["CHILD", "DOB"]], cla]))
+    rows = involvements(cin_cp, episodes, header)
+    everyone = kids(rows[is_open(rows["START"], rows["END"], day)])
     return {GROUPS[0]: everyone, GROUPS[1]: cp, GROUPS[2]: kids(cla)}
 
 
@@ -57,20 +75,11 @@ def under1_series(
     per month, so consecutive points share no window.
 
     The same count as `caseload(...)["Children in need (all)"]` with AGE < 1 on each month end
-    (a child's date of birth is its first open CIN/CP row's, else its SSDA903 header's), worked
-    out in one pass: only children with a birth date late enough to be under 1 on some month
-    end are looked at, and no age bands are computed."""
+    (both from `involvements`), worked out in one pass: only children with a birth date late
+    enough to be under 1 on some month end are looked at, and no age bands are computed."""
     points = months_back(period, months)
     ends = [period_end(m) for m in points]
-    dob = header[["CHILD", "DOB"]].drop_duplicates("CHILD")
-    care = care_episodes(episodes)[["CHILD", "DECOM", "DEC"]].merge(dob, on="CHILD", how="left")
-    rows = pd.concat(
-        [
-            cin_cp[["CHILD", "DOB", "START", "END"]],
-            care.rename(columns={"DECOM": "START", "DEC": "END"}),
-        ],
-        ignore_index=True,
-    )
+    rows = involvements(cin_cp, episodes, header)
     # under 1 on a day means born less than a year before it: no earlier than a year (and a
     # day, for 29 February) before the first month end
     young = rows["DOB"] > ends[0] - pd.DateOffset(years=1, days=1)
