@@ -86,7 +86,9 @@ def test_the_engine_pages_carry_the_marking_once(demo_pack):
 
 def test_a_notebook_run_and_saved_in_a_fresh_clone_leaves_git_clean(tmp_path):
     """The README's JupyterLab set-up, then a notebook executed in place (as Run All and
-    save do): git sees no change, so its outputs cannot be committed."""
+    save do): git finds no change to stage, so its outputs cannot be committed. (Until the
+    next `git add`, `git status` may still list the file, because git compares file sizes
+    before content; `git diff` shows nothing.)"""
     clone = tmp_path / "clone"
     subprocess.run(["git", "clone", "--quiet", str(ROOT), str(clone)], check=True)
     readme = (ROOT / "README.md").read_text()
@@ -102,8 +104,12 @@ def test_a_notebook_run_and_saved_in_a_fresh_clone_leaves_git_clean(tmp_path):
         check=True, capture_output=True, cwd=clone / "notebooks", env=env,
     )  # fmt: skip
     assert any(c.get("outputs") for c in nbformat.read(notebook, as_version=4).cells)
-    status = subprocess.run(
-        ["git", "status", "--porcelain"], cwd=clone, capture_output=True, text=True, env=env
-    )
-    assert status.stdout == "", status.stdout
+    def git(*args: str) -> str:
+        return subprocess.run(
+            ["git", *args], cwd=clone, capture_output=True, text=True, env=env, check=True
+        ).stdout
+
+    assert git("diff") == ""  # what would be staged is the committed notebook
+    git("add", "-A")  # as `git commit -a` would: nothing is staged
+    assert git("status", "--porcelain") == "" and git("diff", "--cached") == ""
     shutil.rmtree(clone)
