@@ -15,7 +15,13 @@ WARNING = "warning"
 
 
 class BoardpackError(Exception):
-    """An error with a message meant for the user; the CLI prints it as one line, no traceback."""
+    """An error with a message meant for the user; the CLI prints it as one line, no traceback.
+
+    In a notebook (IPython asks an exception for `_render_traceback_`), a cell that raises
+    one shows the message alone, not a traceback through the package."""
+
+    def _render_traceback_(self) -> list[str]:
+        return [f"boardpack: {self}"]
 
 
 class InputError(BoardpackError):
@@ -24,6 +30,9 @@ class InputError(BoardpackError):
     def __init__(self, report: ValidationReport):
         self.report = report
         super().__init__(f"input data has {report.error_count} error(s)")
+
+    def _render_traceback_(self) -> list[str]:
+        return [f"boardpack: {self}", self.report.format()]
 
 
 @dataclass

@@ -19,6 +19,7 @@ from nbconvert import HTMLExporter
 
 from analysis import __version__
 from analysis.config import PACKAGE_DIR
+from analysis.engine import MARKING_OUTPUT
 
 TEMPLATES = PACKAGE_DIR / "presentation" / "templates"
 HIDDEN_TAGS = {"parameters", "injected-parameters", "remove"}
@@ -26,7 +27,8 @@ _HEADING = re.compile(r"<h([23])([^>]*)>(.*?)</h\1>", re.S)
 
 
 def clean_notebook(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """A copy without parameter cells and without stderr output (warnings, progress)."""
+    """A copy without parameter cells, stderr output (warnings, progress) or the notebook's
+    own marking output (the page template carries the marking)."""
     nb = nbformat.from_dict(nb)
     nb.cells = [c for c in nb.cells if not HIDDEN_TAGS & set(c.get("metadata", {}).get("tags", []))]
     for cell in nb.cells:
@@ -35,6 +37,7 @@ def clean_notebook(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
                 o
                 for o in cell.outputs
                 if not (o.get("output_type") == "stream" and o.get("name") == "stderr")
+                and not o.get("metadata", {}).get(MARKING_OUTPUT)
             ]
     return nb
 

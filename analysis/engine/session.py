@@ -8,19 +8,21 @@ sentence goes through `disclosure.disclose_metrics` first.
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
-from analysis.config import PROJECT_ROOT
+from analysis.config import PROJECT_ROOT, read_params
+from analysis.engine import MARKING_OUTPUT
 from analysis.engine.metrics import Metrics
 from analysis.errors import BoardpackError
 from analysis.periods import parse_period
 from analysis.presentation import present
 from analysis.presentation.disclosure import disclose_metrics, protect_series
 from analysis.registry import disclosure_rules, metric, undeclared
-from analysis.sources.demo import demo_folder
+from analysis.sources.demo import DEMO_CACHE, demo_folder
 from analysis.sources.inputs import Inputs, load_processed, prepare
 
 
@@ -93,18 +95,72 @@ def open_session(
     suppression_threshold: int = 5,
 ) -> Session:
     """Load the validated inputs for a report run (validating and caching them if needed)
-    and set the publication mode (disclosure rules from the metric registry)."""
+    and set the publication mode (disclosure rules from the metric registry).
+
+    The engine passes `processed_dir`, having checked the period and the inputs' coverage
+    itself. Anywhere else (a notebook opened in JupyterLab, papermill by hand) the session
+    makes the same checks as `boardpack run`: the period must be a month, the inputs (the
+    `data_dir` folder, or the synthetic demo generated to cover the period) must cover it,
+    and a problem is one short message (`BoardpackError`), not a traceback. The first thing
+    the notebook shows is the page's protective marking (and the synthetic-data banner), so
+    a rendering made outside the engine carries them too (the engine's pages, whose
+    template carries them, leave that output out)."""
+    month = parse_period(period)
     configure_publication(publication, suppression_threshold, metrics_path)
     if not processed_dir:
-        source = Path(data_dir) if data_dir else demo_folder()
-        processed_dir = str(prepare(source, PROJECT_ROOT / "data" / "processed"))
+        processed_dir = str(check_inputs(str(month), data_dir))
+    show_marking(synthetic=is_synthetic(data_dir))
     return Session(
         report,
-        parse_period(period),
+        month,
         load_processed(Path(processed_dir)),
         Metrics(metrics_path or None),
         disclosure_rules(report),
     )
+
+
+def is_synthetic(data_dir: str | Path = "") -> bool:
+    """Whether a data folder is the synthetic demo: none given, or one in the demo cache."""
+    return not data_dir or Path(data_dir).resolve().is_relative_to(DEMO_CACHE.resolve())
+
+
+def check_inputs(period: str, data_dir: str | Path = "") -> Path:
+    """The validated inputs' folder for `period`, checked as `boardpack run` checks them:
+    `data_dir` (blank: the demo, generated to cover the period), validated and cached, and
+    refused with one message when they do not cover the period."""
+    from analysis.engine.runner import _check_coverage
+
+    source = Path(data_dir) if data_dir else demo_folder(covering=period)
+    processed = prepare(source, PROJECT_ROOT / "data" / "processed")
+    _check_coverage(processed, [period], read_params("defaults.yaml"), allow=False)
+    return processed
+
+
+def show_marking(synthetic: bool) -> None:
+    """Show the page's protective marking (that of the publication mode set), and for
+    synthetic data the banner, as the notebook's first output."""
+    from IPython.display import HTML, display
+
+    shared = read_params("defaults.yaml")
+    marking = (
+        shared.get("classification_public", "OFFICIAL")
+        if present.PUBLICATION.public
+        else shared.get("classification", "")
+    )
+    parts = []
+    if marking:
+        parts.append(
+            '<p class="marking" style="background:#0b0c0c;color:#fff;font-weight:bold;'
+            f'padding:.3rem .75rem;margin:0 0 .3rem">{html.escape(marking)}</p>'
+        )
+    if synthetic:
+        parts.append(
+            '<p class="synthetic" style="background:#801650;color:#fff;font-weight:bold;'
+            'padding:.3rem .75rem;margin:0 0 .3rem">Synthetic demonstration data – not real '
+            "children or staff</p>"
+        )
+    if parts:
+        display(HTML("".join(parts)), metadata={MARKING_OUTPUT: True})
 
 
 def configure_publication(publication: str, threshold: int, metrics_path: str = ""):

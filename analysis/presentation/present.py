@@ -108,7 +108,9 @@ def _check_private(frame: pd.DataFrame) -> None:
     leaked = names & IDENTIFIER_COLUMNS
     if leaked:
         raise BoardpackError(
-            f"refusing to display identifier column(s): {', '.join(sorted(leaked))}"
+            f"refusing to display identifier column(s): {', '.join(sorted(leaked))} - no "
+            "child or employee identifier, name or date of birth may appear in a report; "
+            "drop the column or count by it first"
         )
 
 
@@ -355,17 +357,30 @@ def glossary_html(terms: list[str]) -> str:
     missing = [t for t in terms if t not in definitions()]
     if missing:
         raise BoardpackError(f"no plain-English definition for: {', '.join(missing)}")
+    # the layout is inline too, so the box reads the same in JupyterLab (whose own styles
+    # for lists would otherwise apply) as on the published page
     items = "".join(
-        f"<dt>{html.escape(t)}</dt><dd>{html.escape(definitions()[t])}</dd>" for t in terms
+        f'<dt style="grid-column:1;font-weight:bold;margin:0">{html.escape(t)}</dt>'
+        f'<dd style="grid-column:2;margin:0">{html.escape(definitions()[t])}</dd>'
+        for t in terms
     )
     return (
         '<div class="glossary"><p class="glossary-title">Words used in this report</p>'
-        f"<dl>{items}</dl></div>"
+        '<dl style="display:grid;grid-template-columns:max-content 1fr;gap:.15rem .8rem;'
+        f'margin:0">{items}</dl></div>'
     )
 
 
-def show(blocks: list[model.Block]) -> None:
-    """Display a section of a report model (`analysis.presentation.model`), block by block."""
+def show(blocks, caption: str = "", formats: dict[str, str] | None = None) -> None:
+    """Display a section of a report model (`analysis.presentation.model`), block by block;
+    or one block; or a DataFrame as a table in the house style (with `caption` and
+    `formats`, as `table`), refusing identifier columns like every table."""
+    if isinstance(blocks, pd.DataFrame | pd.Series):
+        frame = blocks.to_frame() if isinstance(blocks, pd.Series) else blocks
+        table(frame, caption or "Table", formats)
+        return
+    if not isinstance(blocks, list):
+        blocks = [blocks]
     for b in blocks:
         if isinstance(b, model.Table):
             table(b.frame, b.caption, b.formats, b.note, **b.options)
@@ -386,4 +401,7 @@ def show(blocks: list[model.Block]) -> None:
         elif isinstance(b, model.Glossary):
             display(HTML(glossary_html(b.terms)))
         else:
-            raise TypeError(f"not a report block: {b!r}")
+            raise BoardpackError(
+                f"show() takes a report section, one of its blocks or a DataFrame, not "
+                f"{type(b).__name__}"
+            )

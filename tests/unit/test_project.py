@@ -42,6 +42,23 @@ def test_notebooks_are_committed_without_outputs():
                 assert not cell.outputs and cell.execution_count is None, path.name
 
 
+def test_notebooks_are_committed_as_the_git_filter_leaves_them():
+    """`.gitattributes` runs nbstripout on every notebook staged (README's JupyterLab set-up):
+    a committed notebook must be exactly what the filter makes of it, or an executed copy
+    would show as modified."""
+    import subprocess
+    import sys
+
+    assert "*.ipynb filter=nbstripout" in (ROOT / ".gitattributes").read_text()
+    for path in NOTEBOOKS:
+        cleaned = subprocess.run(
+            [sys.executable, "-m", "nbstripout", "-t", "--extra-keys", "metadata.language_info",
+             str(path)],
+            capture_output=True, text=True, check=True,
+        ).stdout  # fmt: skip
+        assert cleaned == path.read_text(), f"{path.name}: run nbstripout on it"
+
+
 def test_each_notebook_has_one_parameters_cell_and_a_title():
     for path in NOTEBOOKS:
         nb = nbformat.read(path, as_version=4)

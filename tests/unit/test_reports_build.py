@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 
 import pandas as pd
@@ -145,10 +146,9 @@ def test_every_word_a_report_lists_has_a_plain_definition():
 
     for module in (young_children, sickness_absence, assessments, audit_agreement, data_quality):
         page = glossary_html(module.TERMS)
-        assert page.count("<dt>") == len(module.TERMS), module.__name__
-    assert "<dt>Cohen&#x27;s kappa</dt><dd>agreement between auditor and moderator" in (
-        glossary_html(["Cohen's kappa"])
-    )
+        assert page.count("<dt ") == len(module.TERMS), module.__name__
+    kappa = re.sub(r' style="[^"]*"', "", glossary_html(["Cohen's kappa"]))
+    assert "<dt>Cohen&#x27;s kappa</dt><dd>agreement between auditor and moderator" in kappa
     with pytest.raises(BoardpackError, match="no plain-English definition for: jargon"):
         glossary_html(["jargon"])
 
