@@ -3,12 +3,13 @@
 The connection is a SQLAlchemy URL (`--db URL` or the environment variable BOARDPACK_DB_URL);
 `?schema=NAME` names the schema the SSD tables are in (the SSD's builds make
 `ssd_development`). Without it the database's default schema is read; when the schema read
-holds none of the SSD's tables, the run stops with one line naming the schemas that do. Passwords belong in the environment or
-the driver's own files (`.pgpass`/PGPASSWORD for PostgreSQL, an ODBC DSN for SQL Server), not
-on the command line; nothing boardpack prints, logs or writes shows a user name or password
-(`shown` gives the URL without them). Queries are SQLAlchemy Core selects of only the
-columns used, with nothing built from strings. On PostgreSQL the session is read-only with a
-statement timeout; tested there, and written to work on SQL Server (`mssql+pyodbc`).
+holds none of the SSD's tables, the run stops with one line naming the schemas that do.
+Passwords belong in the environment or the driver's own files (`.pgpass`/PGPASSWORD for
+PostgreSQL, an ODBC DSN for SQL Server), not on the command line; nothing boardpack prints,
+logs or writes shows a user name or password (`shown` gives the URL without them). Queries
+are SQLAlchemy Core selects of only the columns used, with nothing built from strings. On
+PostgreSQL the session is read-only with a statement timeout; tested there, and written to
+work on SQL Server (`mssql+pyodbc`).
 
 Each run reads the SSD tables once and writes what it read as a snapshot: a folder
 `<processed>/ssd-<hash>/` with one Parquet file per SSD table under `ssd/`, `ssd.json` (row

@@ -640,8 +640,9 @@ def caseloads(
 ) -> pd.DataFrame | None:
     """Children allocated to each worker at each month end, from the involvements whose role
     params/ssd.yaml names as allocated case work (`allocated_roles`: a code such as CW or a
-    name; a role in neither that list nor `other_roles` is a warning naming it), with the worker's FTE
-    and agency flag from ssd_professionals and role from its job title (`job_titles`).
+    name; a role in neither that list nor `other_roles` is a warning naming it), with the
+    worker's FTE and agency flag from ssd_professionals and role from its job title
+    (`job_titles`).
     A worker in two teams at a month end has a row for each, the FTE shared in proportion
     to the children in each. Months run from the first involvement to the month of `until`
     (the extract's latest date; by default the involvements' own)."""
