@@ -352,3 +352,26 @@ def test_the_demo_ssd_has_the_published_column_names_and_types(ssd_db):
             assert isinstance(kind, family[published[table][name]]), (table, name, kind)
     # the dates are TIMESTAMP, as published (not DATE), and the cease date has its name
     assert isinstance(demo["ssd_cla_episodes"]["clae_cla_episode_ceased_date"], sa.TIMESTAMP)
+
+
+def test_an_empty_table_read_row_by_row_keeps_its_columns_and_types():
+    """The path other databases than PostgreSQL take (SQL Server), on SQLite: no rows give an
+    empty table of the columns' own types, not an error and not text."""
+    import pyarrow as pa
+    from sqlalchemy import Column, DateTime, Float, MetaData, String, Table, create_engine, select
+
+    from analysis.sources import database
+
+    eng = create_engine("sqlite://")
+    table = Table(
+        "ssd_professionals", MetaData(), Column("prof_professional_id", String(48)),
+        Column("prof_full_time_equivalency", Float), Column("seen", DateTime),
+    )  # fmt: skip
+    types = {"prof_professional_id": pa.string(), "prof_full_time_equivalency": pa.float64(),
+             "seen": pa.timestamp("us")}  # fmt: skip
+    with eng.begin() as conn:
+        table.create(conn)
+        got = database._fetch(conn, select(table), types)
+    eng.dispose()
+    assert got.num_rows == 0
+    assert dict(zip(got.column_names, got.schema.types, strict=True)) == types
