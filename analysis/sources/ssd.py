@@ -474,7 +474,7 @@ def family(raw: Raw, person: pd.DataFrame | None, report) -> pd.DataFrame:
     if "ssd_mother" in raw.tables and person is not None:
         mothers = raw.tables["ssd_mother"].dropna().drop_duplicates("CHILD", keep="last")
         born = person.set_index("CHILD")["DOB"]
-        by_child = mothers.set_index("CHILD")["MOTHER"].map(born)
+        by_child = pd.Series(born.reindex(mothers["MOTHER"]).to_numpy(), index=mothers["CHILD"])
         mother_dob = pd.Series(by_child.reindex(out["CHILD"]).to_numpy(), index=out.index)
     elif "ssd_mother" not in raw.tables:
         report.notes.append("SSD: no ssd_mother table, so no mothers' ages")

@@ -19,14 +19,15 @@ from analysis.sources import ssd
 
 D = pd.Timestamp
 
-SCHEMAS = ("wrong", "partial", "nocontacts")
+SCHEMAS = ("wrong", "partial", "nocontacts", "emptied")
 
 
 @pytest.fixture(scope="module")
 def ssd_db(postgres, tmp_path_factory):
     """The demo world's SSD in schema `demo`, and altered copies of it: `wrong` (a referral
     date stored as text, one of them not a date), `partial` (no ssd_cin_assessments),
-    `nocontacts` (no ssd_contacts). Returns the server and the local files' folder."""
+    `nocontacts` (no ssd_contacts), `emptied` (ssd_contacts and ssd_cin_assessments there but
+    empty). Returns the server and the local files' folder."""
     raw = tmp_path_factory.mktemp("ssd") / "raw"
     result = boardpack(
         "demo-data", "--format", "ssd", "--db", f"{postgres.url}?schema=demo", "--out", str(raw),
@@ -53,7 +54,8 @@ def ssd_db(postgres, tmp_path_factory):
     postgres.sql(
         "ALTER TABLE wrong.ssd_cin_episodes ALTER COLUMN cine_referral_date TYPE text; "
         "UPDATE wrong.ssd_cin_episodes SET cine_referral_date = '31/02/2017' "
-        "WHERE cine_referral_id = 'R000000002'",
+        "WHERE cine_referral_id = 'R000000002'; "
+        "TRUNCATE emptied.ssd_contacts, emptied.ssd_cin_assessments",
         database=pg.DATABASE,
     )
     return postgres, raw
@@ -124,6 +126,19 @@ def test_an_optional_table_missing_is_a_note_and_the_run_goes_on(ssd_db):
     assert result.returncode == 0, result.stdout
     assert "SSD: table ssd_contacts is not in this database" in result.stdout
     assert "SSD: no contacts (ssd_contacts not in this database" in result.stdout
+
+
+def test_an_empty_table_is_an_empty_table(ssd_db):
+    # read by COPY, an empty table gave no CSV at all: "ArrowInvalid: Empty CSV file"
+    server, raw = ssd_db
+    result = validate(f"{server.url}?schema=emptied", raw)
+    assert result.returncode == 0, result.stdout + result.stderr
+    for name in ("ssd_contacts", "ssd_cin_assessments"):
+        assert f"SSD: table {name} is empty" in result.stdout
+    # read as tables with no rows, not as tables missing
+    assert "contacts: from the SSD database" in result.stdout
+    assert "is not in this database" not in result.stdout
+    no_secrets(result.stdout, result.stderr)
 
 
 def test_connection_refused_is_one_line_without_credentials(postgres, tmp_path):
@@ -302,6 +317,12 @@ def test_db_check_of_the_published_build_lists_every_table_and_no_version(eclips
         f"  {name}: ok" for name in ssd.TABLES
     ]
     assert "SSD version: not recorded" in lines
+    eng = database.engine(database.target(eclipse))
+    try:
+        with eng.connect() as conn:
+            assert database.ssd_schemas(conn) == {"ssd_development": 11}
+    finally:
+        eng.dispose()
 
 
 def test_without_a_schema_the_ssds_schema_is_found_and_named(eclipse, tmp_path):
