@@ -365,6 +365,26 @@ def test_caseloads_count_children_allocated_at_each_month_end():
     ]
 
 
+def test_every_table_empty_gives_empty_tables_not_an_error():
+    import pyarrow as pa
+
+    kinds = {ours: pa.timestamp("us") if ours in ssd.DATES else pa.string() for ours in
+             {o for cols in ssd.TABLES.values() for o in cols}}  # fmt: skip
+    kinds["FTE"] = pa.float64()
+    empty = {
+        name: database._empty({names[0]: kinds[ours] for ours, names in cols.items()})
+        for name, cols in ssd.TABLES.items()
+    }
+    report = ValidationReport()
+    out = database.internal(empty, report)
+    assert not report.has_errors and not report.lines("warning")
+    tables = ["header", "episodes", "family", "contacts", "referrals", "cin_cp", "assessments",
+              "assessment_outcomes"]  # fmt: skip
+    assert {name: len(out[name]) for name in tables} == dict.fromkeys(tables, 0)
+    # no involvements at all: no caseloads, and a note says why
+    assert "caseloads" not in out and any("so no caseloads" in n for n in report.notes)
+
+
 # --- the connection ------------------------------------------------------------------------
 
 
