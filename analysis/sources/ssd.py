@@ -365,9 +365,10 @@ def start_reasons(values: pd.Series, report, column: str, params_dir=None) -> pd
     one is a warning."""
     codes = {_key(c): c for c in codelists()["ssda903"]["RNE"]}
     given = read_params("ssd.yaml", params_dir).get("start_reasons", {}) or {}
-    words = {_key(k): str(v).strip().upper() for k, v in given.items()}
-    keys = values.dropna().map(_key)
-    mapped = keys.map(codes).fillna(keys.map(words))
+    words = {_key(k): codes.get(_key(v)) for k, v in given.items()}  # a code, or None
+    written = values.dropna()
+    each = {v: codes.get(_key(v), words.get(_key(v))) for v in written.unique()}
+    mapped = written.map(each)  # each distinct text compared once
     table = "ssd_cla_episodes"
     unknown = mapped.isna()
     if unknown.any():
