@@ -1,12 +1,15 @@
 """Reading the Standard Safeguarding Dataset from the LA's database, and its snapshot.
 
 The connection is a SQLAlchemy URL (`--db URL` or the environment variable BOARDPACK_DB_URL);
-`?schema=NAME` names the schema the SSD tables are in. Passwords belong in the environment or
-the driver's own files (`.pgpass`/PGPASSWORD for PostgreSQL, an ODBC DSN for SQL Server), not
-on the command line; nothing boardpack prints, logs or writes shows a user name or password
-(`shown` gives the URL without them). Queries are SQLAlchemy Core selects of only the
-columns used, with nothing built from strings. On PostgreSQL the session is read-only with a
-statement timeout; tested there, and written to work on SQL Server (`mssql+pyodbc`).
+`?schema=NAME` names the schema the SSD tables are in (the SSD's builds make
+`ssd_development`). Without it the database's default schema is read; when the schema read
+holds none of the SSD's tables, the run stops with one line naming the schemas that do.
+Passwords belong in the environment or the driver's own files (`.pgpass`/PGPASSWORD for
+PostgreSQL, an ODBC DSN for SQL Server), not on the command line; nothing boardpack prints,
+logs or writes shows a user name or password (`shown` gives the URL without them). Queries
+are SQLAlchemy Core selects of only the columns used, with nothing built from strings. On
+PostgreSQL the session is read-only with a statement timeout; tested there, and written to
+work on SQL Server (`mssql+pyodbc`).
 
 Each run reads the SSD tables once and writes what it read as a snapshot: a folder
 `<processed>/ssd-<hash>/` with one Parquet file per SSD table under `ssd/`, `ssd.json` (row
@@ -141,6 +144,46 @@ def _tables(conn, schema: str | None) -> dict[str, str]:
     return {n.lower(): n for n in names}
 
 
+def ssd_schemas(conn) -> dict[str, int]:
+    """Each schema of the database that holds any of the SSD tables boardpack reads, with how
+    many of them it holds."""
+    from sqlalchemy import inspect
+
+    found = {}
+    for schema in inspect(conn).get_schema_names():
+        held = sum(name in ssd.TABLES for name in _tables(conn, schema))
+        if held:
+            found[schema] = held
+    return found
+
+
+def _schemas_line(found: dict[str, int]) -> str:
+    return ", ".join(f"{s} ({n} of the {len(ssd.TABLES)})" for s, n in sorted(found.items()))
+
+
+def _present(conn, t: Target) -> dict[str, str]:
+    """The tables of the schema `t` names (or the default one), when it holds any of the
+    SSD's; otherwise a BoardpackError naming the schemas that do hold them."""
+    from sqlalchemy import inspect
+
+    present = _tables(conn, t.schema)
+    if any(name in present for name in ssd.TABLES):
+        return present
+    schema = t.schema or inspect(conn).default_schema_name
+    found = ssd_schemas(conn)
+    if found:
+        hint = (
+            f"the SSD's tables are in schema {_schemas_line(found)}: add "
+            f"?schema={min(found, key=lambda s: (-found[s], s))} to the URL"
+        )
+    else:
+        hint = "no schema of this database holds them (is this the SSD's database?)"
+    raise BoardpackError(
+        f"none of the SSD's tables ({', '.join(list(ssd.TABLES)[:3])}, ...) is in schema "
+        f"{schema} of {t.shown}; {hint}"
+    )
+
+
 def _version(conn, schema: str | None, present: dict[str, str]) -> str | None:
     """The latest version the SSD's version log records, when the build has one."""
     from sqlalchemy import column, inspect, select, table
@@ -172,7 +215,7 @@ def read(t: Target, report: ValidationReport) -> tuple[dict[str, pa.Table], dict
     try:
         with _connect(t, eng) as conn:
             try:
-                present = _tables(conn, t.schema)
+                present = _present(conn, t)
                 for name in ssd.TABLES:
                     if name not in present:
                         report.notes.append(f"SSD: table {name} is not in this database")
@@ -188,7 +231,14 @@ def read(t: Target, report: ValidationReport) -> tuple[dict[str, pa.Table], dict
                     types = {c: kinds[c] for c in used.values()}
                     fetch = _copy_out if conn.dialect.name == "postgresql" else _fetch
                     out[name] = fetch(conn, stmt, types)
+                    if out[name].num_rows == 0:
+                        report.notes.append(f"SSD: table {name} is empty")
                 version = _version(conn, t.schema, present)
+                if version is None:
+                    report.notes.append(
+                        f"SSD: the build records no version ({VERSION_TABLE} is not there, as "
+                        "in v1.4.x, or empty): not recorded"
+                    )
             except (DBAPIError, SQLAlchemyError) as exc:
                 raise BoardpackError(
                     f"reading the SSD from {t.shown} failed: {t.scrub(_first_line(exc))}"
@@ -234,6 +284,8 @@ def _copy_out(conn, stmt, types: dict[str, pa.DataType]) -> pa.Table:
     with raw.cursor() as cur, cur.copy(copy_stmt) as copy:
         for chunk in copy:
             buffer += chunk
+    if not buffer:  # an empty table: no CSV at all
+        return _empty(types)
     names = list(types)
     return pacsv.read_csv(
         pa.py_buffer(bytes(buffer)),
@@ -256,8 +308,13 @@ def _fetch(conn, stmt, types: dict[str, pa.DataType]) -> pa.Table:
         columns = list(zip(*rows, strict=True)) if rows else [[] for _ in names]
         batches.append(pa.table({n: _array(v) for n, v in zip(names, columns, strict=True)}))
     if not batches:
-        return pa.table({n: pa.array([], pa.string()) for n in names})
+        return _empty(types)
     return pa.concat_tables(batches, promote_options="permissive")
+
+
+def _empty(types: dict[str, pa.DataType]) -> pa.Table:
+    """A table with no rows, its columns of the types the database gives them."""
+    return pa.table({n: pa.array([], kind) for n, kind in types.items()})
 
 
 def _array(values) -> pa.Array:
@@ -268,7 +325,8 @@ def _array(values) -> pa.Array:
 
 
 def check(given: str | None) -> list[str]:
-    """`boardpack db check`: can we connect, and which SSD tables and columns are there."""
+    """`boardpack db check`: can we connect, which SSD tables and columns are there and,
+    without `?schema=`, which schemas hold the SSD's tables."""
     t = target(given)
     report = ValidationReport()
     eng = engine(t)
@@ -277,7 +335,9 @@ def check(given: str | None) -> list[str]:
         with _connect(t, eng) as conn:
             from sqlalchemy import inspect
 
-            present = _tables(conn, t.schema)
+            if t.schema is None:
+                lines.append(f"schemas holding SSD tables: {_schemas_line(ssd_schemas(conn))}")
+            present = _present(conn, t)
             for name in ssd.TABLES:
                 if name not in present:
                     lines.append(f"  {name}: missing (the reports that need it will say so)")

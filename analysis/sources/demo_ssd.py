@@ -1,6 +1,9 @@
 """The synthetic world written as the Standard Safeguarding Dataset, into a database
-(`boardpack demo-data --format ssd --db URL`): the SSD tables boardpack reads, with the SSD's
-column names and types, and a version log.
+(`boardpack demo-data --format ssd --db URL`): the SSD tables boardpack reads, with the column
+names and types of the SSD's published DDL (dates as TIMESTAMP, as its PostgreSQL build has
+them), and a version log. Values are written as the published builds write them where they
+differ: outcome keys with the Eclipse build's prefix OUTCOME_, the start reason as the
+SystemC build's description, the involvement role as its code (CW).
 
 The same children as the CSV extracts: a person row for every child (an unborn child has an
 expected date of birth instead) and for every mother, families and mothers linked as the SSD
@@ -82,12 +85,20 @@ def _flags(labels: pd.Series, params_dir=None) -> tuple[pd.Series, pd.Series]:
         for cat in cats:
             if cat in flag_of:
                 data[flag_of[cat]] = "Y"
-        return json.dumps(data)
+        return json.dumps({f"OUTCOME_{k}": v for k, v in data.items()})
 
     nfa = labels.map(lambda t: "NFA" in {
         to_category.get(p.strip().lower()) for p in str(t or "").split(";")
     })  # fmt: skip
     return labels.map(one), nfa.map({True: "Y", False: "N"})
+
+
+def _start_reasons(codes: pd.Series, params_dir=None) -> pd.Series:
+    """Each SSDA903 start reason code as its description (params/ssd.yaml's first for it)."""
+    described: dict[str, str] = {}
+    for text, code in read_params("ssd.yaml", params_dir).get("start_reasons", {}).items():
+        described.setdefault(str(code), str(text))
+    return codes.map(lambda c: described.get(c, c))
 
 
 def _involvements(caseloads: pd.DataFrame, children: np.ndarray, role: str) -> pd.DataFrame:
@@ -210,9 +221,9 @@ def tables(frames: dict[str, pd.DataFrame], cin: World, extract, params_dir=None
                 "clae_cla_episode_id": [f"E{i:09d}" for i in n],
                 "clae_person_id": episodes["CHILD"],
                 "clae_cla_episode_start_date": episodes["DECOM"],
-                "clae_cla_episode_start_reason": episodes["RNE"],
+                "clae_cla_episode_start_reason": _start_reasons(episodes["RNE"], params_dir),
                 "clae_cla_primary_need_code": episodes["CIN"],
-                "clae_cla_episode_ceased": episodes["DEC"],
+                "clae_cla_episode_ceased_date": episodes["DEC"],
                 "clae_cla_episode_ceased_reason": episodes["REC"],
             }
         ),
@@ -237,12 +248,12 @@ def tables(frames: dict[str, pd.DataFrame], cin: World, extract, params_dir=None
 
 
 def _arrow(frame: pd.DataFrame) -> pa.Table:
-    """Dates as dates (not times), text as text, numbers as numbers."""
+    """Dates as timestamps (the SSD's TIMESTAMP columns), text as text, numbers as numbers."""
     columns = {}
     for name in frame.columns:
         col = frame[name]
         if pd.api.types.is_datetime64_any_dtype(col):
-            columns[name] = pa.array(col.dt.date.where(col.notna(), None), pa.date32())
+            columns[name] = pa.array(col.astype("datetime64[us]"), pa.timestamp("us"))
         elif pd.api.types.is_float_dtype(col):
             columns[name] = pa.array(col, pa.float64(), from_pandas=True)
         else:
@@ -264,7 +275,7 @@ def write(ssd_tables: dict[str, pd.DataFrame], url: str | None) -> dict[str, int
     eng = sa.create_engine(t.url)
     meta = sa.MetaData(schema=t.schema)
     arrow = {name: _arrow(frame) for name, frame in ssd_tables.items()}
-    types = {pa.date32(): sa.Date, pa.float64(): sa.Float}
+    types = {pa.timestamp("us"): sa.DateTime, pa.float64(): sa.Float}
     tables = {
         name: sa.Table(
             name, meta, *[sa.Column(f.name, types.get(f.type, sa.Text)) for f in tab.schema]

@@ -7,16 +7,21 @@ looked-after `header` and `episodes`, `family`, `contacts`, `referrals`, `cin_cp
 `assessments` with `assessment_outcomes` (from the SSD's outcome flags, mapped through
 `params/ssd.yaml`) and `caseloads` (children allocated to each worker at each month end).
 
-Column names are the SSD's (`data/objects/*.yml` of the model); where versions of the model
-name a column differently, each is listed and the first present is read. A table missing
-from an LA's build is a note, and the reports that need its table say so; a column missing
-from a table that is there, and a value of the wrong type, are errors naming table, key and
-column.
+Column names are the SSD's (`data/objects/*.yml` of the model, and the published DDL of its
+builds); where versions of the model name a column differently, each is listed and the first
+present is read. The builds fill some columns differently (outcome keys with or without the
+prefix OUTCOME_, the start reason as a code or a description, involvement roles as codes or
+names): params/ssd.yaml maps each, and a value that maps to nothing is a warning or an error
+naming the table, column, value and how many rows hold it, never a silent zero. A table
+missing from an LA's build is a note, and the reports that need its table say so; a column
+missing from a table that is there, and a value of the wrong type, are errors naming table,
+key and column.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -74,7 +79,7 @@ TABLES: dict[str, dict[str, tuple[str, ...]]] = {
         "DECOM": ("clae_cla_episode_start_date",),
         "RNE": ("clae_cla_episode_start_reason",),
         "CIN": ("clae_cla_primary_need_code", "clae_cla_primary_need"),
-        "DEC": ("clae_cla_episode_ceased", "clae_cla_episode_ceased_date"),
+        "DEC": ("clae_cla_episode_ceased_date",),
         "REC": ("clae_cla_episode_ceased_reason",),
     },
     "ssd_legal_status": {
@@ -251,11 +256,40 @@ def _is_set(value) -> bool:
     return str(value).strip().upper() in {"Y", "YES", "1", "TRUE", "T"}
 
 
+def _key(text) -> str:
+    """A code or description as compared: case folded, brackets dropped, any other run of
+    punctuation or spacing one space ("Carer(s) only." -> "carers only")."""
+    text = re.sub(r"[()]", "", str(text).casefold())
+    return re.sub(r"[^0-9a-z]+", " ", text).strip()
+
+
+def unmapped(report, severity: str, table: str, column: str, values: pd.Series, rule: str,
+             unit: str = "rows") -> None:  # fmt: skip
+    """One problem per distinct value of `values` (the values that map to nothing), naming
+    the table, the column, the value and how many rows hold it."""
+    counts = values.astype(str).value_counts(sort=False).sort_index()
+    report.add(
+        severity,
+        table,
+        rule,
+        rows=[None] * len(counts),
+        values=counts.index,
+        places=[f"{column} ({n:,} {unit})" for n in counts],
+    )
+
+
 def not_json(values: pd.Series) -> pd.Series:
     """True where a value is given but is not a JSON object (each distinct text tried once)."""
     codes, distinct = pd.factorize(values)
     bad = np.array([_json_object(t) is None for t in distinct] + [False])
     return pd.Series(bad[codes], index=values.index)  # code -1 (missing) reads the last: False
+
+
+def canonical_flags(names: pd.Series, known: set[str]) -> pd.Series:
+    """Outcome keys as params/ssd.yaml names them: a key that is not `known` as written but
+    is without its prefix OUTCOME_ (the Eclipse build's OUTCOME_NFA_FLAG) is read as that."""
+    bare = names.str.removeprefix("OUTCOME_")
+    return names.where(names.isin(known) | ~bare.isin(known), bare)
 
 
 def outcome_map(params_dir=None) -> dict[str, str]:
@@ -299,7 +333,7 @@ def to_internal(raw: Raw, report: ValidationReport, params_dir=None) -> dict[str
         dob = by_child["DOB"].fillna(by_child["EXPECTED_DOB"])
     out: dict[str, pd.DataFrame] = {}
     if raw.has("ssd_person", "ssd_cla_episodes", "ssd_legal_status"):
-        out.update(looked_after(raw, person, report))
+        out.update(looked_after(raw, person, report, params_dir))
     if raw.has("ssd_family"):
         out["family"] = family(raw, person, report)
     if raw.has("ssd_contacts"):
@@ -323,11 +357,45 @@ def _dob(children: pd.Series, dob: pd.Series | None) -> pd.Series:
     return pd.Series(dob.reindex(children).to_numpy(), index=children.index)
 
 
-def looked_after(raw: Raw, person: pd.DataFrame, report) -> dict[str, pd.DataFrame]:
+def start_reasons(values: pd.Series, report, column: str, params_dir=None) -> pd.Series:
+    """The SSDA903 code (S, L, P, T, U, B) of each CLA episode's start reason, written as the
+    code (the Eclipse build) or its description (the SystemC build; params/ssd.yaml
+    `start_reasons`), compared ignoring case, spacing and punctuation. A value that is
+    neither is an error naming it (a start to care would otherwise go uncounted); a blank
+    one is a warning."""
+    codes = {_key(c): c for c in codelists()["ssda903"]["RNE"]}
+    given = read_params("ssd.yaml", params_dir).get("start_reasons", {}) or {}
+    words = {_key(k): codes.get(_key(v)) for k, v in given.items()}  # a code, or None
+    written = values.dropna()
+    each = {v: codes.get(_key(v), words.get(_key(v))) for v in written.unique()}
+    mapped = written.map(each)  # each distinct text compared once
+    table = "ssd_cla_episodes"
+    unknown = mapped.isna()
+    if unknown.any():
+        unmapped(
+            report, "error", table, column, values[unknown[unknown].index],
+            "not a start reason code (S, L, P, T, U, B) nor a description params/ssd.yaml "
+            "lists under start_reasons", unit="episodes",
+        )  # fmt: skip
+    blank = values.isna()
+    if blank.any():
+        report.warning(
+            table, "CLA episode with no start reason: not counted as a start to care",
+            places=[f"{column} ({int(blank.sum()):,} episodes)"],
+        )  # fmt: skip
+    out = mapped.reindex(values.index)
+    return out.astype(object).where(out.notna(), None)
+
+
+def looked_after(
+    raw: Raw, person: pd.DataFrame, report, params_dir=None
+) -> dict[str, pd.DataFrame]:
     """SSDA903 header and episodes: the CLA episodes, each with the legal status in force on
     the day it began (the latest legal status starting on or before it and not ended
-    before it). A looked-after child missing from ssd_person is an error."""
+    before it) and its start reason as a code (`start_reasons`). A looked-after child
+    missing from ssd_person is an error."""
     eps = raw.tables["ssd_cla_episodes"]
+    rne = start_reasons(eps["RNE"], report, raw.columns["ssd_cla_episodes"]["RNE"], params_dir)
     known = eps["CHILD"].isin(person["CHILD"])
     if (~known).any():
         report.error(
@@ -353,7 +421,7 @@ def looked_after(raw: Raw, person: pd.DataFrame, report) -> dict[str, pd.DataFra
         {
             "CHILD": eps["CHILD"],
             "DECOM": eps["DECOM"],
-            "RNE": eps["RNE"],
+            "RNE": rne,
             "LS": ls.astype(object).where(ls.notna(), None),
             "CIN": eps["CIN"],
             "PLACE": None,
@@ -407,7 +475,7 @@ def family(raw: Raw, person: pd.DataFrame | None, report) -> pd.DataFrame:
     if "ssd_mother" in raw.tables and person is not None:
         mothers = raw.tables["ssd_mother"].dropna().drop_duplicates("CHILD", keep="last")
         born = person.set_index("CHILD")["DOB"]
-        by_child = mothers.set_index("CHILD")["MOTHER"].map(born)
+        by_child = pd.Series(born.reindex(mothers["MOTHER"]).to_numpy(), index=mothers["CHILD"])
         mother_dob = pd.Series(by_child.reindex(out["CHILD"]).to_numpy(), index=out.index)
     elif "ssd_mother" not in raw.tables:
         report.notes.append("SSD: no ssd_mother table, so no mothers' ages")
@@ -491,7 +559,9 @@ def cin_cp(episodes: pd.DataFrame, plans: pd.DataFrame, dob) -> pd.DataFrame:
 def assessments(frame: pd.DataFrame, dob, report, params_dir=None) -> dict[str, pd.DataFrame]:
     """`assessments` and `assessment_outcomes` (one row per assessment and category) from
     the outcome flags (cina_assessment_outcome_json, and cina_assessment_outcome_nfa as
-    NFA_FLAG); a flag params/ssd.yaml does not map counts as OTHER, with a note."""
+    NFA_FLAG). A key is read with or without the prefix OUTCOME_ (the Eclipse build writes
+    OUTCOME_NFA_FLAG, the SystemC build NFA_FLAG); a set flag params/ssd.yaml does not list
+    counts as OTHER, with a warning naming it and how many assessments have it."""
     frame = frame.dropna(subset=["CHILD", "ASSESSMENT_START"]).reset_index(drop=True)
     bad = not_json(frame["OUTCOME_JSON"])
     if bad.any():
@@ -512,14 +582,18 @@ def assessments(frame: pd.DataFrame, dob, report, params_dir=None) -> dict[str, 
         ignore_index=True,
     )
     mapping = outcome_map(params_dir)
-    ignored = {"OTHER_OUTCOMES_EXIST_FLAG", "TOTAL_NO_OF_OUTCOMES", "COMMENTS"}
+    settings = read_params("ssd.yaml", params_dir)
+    ignored = {str(k).strip().upper() for k in settings.get("not_outcomes", []) or []}
+    set_flags["FLAG"] = canonical_flags(set_flags["FLAG"], set(mapping) | ignored)
     set_flags = set_flags[~set_flags["FLAG"].isin(ignored - set(mapping))]
-    unknown = sorted(set(set_flags["FLAG"]) - set(mapping))
-    if unknown:
-        report.notes.append(
-            f"ssd_cin_assessments: outcome flag(s) {', '.join(unknown)} not in params/ssd.yaml;"
-            " counted as OTHER"
-        )
+    unknown = ~set_flags["FLAG"].isin(set(mapping))
+    if unknown.any():
+        unmapped(
+            report, "warning", "ssd_cin_assessments", "cina_assessment_outcome_json",
+            set_flags.loc[unknown, "FLAG"],
+            "outcome flag not in params/ssd.yaml (assessment_flags): counted as OTHER",
+            unit="assessments",
+        )  # fmt: skip
     set_flags["CATEGORY"] = set_flags["FLAG"].map(mapping).fillna("OTHER")
     ids = np.arange(1, len(frame) + 1)
     outcomes = pd.DataFrame(
@@ -566,15 +640,27 @@ def caseloads(
     raw: Raw, report, params_dir=None, until: pd.Timestamp | None = None
 ) -> pd.DataFrame | None:
     """Children allocated to each worker at each month end, from the involvements whose role
-    params/ssd.yaml names as allocated case work (`allocated_roles`), with the worker's FTE
-    and agency flag from ssd_professionals and role from its job title (`job_titles`).
+    params/ssd.yaml names as allocated case work (`allocated_roles`: a code such as CW or a
+    name; a role in neither that list nor `other_roles` is a warning naming it), with the
+    worker's FTE and agency flag from ssd_professionals and role from its job title
+    (`job_titles`).
     A worker in two teams at a month end has a row for each, the FTE shared in proportion
     to the children in each. Months run from the first involvement to the month of `until`
     (the extract's latest date; by default the involvements' own)."""
     settings = read_params("ssd.yaml", params_dir)
-    roles = {str(r).strip().upper() for r in settings.get("allocated_roles", [])}
+    roles = {str(r).strip().upper() for r in settings.get("allocated_roles", []) or []}
+    others = {str(r).strip().upper() for r in settings.get("other_roles", []) or []}
     invo = raw.tables["ssd_involvements"]
-    invo = invo[invo["ROLE"].astype("string").str.upper().isin(roles)].dropna(
+    role = invo["ROLE"].astype("string").str.upper()
+    unknown = role.notna() & ~role.isin(roles | others)
+    if unknown.any():
+        unmapped(
+            report, "warning", "ssd_involvements", raw.columns["ssd_involvements"]["ROLE"],
+            invo.loc[unknown, "ROLE"],
+            "involvement role in neither allocated_roles nor other_roles (params/ssd.yaml): "
+            "not counted as holding the case", unit="involvements",
+        )  # fmt: skip
+    invo = invo[role.isin(roles).fillna(False).astype(bool)].dropna(
         subset=["WORKER_ID", "CHILD", "START"]
     )
     if invo.empty:

@@ -80,10 +80,47 @@ def test_assessment_outcomes_from_flags_through_params():
     # A1: two NFA flags and the NFA column are one NFA; A2: the unknown flag is OTHER;
     # A3: cina_assessment_outcome_nfa "1" alone says NFA
     assert cats == {1: {"NFA"}, 2: {"CIN_PLAN", "LEGAL", "OTHER"}, 3: {"NFA"}}
-    assert any("NEW_LOCAL_FLAG" in n and "OTHER" in n for n in report.notes)
+    assert report.lines("warning") == [
+        "ssd_cin_assessments, cina_assessment_outcome_json (1 assessments) 'NEW_LOCAL_FLAG': "
+        "outcome flag not in params/ssd.yaml (assessment_flags): counted as OTHER"
+    ]
     table = out["assessments"]
     assert list(table["DOB"]) == [D("2016-05-01"), D("2017-06-01"), pd.NaT]
     assert table["TEAM"].tolist() == ["Front door", None, None]
+
+
+def test_outcome_keys_are_read_with_and_without_the_eclipse_builds_prefix():
+    frame, _ = raw_table(
+        "ssd_cin_assessments",
+        [
+            # the Eclipse build: OUTCOME_ before every key, its comment too
+            {"cina_assessment_id": "A1", "cina_person_id": "C1",
+             "cina_assessment_start_date": "2017-01-03", "cina_assessment_auth_date": "2017-02-01",
+             "cina_assessment_outcome_json": '{"OUTCOME_NFA_FLAG": "Y", '
+                '"OUTCOME_LEGAL_ACTION_FLAG": "N", "OUTCOME_COMMENTS": "seen", '
+                '"TOTAL_NO_OF_OUTCOMES": 1}'},
+            {"cina_assessment_id": "A2", "cina_person_id": "C2",
+             "cina_assessment_start_date": "2017-01-05", "cina_assessment_auth_date": "2017-02-10",
+             "cina_assessment_outcome_json": '{"outcome_prov_of_services_flag": "Y", '
+                '"OUTCOME_STRATEGY_DISCUSSION_FLAG": "Y", "OUTCOME_EARLY_HELP_FLAG": "Y"}'},
+            # the SystemC build: the bare key
+            {"cina_assessment_id": "A3", "cina_person_id": "C3",
+             "cina_assessment_start_date": "2017-01-09", "cina_assessment_auth_date": "2017-02-11",
+             "cina_assessment_outcome_json": '{"NFA_FLAG": "Y", "OTHER_OUTCOMES_EXIST_FLAG": "Y"}'},
+        ],
+    )  # fmt: skip
+    report = ValidationReport()
+    out = ssd.assessments(frame, None, report)
+    cats = out["assessment_outcomes"].groupby("ASSESSMENT_ID")["CATEGORY"].apply(set).to_dict()
+    # A1 NFA (LEGAL_ACTION is "N"); A2 CIN plan and strategy, and the unknown flag is OTHER;
+    # A3 NFA (OTHER_OUTCOMES_EXIST_FLAG is not an outcome)
+    assert cats == {1: {"NFA"}, 2: {"CIN_PLAN", "STRATEGY", "OTHER"}, 3: {"NFA"}}
+    # the flag it cannot map is named as written, with how many assessments set it
+    assert report.lines("warning") == [
+        "ssd_cin_assessments, cina_assessment_outcome_json (1 assessments) "
+        "'OUTCOME_EARLY_HELP_FLAG': outcome flag not in params/ssd.yaml (assessment_flags): "
+        "counted as OTHER"
+    ]
 
 
 def test_categories_without_a_flag_are_unavailable_not_zero():
@@ -170,6 +207,28 @@ def test_a_required_column_missing_is_an_error_and_other_model_versions_names_ar
 # --- looked after, families, caseloads ----------------------------------------------------
 
 
+def test_start_reasons_are_codes_or_descriptions_and_anything_else_is_named():
+    values = pd.Series(
+        ["S", "Started to be looked after", "change of placement (but same carers) only",
+         "Change of legal status and change of placement (but same carer(s)) at the same time",
+         "Returned home", "Returned home", None, "s"]
+    )  # fmt: skip
+    report = ValidationReport()
+    codes = ssd.start_reasons(values, report, "clae_cla_episode_start_reason")
+    assert codes.tolist() == ["S", "S", "T", "U", None, None, None, "S"]
+    # neither a code nor a description: an error naming the value and its episodes, so a
+    # start to care is never silently left uncounted; a blank one is a warning
+    assert report.lines("error") == [
+        "ssd_cla_episodes, clae_cla_episode_start_reason (2 episodes) 'Returned home': not a "
+        "start reason code (S, L, P, T, U, B) nor a description params/ssd.yaml lists under "
+        "start_reasons"
+    ]
+    assert report.lines("warning") == [
+        "ssd_cla_episodes, clae_cla_episode_start_reason (1 episodes): CLA episode with no "
+        "start reason: not counted as a start to care"
+    ]
+
+
 def test_each_cla_episode_takes_the_legal_status_in_force_the_day_it_began():
     r = raw(
         ssd_person=[
@@ -180,15 +239,18 @@ def test_each_cla_episode_takes_the_legal_status_in_force_the_day_it_began():
         ssd_cla_episodes=[
             {"clae_cla_episode_id": "E1", "clae_person_id": "C1",
              "clae_cla_episode_start_date": "2016-04-01", "clae_cla_episode_start_reason": "S",
-             "clae_cla_primary_need_code": "N1", "clae_cla_episode_ceased": "2016-06-01",
+             "clae_cla_primary_need_code": "N1", "clae_cla_episode_ceased_date": "2016-06-01",
              "clae_cla_episode_ceased_reason": "X1"},
+            # the SystemC build writes the description, not the code
             {"clae_cla_episode_id": "E2", "clae_person_id": "C1",
-             "clae_cla_episode_start_date": "2016-06-01", "clae_cla_episode_start_reason": "L",
-             "clae_cla_primary_need_code": "N1", "clae_cla_episode_ceased": None,
+             "clae_cla_episode_start_date": "2016-06-01",
+             "clae_cla_episode_start_reason": "Change of legal status only",
+             "clae_cla_primary_need_code": "N1", "clae_cla_episode_ceased_date": None,
              "clae_cla_episode_ceased_reason": None},
             {"clae_cla_episode_id": "E3", "clae_person_id": "C2",
-             "clae_cla_episode_start_date": "2016-09-01", "clae_cla_episode_start_reason": "S",
-             "clae_cla_primary_need_code": "N2", "clae_cla_episode_ceased": None,
+             "clae_cla_episode_start_date": "2016-09-01",
+             "clae_cla_episode_start_reason": " STARTED to be looked-after. ",
+             "clae_cla_primary_need_code": "N2", "clae_cla_episode_ceased_date": None,
              "clae_cla_episode_ceased_reason": None},
         ],
         ssd_legal_status=[
@@ -254,8 +316,9 @@ def test_caseloads_count_children_allocated_at_each_month_end():
              "prof_full_time_equivalency": 1.0, "prof_agency_worker_flag": "Y"},
         ],
         ssd_involvements=[
-            # W1: A all along, B until 10 Feb, C in another team from 15 Jan to 5 Mar
-            {"invo_professional_id": "W1", "invo_professional_role_id": "Allocated Case Worker",
+            # W1: A all along, B until 10 Feb, C in another team from 15 Jan to 5 Mar; the
+            # SystemC build writes the role as its code, CW
+            {"invo_professional_id": "W1", "invo_professional_role_id": "CW",
              "invo_professional_team": "East", "invo_person_id": "A",
              "invo_involvement_start_date": "2017-01-10", "invo_involvement_end_date": None},
             {"invo_professional_id": "W1", "invo_professional_role_id": "allocated case worker",
@@ -271,7 +334,10 @@ def test_caseloads_count_children_allocated_at_each_month_end():
              "invo_professional_team": "West", "invo_person_id": "D",
              "invo_involvement_start_date": "2017-02-01",
              "invo_involvement_end_date": "2017-02-28"},
-            # a role that is not case holding
+            # roles that do not hold the case: one params/ssd.yaml knows, one it does not
+            {"invo_professional_id": "W2", "invo_professional_role_id": "16PLUS",
+             "invo_professional_team": "West", "invo_person_id": "E",
+             "invo_involvement_start_date": "2017-01-01", "invo_involvement_end_date": None},
             {"invo_professional_id": "W2", "invo_professional_role_id": "Family support",
              "invo_professional_team": "West", "invo_person_id": "E",
              "invo_involvement_start_date": "2017-01-01", "invo_involvement_end_date": None},
@@ -291,6 +357,32 @@ def test_caseloads_count_children_allocated_at_each_month_end():
         ("2017-03", "W1", "East"): (1, 0.8, "N", "SOCIAL_WORKER"),
     }
     assert not any("therapist" in n.lower() for n in report.notes)  # W2 held no case
+    # the role known to neither list is named, with how many involvements have it
+    assert report.lines("warning") == [
+        "ssd_involvements, invo_professional_role_id (1 involvements) 'Family support': "
+        "involvement role in neither allocated_roles nor other_roles (params/ssd.yaml): not "
+        "counted as holding the case"
+    ]
+
+
+def test_every_table_empty_gives_empty_tables_not_an_error():
+    import pyarrow as pa
+
+    kinds = {ours: pa.timestamp("us") if ours in ssd.DATES else pa.string() for ours in
+             {o for cols in ssd.TABLES.values() for o in cols}}  # fmt: skip
+    kinds["FTE"] = pa.float64()
+    empty = {
+        name: database._empty({names[0]: kinds[ours] for ours, names in cols.items()})
+        for name, cols in ssd.TABLES.items()
+    }
+    report = ValidationReport()
+    out = database.internal(empty, report)
+    assert not report.has_errors and not report.lines("warning")
+    tables = ["header", "episodes", "family", "contacts", "referrals", "cin_cp", "assessments",
+              "assessment_outcomes"]  # fmt: skip
+    assert {name: len(out[name]) for name in tables} == dict.fromkeys(tables, 0)
+    # no involvements at all: no caseloads, and a note says why
+    assert "caseloads" not in out and any("so no caseloads" in n for n in report.notes)
 
 
 # --- the connection ------------------------------------------------------------------------
