@@ -68,5 +68,7 @@ def postgres():
             pytest.fail("CI=true but PostgreSQL is not installed (.ci/run installs it with apt)")
         pytest.skip("PostgreSQL is not installed (apt-get install postgresql): no real server")
     server = pg.start()
-    yield server
-    server.stop()
+    try:
+        yield server
+    finally:  # on failure or Ctrl-C too (and pg.start registered it for exit as well)
+        server.stop()
