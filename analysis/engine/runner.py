@@ -412,7 +412,9 @@ class Periods:
             if entry.is_symlink()
         }
         for version in self.versions.iterdir():
-            if version.resolve() not in used:
+            if version.is_symlink():  # an old link moved aside where links stopped working
+                version.unlink()
+            elif version.resolve() not in used:
                 shutil.rmtree(version, ignore_errors=True)
 
     def seed(self, period: str, folder: Path) -> None:

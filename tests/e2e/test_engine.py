@@ -8,10 +8,8 @@ import json
 import os
 import re
 import shutil
-import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import nbformat
@@ -196,36 +194,6 @@ def test_a_failing_notebook_does_not_stop_the_others(tmp_path):
     assert {p: p.read_bytes() for p in (out / "2017-02").rglob("*") if p.is_file()} == before
     manifest = json.loads((out / PERIOD / "manifest.json").read_text())
     assert manifest["reports"]["broken"]["status"] == "failed"
-
-
-def test_killing_a_run_leaves_published_reports_byte_identical(tmp_path):
-    out = tmp_path / "reports"
-    env = dict(os.environ, BOARDPACK_HOME=str(_project_copy(tmp_path, broken=False)))
-    args = [
-        sys.executable,
-        "-m",
-        "analysis",
-        "run",
-        "--period",
-        PERIOD,
-        "--data",
-        str(demo_folder()),
-        "--out",
-        str(out),
-    ]
-    assert subprocess.run(args, env=env, capture_output=True, timeout=600).returncode == 0
-    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file() and "/." not in str(p)}
-    proc = subprocess.Popen(
-        args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
-    )
-    deadline = time.time() + 60
-    while time.time() < deadline and not list((out / ".staging").rglob("*.ipynb")):
-        time.sleep(0.1)
-    os.killpg(proc.pid, signal.SIGKILL)
-    proc.wait()
-    after = {p: p.read_bytes() for p in out.rglob("*") if p.is_file() and "/." not in str(p)}
-    assert after == before
-    assert not [p for p in (out / PERIOD).iterdir() if p.name.startswith(".")]
 
 
 def test_a_second_run_on_the_same_output_is_refused(tmp_path):
