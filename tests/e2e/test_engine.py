@@ -331,23 +331,16 @@ def test_the_demo_covers_the_period_asked_for(tmp_path):
 
 
 def test_an_las_own_params_folder_is_used_for_the_run(tmp_path):
-    assert boardpack("init", str(tmp_path / "la")).returncode == 0
+    """The steps `boardpack init` prints, as printed: synthetic data into the new folder, then
+    the run on it with the LA's own params (one cheap report, HTML only)."""
+    import shlex
+
+    printed = boardpack("init", str(tmp_path / "la")).stdout.splitlines()
+    _, demo_data, run = [shlex.split(line)[1:] for line in printed if line.startswith("  ")]
     defaults = tmp_path / "la" / "params" / "defaults.yaml"
     defaults.write_text(defaults.read_text().replace("la_name:", "la_name: Anytown #"))
-    result = boardpack(
-        "--params",
-        str(tmp_path / "la" / "params"),
-        "run",
-        "--demo",
-        "--period",
-        PERIOD,
-        "--out",
-        str(tmp_path / "la" / "reports"),
-        "--reports",
-        "data_quality",
-        "--formats",
-        "html",
-    )
+    assert boardpack(*demo_data).returncode == 0
+    result = boardpack(*run, "--reports", "data_quality", "--formats", "html")
     assert result.returncode == 0, result.stderr
     page = (tmp_path / "la" / "reports" / PERIOD / "data_quality.html").read_text()
     assert "Anytown" in page
