@@ -422,7 +422,9 @@ class Periods:
         every writer replaces a file, never edits it, so the published one cannot change)."""
         current = self.out / period
         if current.is_dir():
-            shutil.copytree(current, folder, copy_function=_link_or_copy)
+            # (not the temporary files a killed write may have left)
+            hidden = shutil.ignore_patterns(".*")
+            shutil.copytree(current, folder, ignore=hidden, copy_function=_link_or_copy)
         else:
             folder.mkdir(parents=True)
 

@@ -27,11 +27,13 @@ def test_a_switch_replaces_the_link_and_keeps_unreplaced_files(tmp_path):
     periods = Periods(tmp_path)
     version(periods, "2017-03", RUN_A, "first")
     (tmp_path / "2017-03" / "kept.html").write_text("kept")  # another report's page
+    (tmp_path / "2017-03" / ".kept.html.123.tmp").write_text("half")  # a killed write's
     assert os.readlink(tmp_path / "2017-03") == f".periods/2017-03-{RUN_A}"
     version(periods, "2017-03", RUN_B, "second")
     assert os.readlink(tmp_path / "2017-03") == f".periods/2017-03-{RUN_B}"
     assert (tmp_path / "2017-03" / "page.html").read_text() == "second"
     assert (tmp_path / "2017-03" / "kept.html").read_text() == "kept"
+    assert not (tmp_path / "2017-03" / ".kept.html.123.tmp").exists()
     periods.tidy()  # the old version is cleared once no link points to it
     assert [v.name for v in (tmp_path / ".periods").iterdir()] == [f"2017-03-{RUN_B}"]
     assert not (tmp_path / ".staging").exists()
