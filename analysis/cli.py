@@ -64,6 +64,8 @@ def _demo_data(args: argparse.Namespace) -> int:
     return 0
 
 
+#: The last month of `boardpack demo-data` unless --end says otherwise.
+DEMO_END = "2017-03"
 #: What `boardpack init` copies into an LA's params folder.
 STARTER_FILES = ("defaults.yaml", "outcome_map.yaml", "absence_reason_map.yaml")
 
@@ -82,12 +84,13 @@ def _init(args: argparse.Namespace) -> int:
         "# Teams spelt differently in absence.csv and staffing.csv, or renamed:\n"
         "# absence.csv name: staffing.csv name\n{}\n"
     )
+    raw, params, reports = root / "data" / "raw", root / "params", root / "reports"
     print(f"started {root}: edit params/defaults.yaml (la_name, codes, markings) and the maps,")
-    print(f"put the extracts in {root / 'data' / 'raw'} (docs/data_dictionary.md), then:")
-    print(
-        f"  boardpack --params {root / 'params'} run --data {root / 'data' / 'raw'} "
-        f"--out {root / 'reports'} --period latest"
-    )
+    print(f"put the extracts in {raw} (docs/data_dictionary.md), then:")
+    print(f"  boardpack --params {params} run --data {raw} --out {reports} --period latest")
+    print(f"To try it first on synthetic data (they end in {DEMO_END}, so run that month):")
+    print(f"  boardpack demo-data --out {raw}")
+    print(f"  boardpack --params {params} run --data {raw} --out {reports} --period {DEMO_END}")
     return 0
 
 
@@ -155,7 +158,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, help="folder to write")
     p.add_argument("--seed", type=int, default=2017, help="random seed (default 2017)")
     p.add_argument("--start", default="2014-04", help="first month, YYYY-MM (default 2014-04)")
-    p.add_argument("--end", default="2017-03", help="last month, YYYY-MM (default 2017-03)")
+    p.add_argument("--end", default=DEMO_END, help=f"last month, YYYY-MM (default {DEMO_END})")
     p.add_argument(
         "--scale",
         type=float,

@@ -174,23 +174,31 @@ def add_db_option(p) -> None:
 
 def db_url(args: argparse.Namespace) -> str | None:
     """The --db URL ('' for BOARDPACK_DB_URL), or None when --db was not given; a password
-    written into the command line is used but warned about (other users can see it)."""
+    written into the command line is used but warned about (`warn_if_password`)."""
     if getattr(args, "db", None) is None:
         return None
+    warn_if_password(args.db)
+    return args.db or ""
+
+
+def warn_if_password(given: str) -> None:
+    """Warn when a URL given on the command line holds a password: the process list shows
+    it to other users, and the shell keeps it in its history (BOARDPACK_DB_URL does not)."""
     from analysis.sources.database import target
 
-    if args.db and target(args.db).url.password:
+    if given and target(given).url.password:
         print(
             "boardpack: warning: a password on the command line can be seen by other users "
-            "and stays in shell history; use PGPASSWORD, .pgpass or BOARDPACK_DB_URL",
+            "(in the process list) and stays in shell history; use PGPASSWORD, .pgpass or "
+            "BOARDPACK_DB_URL",
             file=sys.stderr,
         )
-    return args.db or ""
 
 
 def _db(args: argparse.Namespace) -> int:
     from analysis.sources.database import check
 
+    warn_if_password(args.url)
     for line in check(args.url):
         print(line)
     return 0

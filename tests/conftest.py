@@ -17,6 +17,18 @@ TESTS = Path(__file__).resolve().parent
 DFE_FIXTURES = TESTS / "fixtures" / "dfe"
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Under CI (CI=true, as .ci/run sets) every test must run: a skip is a failure, with
+    the skip's reason (what to install)."""
+    outcome = yield
+    report = outcome.get_result()
+    if os.environ.get("CI") == "true" and report.skipped and not hasattr(report, "wasxfail"):
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else report.longrepr
+        report.outcome = "failed"
+        report.longrepr = f"skipped, and CI=true allows no skip: {reason}"
+
+
 def pytest_collection_modifyitems(items):
     """Everything under tests/e2e runs notebooks in kernels: mark it `slow`."""
     for item in items:
@@ -59,14 +71,14 @@ def demo_pack(tmp_path_factory, dfe) -> DemoPack:
 @pytest.fixture(scope="session")
 def postgres():
     """A real PostgreSQL server for the session (tests/support/postgres.py), stopped at the
-    end. Without the PostgreSQL binaries the tests that need it skip with one reason, except
-    under CI (CI=true), where they must run."""
+    end. Without the PostgreSQL binaries the tests that need it skip with one reason (under
+    CI=true a skip fails: `pytest_runtest_makereport`)."""
     from support import postgres as pg
 
     if pg.binaries() is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("CI=true but PostgreSQL is not installed (.ci/run installs it with apt)")
         pytest.skip("PostgreSQL is not installed (apt-get install postgresql): no real server")
     server = pg.start()
-    yield server
-    server.stop()
+    try:
+        yield server
+    finally:  # on failure or Ctrl-C too (and pg.start registered it for exit as well)
+        server.stop()

@@ -127,7 +127,10 @@ class ForkServer:
     def __init__(self):
         import multiprocessing
 
+        from analysis.engine.lifetime import PARENT
+
         env = dict(os.environ, MPLBACKEND="Agg")
+        env[PARENT] = str(os.getpid())  # the template ends when this process does
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "analysis.engine.forkserver"],
             stdin=subprocess.PIPE,
@@ -159,9 +162,13 @@ class ForkServer:
             pass
 
 
-def _child(request: dict) -> None:
-    """In the fork: become the kernel the request describes (never returns)."""
+def _child(request: dict, template_pid: int) -> None:
+    """In the fork: become the kernel the request describes (never returns); it ends when
+    the template does (`lifetime.die_with_parent`)."""
+    from analysis.engine.lifetime import die_with_parent
+
     try:
+        die_with_parent(template_pid)
         os.setsid()
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
         log = os.open(request["log"] or os.devnull, os.O_WRONLY | os.O_CREAT | os.O_APPEND)
@@ -171,8 +178,8 @@ def _child(request: dict) -> None:
         os.chdir(request["cwd"])
         os.environ.clear()
         os.environ.update(request["env"])
-        # the kernel exits when the template does (ipykernel's parent poller), and the
-        # template when the engine worker that reads and writes its pipe goes
+        # the kernel exits when the template does (the parent-death signal, and ipykernel's
+        # parent poller), and the template when the engine does
         os.environ["JPY_PARENT_PID"] = str(os.getppid())
         sys.path[0] = request["cwd"]
         sys.argv = ["ipykernel_launcher", *request["argv"]]
@@ -210,6 +217,10 @@ def _preload(folder: str) -> None:
 
 
 def main() -> None:
+    from analysis.engine.lifetime import PARENT, die_with_parent
+
+    if os.environ.get(PARENT, "").isdigit():  # started by the engine: end when it does
+        die_with_parent(int(os.environ.pop(PARENT)))
     # as the gc module's documentation advises for fork without exec: no collections in the
     # template, everything it holds frozen before each fork and collection on again in the
     # kernel, so a kernel's collections never walk (or copy) the template's objects
@@ -226,10 +237,11 @@ def main() -> None:
             _preload(request["preload"])
             continue
         gc.freeze()
+        me = os.getpid()
         pid = os.fork()
         if pid == 0:
             gc.enable()
-            _child(request)
+            _child(request, me)
         print(pid, flush=True)
     os._exit(0)  # the engine has gone: nothing to tear down (kernels are processes of their own)
 

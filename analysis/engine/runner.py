@@ -1,12 +1,15 @@
 """Run report notebooks for one or more periods and publish them atomically.
 
 Each (period, report) runs in a fresh kernel through papermill's Python API in a worker
-process, is rendered to HTML and PDF in that worker, and lands in a staging folder. The
-main process publishes a report only when it fully succeeded: files are moved into
-`<out>/<period>/` with `os.replace`, so readers never see half-written files, and an
-interrupted run leaves what was published before intact. A `public` run (statistical
-disclosure control on) publishes to `<out>/public/<period>/` instead, never beside a
-restricted pack, and publishes no executed notebooks.
+process, is rendered to HTML and PDF in that worker, and lands in a staging folder. A period
+is published whole or not at all: the run builds the period's new version in
+`<out>/.staging/<run id>/pack/<period>/` (the published files it does not replace, as hard
+links, then its own reports, metrics.json and manifest.json), moves it to
+`<out>/.periods/<period>-<run id>/` and switches the symbolic link `<out>/<period>` to it with
+one `os.replace` (see `Periods`). A run killed at any moment leaves each period either as it
+was or as the run made it, never a mixture; the next run clears what it left behind. A `public`
+run (statistical disclosure control on) publishes to `<out>/public/<period>/` instead, never
+beside a restricted pack, and publishes no executed notebooks.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from __future__ import annotations
 import heapq
 import itertools
 import json
+import multiprocessing
 import os
 import shutil
 import subprocess
@@ -36,18 +40,21 @@ from jupyter_client.manager import AsyncKernelManager
 from traitlets import Type
 
 from analysis.config import NOTEBOOKS_DIR, PARAMS_DIR
-from analysis.engine import provenance
+from analysis.engine import lifetime, provenance
 from analysis.engine.forkserver import kernel_mode, start_method, template
 from analysis.engine.landing import write_index
+from analysis.engine.lifetime import die_with_parent
 from analysis.engine.log import DONE, LOGGER
 from analysis.engine.params import defaults, report_info, resolve
 from analysis.engine.render import render_html, render_pdf
 from analysis.errors import BoardpackError
 from analysis.fileio import write_json_atomic
-from analysis.periods import period_label
+from analysis.periods import is_period, period_label
 from analysis.presentation.disclosure import check_mode
 
 STAGED_METRICS = "metrics.json"
+#: where a run builds its reports and new period versions, and where published versions live
+STAGING_DIR, PERIODS_DIR = ".staging", ".periods"
 
 
 @dataclass
@@ -272,33 +279,40 @@ def _read_json(path: Path, default):
         return default
 
 
-def publish(outcome: Outcome, out: Path, run_info: dict) -> None:
-    """Move a succeeded report into place, or keep a failed one's notebook aside; then
-    record it in the period's metrics.json and manifest.json and clear its staging folder."""
-    period_dir = out / outcome.job.period
+def publish(outcome: Outcome, pack: Path, out: Path, run_info: dict) -> None:
+    """Move a succeeded report into its period's new version in `pack`, or keep a failed
+    one's notebook aside; then record it in that version's metrics.json and manifest.json
+    and clear its staging folder. Nothing readers see changes until `Periods.switch`."""
+    period_dir = pack / outcome.job.period
     public = run_info.get("publication") == "public"
+    files: list[str] = []
     if outcome.status == "published":
-        _move_into_place(outcome.job, period_dir, public)
+        files = _move_into_place(outcome.job, period_dir, public)
         _record_metrics(outcome, period_dir)
     else:
         _keep_failed(outcome.job, out)
-    _record_in_manifest(outcome, period_dir, run_info, public)
+    _record_in_manifest(outcome, period_dir, run_info, public, files)
     shutil.rmtree(outcome.job.staging, ignore_errors=True)
 
 
-def _move_into_place(job: Job, period_dir: Path, public: bool) -> None:
-    """The report's pages (and, restricted only, its executed notebook) into the period."""
+def _move_into_place(job: Job, period_dir: Path, public: bool) -> list[str]:
+    """The report's pages (and, restricted only, its executed notebook) into the period;
+    the files moved, relative to it."""
     staging = Path(job.staging)
     (period_dir if public else period_dir / "notebooks").mkdir(parents=True, exist_ok=True)
+    files = []
     for ext in ("html", "pdf"):
         target = period_dir / f"{job.report}.{ext}"
         if ext in job.formats:
             os.replace(staging / f"{job.report}.{ext}", target)
+            files.append(target.name)
         elif target.exists():
             target.unlink()  # a stale format from an earlier run would disagree
     if not public:
         notebook = period_dir / "notebooks" / f"{job.report}.ipynb"
         os.replace(staging / f"{job.report}.ipynb", notebook)
+        files.append(f"notebooks/{notebook.name}")
+    return files
 
 
 def _record_metrics(outcome: Outcome, period_dir: Path) -> None:
@@ -316,11 +330,21 @@ def _keep_failed(job: Job, out: Path) -> None:
         os.replace(executed, failed / executed.name)
 
 
-def _record_in_manifest(outcome: Outcome, period_dir: Path, run_info: dict, public: bool):
+def _record_in_manifest(
+    outcome: Outcome, period_dir: Path, run_info: dict, public: bool, files: list[str]
+):
+    """The report's entry in the period's manifest: its status and parameters, the run it
+    is about (`run_id`), and which run published each of its files (`files`: a failed
+    report's are those an earlier run published, which stay)."""
     job = outcome.job
     period_dir.mkdir(parents=True, exist_ok=True)
     manifest = _read_json(period_dir / "manifest.json", {"period": job.period, "reports": {}})
     manifest.update(run_info)
+    run_id = run_info.get("run_id", "")
+    if outcome.status == "published":
+        published = dict.fromkeys(files, run_id)
+    else:
+        published = manifest["reports"].get(job.report, {}).get("files", {})
     entry = {
         "status": outcome.status,
         "started": outcome.started,
@@ -331,6 +355,8 @@ def _record_in_manifest(outcome: Outcome, period_dir: Path, run_info: dict, publ
         },
         "title": job.meta["title"],
         "formats": list(job.formats),
+        "run_id": run_id,
+        "files": published,
     }
     control = _read_json(Path(job.staging) / "disclosure.json", None)
     if control is not None and public:
@@ -340,6 +366,97 @@ def _record_in_manifest(outcome: Outcome, period_dir: Path, run_info: dict, publ
         entry["failed_notebook"] = str(Path(".failed") / job.period / f"{job.report}.ipynb")
     manifest["reports"][job.report] = entry
     write_json_atomic(period_dir / "manifest.json", manifest)
+
+
+class Periods:
+    """The published periods of an output folder, each a symbolic link `<out>/<period>` to
+    a complete version `<out>/.periods/<period>-<run id>/`.
+
+    A run builds a period's new version beside the old one and publishes it with `switch`:
+    the finished folder is renamed into `.periods/`, then a new link made under a temporary
+    name replaces `<out>/<period>` with `os.replace` - one atomic step, so a reader (or a run
+    killed at any moment) sees the old version or the new one, whole. Readers, the dashboard's
+    links and `reports/<period>/...` paths go through the link. A folder published before
+    links were used (a real `<out>/<period>/`) is first moved aside and linked: a kill between
+    the two steps leaves the period unlinked, which `tidy` repairs from the newest complete
+    version. Where the platform refuses symbolic links (Windows without the privilege), the
+    version is renamed into place instead, with the same repair. `tidy`, under the output
+    lock, also clears what dead runs left: staging folders, temporary links and versions no
+    link points to.
+    """
+
+    def __init__(self, out: Path):
+        self.out = Path(out)
+        self.versions = self.out / PERIODS_DIR
+
+    def _candidates(self, period: str) -> list[Path]:
+        if not self.versions.is_dir():
+            return []
+        return sorted(v for v in self.versions.glob(f"{period}-*") if v.is_dir())
+
+    def tidy(self) -> None:
+        """Repair and clear what an interrupted run left (call it holding the lock)."""
+        shutil.rmtree(self.out / STAGING_DIR, ignore_errors=True)
+        for link in self.out.glob(".*.link"):
+            link.unlink(missing_ok=True)
+        if not self.versions.is_dir():
+            return
+        periods = {v.name[:7] for v in self.versions.iterdir() if is_period(v.name[:7])}
+        for period in periods:
+            here = self.out / period
+            if not (here.exists() or here.is_symlink()) and self._candidates(period):
+                self._point(period, self._candidates(period)[-1])
+        used = {
+            (self.out / os.readlink(entry)).resolve()
+            for entry in self.out.iterdir()
+            if entry.is_symlink()
+        }
+        for version in self.versions.iterdir():
+            if version.is_symlink():  # an old link moved aside where links stopped working
+                version.unlink()
+            elif version.resolve() not in used:
+                shutil.rmtree(version, ignore_errors=True)
+
+    def seed(self, period: str, folder: Path) -> None:
+        """Start a period's new version in `folder` from its published files (hard links:
+        every writer replaces a file, never edits it, so the published one cannot change)."""
+        current = self.out / period
+        if current.is_dir():
+            # (not the temporary files a killed write may have left)
+            hidden = shutil.ignore_patterns(".*")
+            shutil.copytree(current, folder, ignore=hidden, copy_function=_link_or_copy)
+        else:
+            folder.mkdir(parents=True)
+
+    def switch(self, period: str, folder: Path, run_id: str) -> None:
+        """Publish the complete new version of `period` in `folder` (see the class)."""
+        self.versions.mkdir(exist_ok=True)
+        version = self.versions / f"{period}-{run_id}"
+        os.rename(folder, version)
+        here = self.out / period
+        if here.is_dir() and not here.is_symlink():  # published before links were used
+            os.rename(here, self.versions / f".old-{period}-{run_id}")
+        self._point(period, version)
+
+    def _point(self, period: str, version: Path) -> None:
+        here = self.out / period
+        link = self.out / f".{period}.{version.name}.link"
+        try:
+            link.unlink(missing_ok=True)
+            os.symlink(Path(PERIODS_DIR) / version.name, link, target_is_directory=True)
+        except OSError:  # no symbolic links here: rename the version into place
+            if here.exists():
+                os.rename(here, self.versions / f".old-{version.name}")
+            os.rename(version, here)
+            return
+        os.replace(link, here)
+
+
+def _link_or_copy(source: str, target: str) -> None:
+    try:
+        os.link(source, target)
+    except OSError:  # another file system, or no hard links
+        shutil.copy2(source, target)
 
 
 # --- the run ---------------------------------------------------------------------------------
@@ -362,7 +479,7 @@ class RunRequest:
     annex_a: Path | None = None  # an Annex A workbook outside the data folder
     kernel: str = ""  # "standard" for ordinary kernels; else forked where possible
     cin_census: Path | None = None  # a folder of CIN census XML outside the data folder
-    db: str | None = None  # the SSD database (a SQLAlchemy URL); read once into a snapshot
+    db: str | None = None  # the SSD database: a SQLAlchemy URL, '' for BOARDPACK_DB_URL
 
 
 def plan(
@@ -499,7 +616,7 @@ def run(req: RunRequest) -> list[Outcome]:
     outcomes: list[Outcome] = []
     # the kernel template's imports run while the inputs are read
     with _workers(workers, kernel) as pool:
-        if req.db:
+        if req.db is not None:  # '' when BOARDPACK_DB_URL names it
             where = _read_database(req, where)
         processed = prepare(req.data_dir, req.processed_root, req.params_dir, where)
         if kernel == "forked":
@@ -521,14 +638,21 @@ def run(req: RunRequest) -> list[Outcome]:
             else "kernels: standard (started from nothing)"
         )
         with out_lock(req.out):
-            staging_root = req.out / ".staging" / uuid.uuid4().hex[:12]
-            shutil.rmtree(req.out / ".staging", ignore_errors=True)
+            run_id = f"{datetime.now():%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}"
+            run_info["run_id"] = run_id
+            _record_processes(req.out, pool, kernel)
+            periods = Periods(req.out)
+            periods.tidy()
+            staging_root = req.out / STAGING_DIR / run_id
+            pack = staging_root / "pack"
+            for period in req.periods:
+                periods.seed(period, pack / period)
             jobs = plan(req, processed, staging_root, partial)
             first = [j for j in jobs if not j.summary]
             last = [j for j in jobs if j.summary]
             total = len(jobs)
             for outcome in _pipeline(first, last, pool, workers, staging_root / STAGED_METRICS):
-                publish(outcome, req.out, run_info)
+                publish(outcome, pack, req.out, run_info)
                 outcomes.append(outcome)
                 job = outcome.job
                 state = "published" if outcome.status == "published" else "FAILED"
@@ -538,9 +662,26 @@ def run(req: RunRequest) -> list[Outcome]:
                     f"in {outcome.seconds:.1f}s{error}",
                     extra=DONE,
                 )
-            shutil.rmtree(req.out / ".staging", ignore_errors=True)
+            for period in req.periods:
+                periods.switch(period, pack / period, run_id)
             write_index(req.out)
+            periods.tidy()
+            lifetime.forget(req.out)
     return outcomes
+
+
+def _record_processes(out: Path, pool, kernel: str) -> None:
+    """Kill what a killed run on `out` left running, then record this run's processes (the
+    kernel template and the workers, started now) for the next run to check."""
+    killed = lifetime.reap(out)
+    if killed:
+        LOGGER.info(f"stopped {len(killed)} process(es) left running by an earlier run")
+    if pool is not None:
+        pool.submit(int).result()  # the workers start together, on the first task
+    pids = [p.pid for p in multiprocessing.active_children()]
+    if kernel == "forked":
+        pids.append(template().proc.pid)
+    lifetime.record(out, pids)
 
 
 @contextmanager
@@ -557,7 +698,12 @@ def _workers(workers: int, kernel: str = "standard"):
     method = start_method()
     if method == "fork":
         import weasyprint  # noqa: F401  (imported once here, inherited by the workers)
-    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context(method)) as pool:
+    with ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=get_context(method),
+        initializer=die_with_parent,  # no worker outlives the engine (engine/lifetime.py)
+        initargs=(os.getpid(),),
+    ) as pool:
         yield pool
 
 

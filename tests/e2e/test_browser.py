@@ -1,10 +1,13 @@
-"""The dashboard and every report page in a real browser: Debian's Chromium driven by
-Playwright (no browser download), axe-core for WCAG 2.0/2.1/2.2 A and AA, the keyboard alone,
-no console errors and no request leaving file://. Screenshots at phone and desktop widths go
-to tests/artifacts/ (git-ignored).
+"""The dashboard and every report page in a real browser: Chromium driven by Playwright,
+axe-core for WCAG 2.0/2.1/2.2 A and AA, the keyboard alone, no console errors and no request
+leaving file://. Screenshots at phone and desktop widths go to tests/artifacts/ (git-ignored).
 
-Outside CI, with no Chromium, Playwright or axe-core, these tests skip with the reason; with
-CI=true a missing piece fails the run (.ci/run installs them)."""
+Everything comes with `pip install -e ".[test]"`: Playwright, and axe-core inside the
+`axe-playwright-python` package (no npm). The browser is the first found of
+BOARDPACK_CHROMIUM, a `chromium` (Debian's package) or Chrome on the PATH, and Playwright's own
+(`python -m playwright install chromium`). Without one these tests skip saying what to
+install; with CI=true a skip fails the run (tests/conftest.py). Only the axe test needs
+axe-core."""
 
 from __future__ import annotations
 
@@ -13,43 +16,53 @@ import shutil
 from pathlib import Path
 
 import pytest
-from support.paths import ROOT
 
 from analysis.engine.params import available_reports
 
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-ARTIFACTS = ROOT / "tests" / "artifacts"
+ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
 WIDTHS = {"phone": (390, 844), "desktop": (1280, 800)}
 WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 PERIOD = "2017-03"
+INSTALL = 'pip install -e ".[test]"'
+NO_BROWSER = (
+    "no Chromium found: apt-get install chromium (Debian, Ubuntu), or "
+    "python -m playwright install chromium (Playwright's own), or set BOARDPACK_CHROMIUM"
+)
 
 
-def _missing() -> str:
-    try:
-        import playwright  # noqa: F401
-    except ImportError:
-        return "the Playwright package is not installed (pip install playwright)"
-    if not (os.environ.get("BOARDPACK_CHROMIUM") or shutil.which("chromium")):
-        return "Chromium is not installed (apt-get install chromium)"
-    if not AXE.exists():
-        return "axe-core is not installed (npm install, in the project folder)"
-    return ""
+def chromium_path(playwright) -> str | None:
+    """The browser to drive: BOARDPACK_CHROMIUM, Chromium or Chrome on the PATH, else
+    Playwright's own browser when it has been installed."""
+    names = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+    found = [os.environ.get("BOARDPACK_CHROMIUM")] + [shutil.which(n) for n in names]
+    own = playwright.chromium.executable_path
+    found.append(own if own and Path(own).exists() else None)
+    return next((f for f in found if f), None)
 
 
 @pytest.fixture(scope="module")
 def browser():
-    reason = _missing()
-    if reason:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"browser tests cannot run in CI: {reason}")
-        pytest.skip(reason)
-    from playwright.sync_api import sync_playwright
-
-    executable = os.environ.get("BOARDPACK_CHROMIUM") or shutil.which("chromium")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.skip(f"Playwright is not installed: {INSTALL}")
     with sync_playwright() as p:
+        executable = chromium_path(p)
+        if executable is None:
+            pytest.skip(NO_BROWSER)
         chromium = p.chromium.launch(executable_path=executable, args=["--no-sandbox"])
         yield chromium
         chromium.close()
+
+
+@pytest.fixture(scope="module")
+def axe():
+    """axe-core, as the `axe-playwright-python` package ships it."""
+    try:
+        from axe_playwright_python.sync_playwright import Axe
+    except ImportError:
+        pytest.skip(f"axe-core is not installed: {INSTALL} (axe-playwright-python ships it)")
+    return Axe()
 
 
 def open_page(browser, path: Path, width: str):
@@ -71,11 +84,9 @@ def open_page(browser, path: Path, width: str):
     return page
 
 
-def axe_violations(page) -> list[str]:
-    page.evaluate(AXE.read_text())
-    result = page.evaluate(
-        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG
-    )
+def axe_violations(axe, page) -> list[str]:
+    options = {"runOnly": {"type": "tag", "values": WCAG}, "resultTypes": ["violations"]}
+    result = axe.run(page, options=options).response
     return [
         f"{v['id']}: {v['help']} ({len(v['nodes'])}: {v['nodes'][0]['target']})"
         for v in result["violations"]
@@ -91,7 +102,9 @@ def pages(out: Path) -> list[Path]:
 
 
 @pytest.mark.parametrize("width", sorted(WIDTHS))
-def test_every_page_passes_axe_with_no_console_error_or_remote_request(browser, demo_pack, width):
+def test_every_page_passes_axe_with_no_console_error_or_remote_request(
+    browser, axe, demo_pack, width
+):
     ARTIFACTS.mkdir(exist_ok=True)
     checked, failures = 0, {}
     for path in pages(demo_pack.out):
@@ -99,7 +112,7 @@ def test_every_page_passes_axe_with_no_console_error_or_remote_request(browser, 
         if path.name == "index.html":  # open a chart so its parts are checked too
             page.click("button.open >> nth=0")
         # the page's own errors and requests, before axe (which reads the style sheets itself)
-        found = list(page.problems) + axe_violations(page)
+        found = list(page.problems) + axe_violations(axe, page)
         if found:
             failures[str(path.relative_to(demo_pack.out))] = found
         name = "-".join(path.relative_to(demo_pack.out).with_suffix("").parts)

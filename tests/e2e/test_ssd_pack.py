@@ -96,3 +96,23 @@ def test_the_snapshot_re_runs_the_period_identically(from_db, tmp_path, dfe):
     assert metrics(again) == metrics(out)
     for page in sorted((out / PERIOD).glob("*.html")):
         assert page_text((again / PERIOD / page.name).read_text()) == page_text(page.read_text())
+
+
+def test_run_with_db_alone_reads_the_database_boardpack_db_url_names(
+    from_db, postgres, tmp_path, dfe
+):
+    """`run --db` with no URL reads BOARDPACK_DB_URL, as `validate --db` and `db check` do."""
+    raw = from_db[0]  # the local HR, audit and action files only: the rest must come from it
+    out = tmp_path / "out"
+    env = os.environ | {"PGPASSWORD": pg.PASSWORD, "BOARDPACK_DB_URL": postgres.url}
+    result = boardpack(
+        "run", "--db", "--data", str(raw), "--period", PERIOD, "--out", str(out),
+        "--processed", str(tmp_path / "processed"), "--reports", "young_children",
+        "--formats", "html", "--benchmarks", str(dfe), env=env,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "SSD read into" in result.stdout
+    assert "password on the command line" not in result.stderr  # the URL was not on it
+    manifest = json.loads((out / PERIOD / "manifest.json").read_text())
+    assert manifest["inputs"]["database"]["ssd_version"] == "1.0.0-synthetic"
+    assert metrics(out)["young_children"] == metrics(from_db[1])["young_children"]

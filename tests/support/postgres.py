@@ -2,6 +2,9 @@
 
 Debian's `postgresql` package: `initdb` and `pg_ctl` start a cluster in a temporary folder,
 listening on a free loopback port and a Unix socket in that folder, and `stop` removes it.
+The server never outlives the tests: `start` stops it if setting it up fails, and registers
+`stop` to run when the interpreter exits, however the tests end (the fixture also stops it in
+a `finally`); `stop` may be called more than once.
 `initdb` refuses to run as root (CI runs as root), so there the server runs as the
 unprivileged `postgres` user through `runuser`. Host connections need a password
 (scram-sha-256): the tests' role `ssd_reader` has one, so a leak of it can be looked for.
@@ -9,6 +12,7 @@ unprivileged `postgres` user through `runuser`. Host connections need a password
 
 from __future__ import annotations
 
+import atexit
 import glob
 import os
 import pwd
@@ -66,6 +70,8 @@ class Server:
         )  # fmt: skip
 
     def stop(self) -> None:
+        if not self.root.exists():
+            return
         subprocess.run(
             [*self.as_user, str(self.bindir / "pg_ctl"), "-D", str(self.root / "data"), "-m",
              "immediate", "stop"],
@@ -86,6 +92,17 @@ def start() -> Server:
         os.chown(root, pw.pw_uid, pw.pw_gid)
         as_user = ["runuser", "-u", "postgres", "--"]
     server = Server(root, _free_port(), bindir, as_user)
+    atexit.register(server.stop)
+    try:
+        _set_up(server)
+    except BaseException:
+        server.stop()
+        raise
+    return server
+
+
+def _set_up(server: Server) -> None:
+    bindir, root = server.bindir, server.root
     server._run(
         str(bindir / "initdb"), "-D", str(root / "data"), "-U", "postgres", "-A", "trust",
         "--auth-host=scram-sha-256", "-E", "UTF8", "--locale=C",
@@ -97,4 +114,3 @@ def start() -> Server:
     )  # fmt: skip
     server.sql(f"CREATE ROLE {USER} LOGIN PASSWORD '{PASSWORD}'")
     server.sql(f"CREATE DATABASE {DATABASE} OWNER {USER}")
-    return server

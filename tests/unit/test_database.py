@@ -156,6 +156,22 @@ def test_connection_refused_is_one_line_without_credentials(postgres, tmp_path):
     no_secrets(result.stdout, result.stderr)
 
 
+def test_db_check_warns_about_a_password_on_the_command_line(tmp_path):
+    """Every command that takes a URL warns when it holds a password: `db check` too."""
+    closed = pg._free_port()  # nothing listens there: the check fails after the warning
+    url = f"postgresql://{pg.USER}:{pg.PASSWORD}@127.0.0.1:{closed}/ssd"
+    result = boardpack("db", "check", url, env=env())
+    assert result.returncode == 1
+    assert "a password on the command line can be seen by other users" in result.stderr
+    assert "(in the process list)" in result.stderr
+    no_secrets(result.stdout, result.stderr)
+    for command in (["db", "check"], ["validate", "--db", "--data", str(tmp_path)]):
+        quiet = boardpack(*command, env=env(BOARDPACK_DB_URL=url))  # not on the command line
+        assert quiet.returncode == 1
+        assert "password on the command line" not in quiet.stderr
+        no_secrets(quiet.stdout, quiet.stderr)
+
+
 def test_a_wrong_password_is_one_line_without_it(postgres, tmp_path):
     result = boardpack(
         "validate", "--db", "", "--data", str(tmp_path),

@@ -21,6 +21,24 @@ def test_init_writes_a_starter_folder(tmp_path):
     assert again.returncode == 1 and "is not empty" in again.stderr
 
 
+def test_the_next_steps_init_prints_work_as_printed(tmp_path):
+    """The synthetic data go where init says, and validate there cleanly with the LA's
+    params (the run itself, on the same folder, is tried in tests/e2e/test_engine.py)."""
+    import shlex
+
+    root = tmp_path / "la"
+    printed = boardpack("init", str(root)).stdout.splitlines()
+    commands = [shlex.split(line) for line in printed if line.startswith("  boardpack ")]
+    assert commands[1] == ["boardpack", "demo-data", "--out", str(root / "data" / "raw")]
+    made = boardpack(*commands[1][1:])
+    assert made.returncode == 0, made.stderr
+    run = commands[2]
+    assert run[:3] == ["boardpack", "--params", str(root / "params")]
+    assert run[3:8] == ["run", "--data", str(root / "data" / "raw"), "--out", str(root / "reports")]
+    checked = boardpack("--params", str(root / "params"), "validate", "--data", run[5])
+    assert checked.returncode == 0 and "0 error(s)" in checked.stdout, checked.stdout
+
+
 def test_the_las_files_replace_the_tools_and_its_defaults_are_merged(tmp_path, monkeypatch):
     local = tmp_path / "params"
     local.mkdir()
