@@ -88,15 +88,15 @@ def match_leading_zeros(
     ]  # fmt: skip
     for a, b, count, example, other in pairs:
         done = (
-            f"not matched: {' and '.join(sorted(clash))} itself holds identifiers that differ "
-            "only by leading zeros"
+            f"not matched, as {' and '.join(sorted(clash))} itself holds identifiers that "
+            "differ only by leading zeros"
             if clash
-            else "matched as the same children"
+            else "matched as one child each"
         )
         report.warning(
             f"{a}, {b}",
-            f"{count:,} children's identifiers differ only by leading zeros between the two: "
-            f"{done}",
+            f"{count:,} {'child' if count == 1 else 'children'} whose identifiers differ only "
+            f"by leading zeros between the two sources: {done}",
             column="CHILD",
             values=[f"{example} / {other}"],
         )
