@@ -340,11 +340,12 @@ def load(
     folder = Path(folder) if folder else Path(data_dir) / FOLDER
     collected: dict[str, list[tuple]] = {name: [] for name in TABLES}
     years: dict[pd.Timestamp, str] = {}
-    spans = []
+    spans, unread = [], False
     for order, path in enumerate(files(folder)):
         label = f"{FOLDER}/{path.name}"
         parsed = _parse(path, label, report)
         if parsed is None:
+            unread = True  # its year is unknown: the error says so
             continue
         root, span = parsed
         if span[1] in years:
@@ -361,7 +362,8 @@ def load(
             spans.append(span)
             for name, found in rows.items():
                 collected[name] += [(*row, order) for row in found]
-    _say_missing_years(sorted(years), report)
+    if not unread:
+        _say_missing_years(sorted(years), report)
     tables = {name: _later_wins(collected[name], name) for name in TABLES}
     if spans:
         tables["_covers"] = (min(s[0] for s in spans), max(s[1] for s in spans))
