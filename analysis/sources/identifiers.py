@@ -63,33 +63,33 @@ def match_leading_zeros(
     leading zeros - so that a child counts as one child. When one source itself holds two
     identifiers that differ only by leading zeros (two children, then), nothing is changed
     and the warning says so. `sources` names the source of each table."""
-    by_source: dict[str, set[str]] = {}
-    for name, frame in tables.items():
-        if isinstance(frame, pd.DataFrame) and "CHILD" in frame and not frame.empty:
-            ids = set(frame["CHILD"].dropna().astype(str))
-            by_source.setdefault(sources.get(name, name), set()).update(ids)
-    names = sorted(by_source)
-    pairs = []
-    for i, a in enumerate(names):
-        for b in names[i + 1 :]:
-            only_a = pd.Series(sorted(by_source[a] - by_source[b]), dtype="string")
-            only_b = pd.Series(sorted(by_source[b] - by_source[a]), dtype="string")
-            both = set(_unpadded(only_a)) & set(_unpadded(only_b))
-            both.discard(pd.NA)
-            if both:
-                example = only_a[_unpadded(only_a) == min(both)].iloc[0]
-                other = only_b[_unpadded(only_b) == min(both)].iloc[0]
-                pairs.append((a, b, len(both), example, other))
-    if not pairs:
-        return
-    clash = [
-        s for s, ids in by_source.items()
-        if _unpadded(pd.Series(sorted(ids), dtype="string")).duplicated().any()
+    frames = [
+        pd.DataFrame({"SOURCE": sources.get(name, name),
+                      "ID": pd.unique(frame["CHILD"].dropna().astype(str))})
+        for name, frame in tables.items()
+        if isinstance(frame, pd.DataFrame) and "CHILD" in frame and not frame.empty
     ]  # fmt: skip
-    for a, b, count, example, other in pairs:
+    if not frames:
+        return
+    ids = pd.concat(frames, ignore_index=True).drop_duplicates()
+    if not ids["ID"].str.startswith("0").any():  # most folders stop here
+        return
+    ids = ids[ids["ID"].str.fullmatch(r"\d+").to_numpy()].copy()
+    ids["KEY"] = _unpadded(ids["ID"])
+    forms = ids.groupby("KEY")["ID"].nunique()
+    ids = ids[ids["KEY"].isin(forms.index[forms > 1])]
+    if ids.empty:
+        return
+    per_source = ids.groupby(["SOURCE", "KEY"])["ID"].nunique()
+    clash = sorted(per_source[per_source > 1].index.get_level_values("SOURCE").unique())
+    pairs = ids.merge(ids, on="KEY", suffixes=("_A", "_B"))
+    pairs = pairs[(pairs["SOURCE_A"] < pairs["SOURCE_B"]) & (pairs["ID_A"] != pairs["ID_B"])]
+    for (a, b), found in pairs.groupby(["SOURCE_A", "SOURCE_B"], sort=True):
+        count = found["KEY"].nunique()
+        first = found.sort_values(["KEY", "ID_A", "ID_B"]).iloc[0]
         done = (
-            f"not matched, as {' and '.join(sorted(clash))} itself holds identifiers that "
-            "differ only by leading zeros"
+            f"not matched, as {' and '.join(clash)} itself holds identifiers that differ only "
+            "by leading zeros"
             if clash
             else "matched as one child each"
         )
@@ -98,7 +98,7 @@ def match_leading_zeros(
             f"{count:,} {'child' if count == 1 else 'children'} whose identifiers differ only "
             f"by leading zeros between the two sources: {done}",
             column="CHILD",
-            values=[f"{example} / {other}"],
+            values=[f"{first['ID_A']} / {first['ID_B']}"],
         )
     if clash:
         return
