@@ -175,13 +175,19 @@ def params_file(name: str, base: Path | None = None) -> Path:
 
 def read_params(name: str, base: Path | None = None) -> dict:
     """A configuration file, LA folder first (see `params_file`); defaults.yaml is merged
-    key by key, the LA's keys winning, so an LA folder need only hold what it changes."""
+    key by key (a mapping's keys too), the LA's keys winning, so an LA folder need only hold
+    what it changes. Each defaults file's settings are checked (`check_settings`)."""
     tool = Path(base or PARAMS_DIR) / name
     local = local_params()
     if name == "defaults.yaml":
         merged = check_settings(read_yaml(tool), tool)
         if local is not None and (local / name).exists():
-            merged = merged | check_settings(read_yaml(local / name), local / name)
+            own = check_settings(read_yaml(local / name), local / name)
+            # a mapping (coverage_tolerance_months) is merged too: the LA names what it changes
+            merged |= {
+                k: merged[k] | v if isinstance(v, dict) and isinstance(merged.get(k), dict) else v
+                for k, v in own.items()
+            }
         return merged
     return read_yaml(params_file(name, base))
 
