@@ -354,8 +354,13 @@ def read_inputs(
     return Inputs(tables, report, files, sources, covers)
 
 
+#: What the cached tables hold; changed whenever the readers read the same files differently
+#: (3: identifiers normalised, the census's collection years kept), so no older cache is used.
+CACHE_FORMAT = "3"
+
+
 def cache_key(files: list[dict], params_dir: Path) -> str:
-    digest = hashlib.sha256(__version__.encode())
+    digest = hashlib.sha256(f"{__version__}/{CACHE_FORMAT}".encode())
     for item in files:
         digest.update(f"{item['file']}:{item['sha256']}".encode())
     for name in MAP_FILES:
