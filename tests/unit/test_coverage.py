@@ -102,3 +102,15 @@ def test_each_report_lists_the_sources_it_reads():
         text = path.read_text()
         read = set(re.findall(r"inputs(?:\.get\(|\[)\"(\w+)\"", text))
         assert read & set(coverage.REACH_DATES) <= set(coverage.USES[path.stem]), path.stem
+
+
+def test_the_data_quality_report_shows_the_census_years_as_covered(tmp_path):
+    from analysis.measures import data_quality as dq
+
+    data = tmp_path / "raw"
+    write_inputs(data, {"cin_cp.csv": None})
+    shutil.copytree(TESTS / "fixtures" / "cin_census", data / "cin_census")
+    table = dq.coverage(read_inputs(data)).set_index("Source")
+    # the 2016-17 and 2017-18 returns: April 2016 to March 2018 (first START 10/05/2016)
+    row = table.loc["children in need and protection plans (CIN census)"]
+    assert (row["First month"], row["Last month"]) == ("Apr 2016", "Mar 2018")
