@@ -185,8 +185,8 @@ def collection_year(root) -> tuple[pd.Timestamp, pd.Timestamp] | str:
         when = _iso_date(stated)
         if when is None or when.year != int(year) or when.month > 3:
             return (
-                f"Header/CollectionDetails/ReferenceDate {stated!r} is not in the first three "
-                f"months of the collection year's {year} (expected {year}-03-31)"
+                f"Header/CollectionDetails/ReferenceDate {stated!r} is not in January to March "
+                f"{year}, the end of collection year {year} (expected {year}-03-31)"
             )
         end = pd.Timestamp(when)
     return pd.Timestamp(f"{int(year) - 1}-04-01"), end

@@ -35,7 +35,14 @@ def normalise_series(values: pd.Series) -> pd.Series:
         return values
     text = values.astype("string")
     out = text.str.replace(_INVISIBLE, "", regex=True).str.strip()
-    return out.mask(out == "").astype(values.dtype if values.dtype != object else "string")
+    return _as_before(out.mask(out == ""), values)
+
+
+def _as_before(out: pd.Series, values: pd.Series) -> pd.Series:
+    """`out` in the dtype `values` had (an object column keeps None for missing)."""
+    if values.dtype == object:
+        return out.astype(object).where(out.notna(), None)
+    return out.astype(values.dtype)
 
 
 def normalise_tables(tables: dict[str, pd.DataFrame]) -> None:
@@ -104,6 +111,4 @@ def match_leading_zeros(
         return
     for frame in tables.values():
         if isinstance(frame, pd.DataFrame) and "CHILD" in frame:
-            frame["CHILD"] = _unpadded(frame["CHILD"].astype("string")).astype(
-                frame["CHILD"].dtype if frame["CHILD"].dtype != object else "string"
-            )
+            frame["CHILD"] = _as_before(_unpadded(frame["CHILD"].astype("string")), frame["CHILD"])

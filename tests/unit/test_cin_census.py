@@ -255,3 +255,15 @@ def test_no_birth_date_is_a_warning_and_a_closure_before_the_referral_an_error(t
         "cin_census/x.xml line 6, Child[1]/CINdetails[1]/CINclosureDate '2016-05-01': closed "
         "before the referral date"
     ]
+
+
+def test_a_reference_date_outside_its_year_is_an_error(tmp_path):
+    _, report = one_file(
+        tmp_path,
+        "<Message><Header><CollectionDetails><Year>2017</Year><ReferenceDate>2016-03-31"
+        "</ReferenceDate></CollectionDetails></Header><Children/></Message>",
+    )
+    assert report.lines(ERROR) == [
+        "cin_census/x.xml: Header/CollectionDetails/ReferenceDate '2016-03-31' is not in "
+        "January to March 2017, the end of collection year 2017 (expected 2017-03-31)"
+    ]
