@@ -509,7 +509,7 @@ def plan(
                 "synthetic": req.synthetic,
                 "layout": info["layout"],
                 "role": info["role"],
-                "partial": (partial or {}).get(period, []),
+                "partial": (partial or {}).get(period, {}).get(report, []),
             }
             jobs.append(
                 Job(
@@ -540,25 +540,36 @@ def marking(shared: dict) -> str:
     return shared.get("classification", "")
 
 
-def _check_coverage(processed: Path, periods: list[str], shared: dict, allow: bool) -> dict:
-    """Refuse periods that end beyond what the inputs cover (one line per source and its
-    last date), before any report runs; with `allow` (--allow-partial), the sources that
-    stop early, per period, for the banner on every page."""
-    from analysis.sources.coverage import not_covering, reach
+def _check_coverage(
+    processed: Path, periods: list[str], reports: list[str], shared: dict, allow: bool
+) -> dict:
+    """Refuse periods that begin before or end beyond what the inputs each report reads
+    cover (one line per source and its first or last date), before any report runs; with
+    `allow` (--allow-partial), per period and report, the sources that do not cover it, for
+    the banner on every page."""
+    from analysis.sources.coverage import not_covering, reach, used_by
     from analysis.sources.inputs import load_processed
 
     reached = reach(load_processed(processed), shared.get("coverage_tolerance_months", {}))
-    short = {p: not_covering(reached, p) for p in periods}
-    short = {p: lines for p, lines in short.items() if lines}
+    short: dict[str, dict[str, list[str]]] = {}
+    for period in periods:
+        for report in reports:
+            lines = not_covering(reached, period, used_by(report))
+            if lines:
+                short.setdefault(period, {})[report] = lines
     if short and not allow:
         last = max(short)
+        lines = list(dict.fromkeys(line for ls in short[last].values() for line in ls))
+        names = ", ".join(short[last])
         raise BoardpackError(
-            f"the inputs do not cover {period_label(last)}; nothing was published:\n"
-            + "\n".join(f"  {line}" for line in short[last])
-            + "\n  (refresh the extracts, choose an earlier --period, or publish anyway "
+            f"the inputs do not cover {period_label(last)} for {names}; nothing was "
+            "published:\n"
+            + "\n".join(f"  {line}" for line in lines)
+            + "\n  (refresh the extracts, choose another --period, or publish anyway "
             "with --allow-partial, which marks every page)"
         )
-    for period, lines in short.items():
+    for period, by_report in short.items():
+        lines = list(dict.fromkeys(line for ls in by_report.values() for line in ls))
         LOGGER.info(f"{period}: publishing with partial data (--allow-partial): {'; '.join(lines)}")
     return short
 
@@ -622,7 +633,7 @@ def run(req: RunRequest) -> list[Outcome]:
         if kernel == "forked":
             template().preload(str(processed))
         _say_if_no_published_files(shared.get("benchmark_dir", "data/reference"))
-        partial = _check_coverage(processed, req.periods, shared, req.allow_partial)
+        partial = _check_coverage(processed, req.periods, req.reports, shared, req.allow_partial)
         run_info = provenance.run_info(req.data_dir, processed) | {
             "la_name": shared.get("la_name", ""),
             "classification": marking(shared),

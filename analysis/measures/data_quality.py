@@ -7,6 +7,7 @@ import pandas as pd
 from analysis.measures import looked_after as la
 from analysis.names import same
 from analysis.periods import months_back, window
+from analysis.sources.coverage import stated
 from analysis.sources.inputs import Inputs
 
 #: The date that places each table's records in time (never a date of birth).
@@ -39,7 +40,9 @@ def _labelled(inputs: Inputs, table: str, label: str) -> str:
 
 
 def coverage(inputs: Inputs) -> pd.DataFrame:
-    """Per source, the first and last month with a record, by its activity date."""
+    """Per source, the first and last month with a record, by its activity date - or, for a
+    return that states the span it covers (a CIN census: its collection years), the first
+    and last month of that span, as the coverage check reads it."""
     rows = []
     for table, (label, col) in ACTIVITY_DATES.items():
         frame = inputs.get(table)
@@ -48,6 +51,9 @@ def coverage(inputs: Inputs) -> pd.DataFrame:
             rows.append((label, 0, "not supplied", "not supplied"))
             continue
         dates = frame[col].dropna()
+        span = stated(inputs, table)
+        if span is not None:
+            dates = pd.Series(span)
         first = f"{dates.min():%b %Y}" if len(dates) else "–"
         last = f"{dates.max():%b %Y}" if len(dates) else "–"
         rows.append((label, len(frame), first, last))

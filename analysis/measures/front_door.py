@@ -186,10 +186,13 @@ def nfa_share(referrals: pd.DataFrame, first, last) -> Share:
     return wilson(int(known.sum()), len(known))
 
 
-def referral_months(referrals: pd.DataFrame, period, months: int = 36) -> pd.DataFrame:
+def referral_months(
+    referrals: pd.DataFrame, period, months: int = 36, begins: pd.Timestamp | None = None
+) -> pd.DataFrame:
     """Per month of the look-back: referrals, re-referrals and the re-referral share, and
     referrals whose NFA answer is recorded, those closed with no further action and their
-    share (as `nfa_share`, per month)."""
+    share (as `nfa_share`, per month). The data begin at `begins` (a census's first
+    collection year: see sources/coverage.py `begins`), else at the first referral."""
     r = referrals.assign(
         MONTH=month_of(referrals["REFERRAL_DATE"]),
         RE=rereferrals(referrals),
@@ -206,8 +209,9 @@ def referral_months(referrals: pd.DataFrame, period, months: int = 36) -> pd.Dat
         }
     )
     out = out.reindex(months_back(period, months), fill_value=0).astype(int).astype(float)
-    begins = referrals["REFERRAL_DATE"].min()
-    out[out.index < first_month(referrals["REFERRAL_DATE"])] = np.nan
+    if begins is None:
+        begins = referrals["REFERRAL_DATE"].min()
+    out[out.index < first_month(pd.Series([begins]))] = np.nan
     out["Re-referral share"] = _ratio(out["Re-referrals"], out["Referrals"])
     out["NFA share"] = _ratio(out["Closed with no further action"], out["NFA recorded"])
     if pd.notna(begins):

@@ -7,7 +7,9 @@ Definitions follow DfE convention:
 - a child is **looked after on a date** when an episode has DECOM <= date and (DEC blank or
   DEC > date) - so a child whose episode ends on the date is not counted, and one whose next
   episode starts that day is (once);
-- **age at start** is in completed years from DOB to DECOM; **newborn** = started before 7 days.
+- **age at start** is in completed years from DOB to DECOM; **newborn** = started before 7 days;
+- a child with no date of birth (no header row) is **age unknown**: counted in all starts and
+  children, in no age group (never as a newborn, never under 1 or aged 1 and over).
 """
 
 from __future__ import annotations
@@ -31,6 +33,8 @@ DEFAULT_BANDS = [
     ["10 to 15", "10y"],
     ["16 and over", "16y"],
 ]
+#: The band of a child with no date of birth, after the age bands.
+UNKNOWN = "Age unknown"
 _BOUND = re.compile(r"^(\d+)([dmy])$")
 
 
@@ -56,13 +60,22 @@ def _reached(dob: pd.Series, on: pd.Series, bound: str) -> pd.Series:
 
 def age_band(dob: pd.Series, on: pd.Series, bands: list[list[str]] = DEFAULT_BANDS) -> pd.Series:
     """The label of the band the age falls in; each band runs from its bound to the next.
+    Without a date of birth the band is UNKNOWN ("Age unknown"), never the first band.
 
-    Returned as an ordered categorical in band order."""
+    Returned as an ordered categorical in band order, UNKNOWN last."""
     labels = [b[0] for b in bands]
     out = pd.Series(labels[0], index=dob.index, dtype=object)
     for label, bound in bands[1:]:
         out = out.mask(_reached(dob, on, bound), label)
-    return pd.Series(pd.Categorical(out, categories=labels, ordered=True), index=dob.index)
+    out = out.mask(dob.isna() | pd.Series(on, index=dob.index).isna(), UNKNOWN)
+    return pd.Series(
+        pd.Categorical(out, categories=[*labels, UNKNOWN], ordered=True), index=dob.index
+    )
+
+
+def age_group(age: pd.Series) -> np.ndarray:
+    """Under 1, Aged 1 and over, or Age unknown (no date of birth), from completed years."""
+    return np.select([age.isna(), age < 1], [UNKNOWN, "Under 1"], "Aged 1 and over")
 
 
 def starts(
@@ -127,10 +140,20 @@ def change_in_share(current: pd.DataFrame, previous: pd.DataFrame, years: int = 
 
 
 def band_counts(frame: pd.DataFrame, by: pd.Series | None = None) -> pd.DataFrame:
-    """Counts by age band (rows) and optionally by another grouping (columns)."""
+    """Counts by age band (rows) and optionally by another grouping (columns); the Age
+    unknown row only when some row is of age unknown."""
     if by is None:
-        return frame.groupby("BAND", observed=False).size().rename("Starts").to_frame()
-    return pd.crosstab(frame["BAND"], by).reindex(frame["BAND"].cat.categories, fill_value=0)
+        table = frame.groupby("BAND", observed=False).size().rename("Starts").to_frame()
+    else:
+        table = pd.crosstab(frame["BAND"], by).reindex(frame["BAND"].cat.categories, fill_value=0)
+    return _unknown_if_any(table)
+
+
+def _unknown_if_any(table: pd.DataFrame) -> pd.DataFrame:
+    """A band table without its Age unknown row when that row is all zeros."""
+    if UNKNOWN in table.index and not table.loc[UNKNOWN].any():
+        return table.drop(index=UNKNOWN)
+    return table
 
 
 def starts_series(
@@ -141,7 +164,8 @@ def starts_series(
     freq: str = "M",
 ) -> pd.DataFrame:
     """Starts per month ('M') or per quarter ending with the period ('Q'), over the `months`
-    months ending with `period`: total, under 1, newborn, and the under-1 share."""
+    months ending with `period`: total, under 1, newborn, age unknown (no date of birth) and
+    the under-1 share (of all starts); the age unknown column only when some start is."""
     last = pd.Period(period, "M")
     first = last - (months - 1)
     s = starts(episodes, header, first.start_time, last.end_time.normalize())
@@ -158,20 +182,24 @@ def starts_series(
                 "Starts": s.groupby(key).size(),
                 "Under 1": s[s["AGE"] < 1].groupby(key[s["AGE"] < 1]).size(),
                 "Newborn": s[s["NEWBORN"]].groupby(key[s["NEWBORN"]]).size(),
+                UNKNOWN: s[s["AGE"].isna()].groupby(key[s["AGE"].isna()]).size(),
             }
         )
         .reindex(index, fill_value=0)
         .fillna(0)
         .astype(int)
     )
+    if not grouped[UNKNOWN].any():  # shown only when some start has no date of birth
+        grouped = grouped.drop(columns=UNKNOWN)
     grouped["Under-1 share"] = grouped["Under 1"] / grouped["Starts"].where(grouped["Starts"] > 0)
     grouped.index.name = "Month" if freq == "M" else "Quarter ending"
     return grouped
 
 
 def status_on_entry(frame: pd.DataFrame, column: str) -> pd.DataFrame:
-    """Share of under-1 and older starters by `column` (LS or CIN): column percentages."""
-    group = np.where(frame["AGE"] < 1, "Under 1", "Aged 1 and over")
+    """Share of under-1 and older starters by `column` (LS or CIN): column percentages.
+    Starts of age unknown are in neither column."""
+    group = age_group(frame["AGE"])
     table = pd.crosstab(frame[column].fillna("not recorded"), group)
     for col in ("Under 1", "Aged 1 and over"):
         if col not in table:
@@ -189,7 +217,7 @@ def mothers_age(frame: pd.DataFrame, family: pd.DataFrame) -> pd.DataFrame:
     NaN without a family row or mother's DOB (`mothers_age_summary` counts the known ones)."""
     m = frame.merge(family[["CHILD", "MOTHER_DOB"]], on="CHILD", how="left")
     m["MOTHER_AGE"] = (m["DOB"] - m["MOTHER_DOB"]).dt.days / 365.25
-    m["GROUP"] = np.where(m["AGE"] < 1, "Under 1", "Aged 1 and over")
+    m["GROUP"] = age_group(m["AGE"])
     return m
 
 
@@ -283,7 +311,7 @@ def band_counts_by_year(
         first, last = window(period, 12, offset=12 * k)
         s = starts(episodes, header, first, last, bands)
         columns[f"Year to {last:%b %Y}"] = s.groupby("BAND", observed=False).size()
-    table = pd.DataFrame(columns)
+    table = _unknown_if_any(pd.DataFrame(columns))
     table.loc["All ages"] = table.sum()
     table.index.name = "Age at start"
     return table
@@ -344,7 +372,9 @@ def mothers_age_distribution(with_age: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
-def years_of_quarters(series: pd.DataFrame, columns=("Starts", "Under 1", "Newborn")) -> list:
+def years_of_quarters(
+    series: pd.DataFrame, columns=("Starts", "Under 1", "Newborn", UNKNOWN)
+) -> list:
     """For a quarterly `starts_series`: each run of four quarters ending with the period
     month, per count column, as (row position, column) cells - their totals are the yearly
     figures `band_counts_by_year` publishes, so disclosure control protects them together."""
@@ -358,7 +388,12 @@ def years_of_quarters(series: pd.DataFrame, columns=("Starts", "Under 1", "Newbo
 
 
 def under1_and_older(series: pd.DataFrame) -> pd.DataFrame:
-    """From a starts series (Starts, Under 1): starts under 1 and starts aged 1 and over."""
+    """From a starts series (Starts, Under 1, Age unknown): starts under 1 and starts aged 1
+    and over (neither holds a start of age unknown)."""
+    unknown = series[UNKNOWN] if UNKNOWN in series else 0
     return pd.DataFrame(
-        {"Under 1": series["Under 1"], "Aged 1 and over": series["Starts"] - series["Under 1"]}
+        {
+            "Under 1": series["Under 1"],
+            "Aged 1 and over": series["Starts"] - series["Under 1"] - unknown,
+        }
     )

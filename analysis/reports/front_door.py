@@ -15,6 +15,7 @@ from analysis.presentation import charts
 from analysis.presentation.formats import INTERVAL_FORMATS, fmt
 from analysis.presentation.model import Figure, Glossary, Note, Report, Summary, Table
 from analysis.reports.board_summary import report_changes
+from analysis.sources import coverage
 
 #: Fewest months for an SPC chart (as the board summary: NHSRplotthedots warns below 12).
 MIN_POINTS = 12
@@ -72,19 +73,23 @@ def contact_headline(months: pd.DataFrame | None) -> dict:
     return {name: plain(name, last[col]) for name, col in names.items()}
 
 
-def referral_headline(referrals: pd.DataFrame | None, period, children: float | None) -> dict:
-    """The 12 months' referral metrics; None each without referrals in the data."""
+def referral_headline(
+    referrals: pd.DataFrame | None, period, children: float | None, begins=None
+) -> dict:
+    """The 12 months' referral metrics; None each without referrals in the data. The data
+    begin at `begins` (a census's first collection year), else at the first referral."""
     names = ("referrals_12m", "referrals_rate_per_10k_12m", "rereferrals_12m",
              "rereferral_share_12m", "referral_nfa_12m", "referral_nfa_share_12m")  # fmt: skip
     if referrals is None:
         return dict.fromkeys(names)
     first, last = window(period, 12)
-    if not covers(referrals["REFERRAL_DATE"], first):
+    began = pd.Series([referrals["REFERRAL_DATE"].min() if begins is None else begins])
+    if not covers(began, first):
         return dict.fromkeys(names)  # the referrals begin inside the 12 months
     dated = referrals["REFERRAL_DATE"]
     inside = referrals[(dated >= first) & (dated <= last)]
     again = fd.rereferral_share(referrals, first, last)
-    looked_back = covers(dated, first - pd.Timedelta(days=fd.RE_REFERRAL_DAYS))
+    looked_back = covers(began, first - pd.Timedelta(days=fd.RE_REFERRAL_DAYS))
     nfa = fd.nfa_share(referrals, first, last)
     return {
         "referrals_12m": len(inside),
@@ -97,10 +102,11 @@ def referral_headline(referrals: pd.DataFrame | None, period, children: float | 
 
 
 def like_for_like(
-    referrals: pd.DataFrame | None, table: pd.DataFrame | None, period, la: str
+    referrals: pd.DataFrame | None, table: pd.DataFrame | None, period, la: str, begins=None
 ) -> tuple[pd.DataFrame | None, dict]:
     """Re-referral share for the latest published year up to the period's: this LA's
-    published figure, ours recomputed from this data on the same definition and year,
+    published figure, ours recomputed from this data on the same definition and year (when
+    the data begin - `begins`, else the first referral - 365 days before that year),
     England, the region and the neighbours' median (DfE percentages held as shares)."""
     row = cmp.year_row(table, period)
     if row is None:
@@ -108,9 +114,9 @@ def like_for_like(
     year = int(str(row["Year"])[:4])
     first, last = pd.Timestamp(f"{year - 1}-04-01"), pd.Timestamp(f"{year}-03-31")
     ours = fd.rereferral_share(referrals, first, last) if referrals is not None else None
-    covered = referrals is not None and referrals["REFERRAL_DATE"].min() <= first - pd.Timedelta(
-        days=fd.RE_REFERRAL_DAYS
-    )
+    if referrals is not None and begins is None:
+        begins = referrals["REFERRAL_DATE"].min()
+    covered = referrals is not None and begins <= first - pd.Timedelta(days=fd.RE_REFERRAL_DAYS)
 
     def share(value):
         return None if value is None or pd.isna(value) else round(float(value) / 100, 6)
@@ -191,6 +197,7 @@ def build(
 ) -> Report:
     """The `front_door` report for the session's period (sections keyed by anchor)."""
     contacts, referrals = s.inputs.get("contacts"), s.inputs.get("referrals")
+    begins = coverage.begins(s.inputs, "referrals", "REFERRAL_DATE")
     if referrals is not None:
         referrals = fd.with_rereferrals(referrals)
     bm = cmp.open_benchmarks(benchmark_dir, new_la_code, old_la_code)
@@ -201,10 +208,12 @@ def build(
         else None
     )
     ref_months = (
-        fd.referral_months(referrals, s.period, lookback_months) if referrals is not None else None
+        fd.referral_months(referrals, s.period, lookback_months, begins)
+        if referrals is not None
+        else None
     )
     h = contact_headline(months) | referral_headline(
-        referrals, s.period, fd.population(bm, s.period)
+        referrals, s.period, fd.population(bm, s.period), begins
     )
     shown = s.record_all(h)
     contact_chart = (
@@ -220,7 +229,7 @@ def build(
     _contacts(s, r, months, contact_chart, contacts, lookback_months)
     _referrals(s, r, ref_months, referral_chart, referrals, bm)
     bench = cmp.referrals(bm, "rereferral_percent") if bm else None
-    table, metrics = like_for_like(referrals, bench, s.period, cmp.la_label(bm))
+    table, metrics = like_for_like(referrals, bench, s.period, cmp.la_label(bm), begins)
     s.record_all(metrics)
     r.add(
         "how-we-compare",

@@ -285,6 +285,21 @@ def family_sentences(links: FamilyLinks | None, shown: dict | None = None) -> li
     return out
 
 
+def unknown_age_note(w: Windows) -> list:
+    """A note when some start in the 12 months has no date of birth (its child has no header
+    row): shown as age unknown, in all starts but in no age group. The note gives no count
+    (the table's Age unknown row does, under disclosure control)."""
+    if not w.current["AGE"].isna().any():
+        return []
+    return [
+        Note(
+            "Some starts had no date of birth (no header row in the return): the table shows "
+            "them as age unknown. They count in all starts but in no age group, so the under-1 "
+            "share may be understated."
+        )
+    ]
+
+
 def change_table(w: Windows) -> pd.DataFrame:
     """This year's and last year's under-1 share of starts, side by side (the ratio of the
     two is described by `doubling_verdict`)."""
@@ -351,6 +366,7 @@ def build(
     r.add(
         "starts-by-age",
         Table(by_year, "Children starting to be looked after by age at start, per year"),
+        *unknown_age_note(w),
         Figure(
             charts.stacked_bars(
                 la.under1_and_older(quarters),

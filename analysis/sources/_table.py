@@ -25,6 +25,9 @@ DATE_HINT = (
 #: A time of day that is exactly midnight, as Excel writes dates it saved as date-times.
 _MIDNIGHT = re.compile(r"[ T]00:00(:00(\.0+)?)?$")
 ROW = "_ROW"
+#: Characters that print as nothing (zero-width space, joiners, word joiner, BOM): removed
+#: from every cell, as white space is stripped from both ends (see sources/identifiers.py).
+INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
 _FLOAT_CODE = re.compile(r"^(-?\d+)\.0+$")
 
 
@@ -96,7 +99,10 @@ def read_csv(
     frame[ROW] = np.arange(2, len(frame) + 2)
     present = [c.name for c in columns if c.name in frame.columns]
     frame = frame[present + [ROW]]
-    data = frame[present].apply(lambda s: s.str.strip())
+    data = frame[present]
+    if INVISIBLE.search(text):  # rare: the whole file is searched once first
+        data = data.apply(lambda s: s.str.replace(INVISIBLE, "", regex=True))
+    data = data.apply(lambda s: s.str.strip())
     blank_rows = (data == "").all(axis=1)
     frame = frame.loc[~blank_rows].reset_index(drop=True)
     data = data.loc[~blank_rows].reset_index(drop=True)

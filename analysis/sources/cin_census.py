@@ -8,10 +8,19 @@ or followed. Problems name the file, the line, the element path (Child[3]/CINdet
 Assessments[1]/AssessmentAuthorisationDate), the value and the rule; nothing is taken from a
 file with an error. Several years combine; where two returns hold the same referral (child
 and referral date), assessment, plan or enquiry (child and start date), the later return wins.
+
+A file covers its collection year, as its header states it (`Year`, and `ReferenceDate`
+where given): 1 April to the reference date (31 March). Two files for one year (a draft and
+a final, say) are an error naming both; so is a file without the elements every return has
+(`Header/CollectionDetails/Year`, `Children`). A child twice in one file is an error when the
+copies give different dates of birth, else a warning; a child with no date of birth (nor an
+expected one) is a warning, and counts as age unknown; a referral closed before it began is
+an error.
 """
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
@@ -20,6 +29,7 @@ import pandas as pd
 from lxml import etree
 
 from analysis.errors import ValidationReport
+from analysis.sources.identifiers import normalise
 
 FOLDER = "cin_census"
 #: Collection years (the year of 31 March) this reader knows: 2013-14, when continuous
@@ -76,7 +86,11 @@ def _iso_date(text: str) -> datetime | None:
 
 
 def files(folder: Path) -> list[Path]:
-    return sorted(Path(folder).glob("*.xml"))
+    """The census files in `folder`: every `*.xml`, whatever the case of the extension."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.suffix.lower() == ".xml" and p.is_file())
 
 
 def present(data_dir: Path) -> bool:
@@ -92,6 +106,17 @@ class _File:
     def problem(self, node, place: str, rule: str, value: str | None = None) -> None:
         self.ok = False
         self.report.error(
+            self.label,
+            rule,
+            column=place.split("/")[-1],
+            rows=[node.sourceline if node is not None else None],
+            values=[value],
+            places=[place],
+            unit="line",
+        )
+
+    def warn(self, node, place: str, rule: str, value: str | None = None) -> None:
+        self.report.warning(
             self.label,
             rule,
             column=place.split("/")[-1],
@@ -130,12 +155,64 @@ class _File:
         return text in TRUE
 
 
+def _undecodable(path: Path, encoding: str | None) -> str:
+    """Where a file stops being text in its declared encoding (UTF-8 when none is declared):
+    'line N: byte 0xE9 is not UTF-8'; empty when it decodes."""
+    raw = path.read_bytes()
+    codec = encoding or "utf-8"
+    try:
+        raw.decode(codec)
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        return f"line {line}: byte 0x{raw[exc.start]:02X} is not {codec.upper()}"
+    except LookupError:
+        return f"unknown encoding {codec!r}"
+    return ""
+
+
+def collection_year(root) -> tuple[pd.Timestamp, pd.Timestamp] | str:
+    """The span a return covers, from its header: 1 April to its ReferenceDate (31 March of
+    `Year` when no reference date is given); a message when the header does not say."""
+    year = (root.findtext("Header/CollectionDetails/Year") or "").strip()
+    if not year.isdigit() or int(year) not in YEARS:
+        return (
+            f"unknown census year {year!r} (this reader knows {YEARS[0] - 1}-"
+            f"{str(YEARS[0])[2:]} to {YEARS[-1] - 1}-{str(YEARS[-1])[2:]})"
+        )
+    end = pd.Timestamp(f"{year}-03-31")
+    stated = (root.findtext("Header/CollectionDetails/ReferenceDate") or "").strip()
+    if stated:
+        when = _iso_date(stated)
+        if when is None or when.year != int(year) or when.month > 3:
+            return (
+                f"Header/CollectionDetails/ReferenceDate {stated!r} is not in January to March "
+                f"{year}, the end of collection year {year} (expected {year}-03-31)"
+            )
+        end = pd.Timestamp(when)
+    return pd.Timestamp(f"{int(year) - 1}-04-01"), end
+
+
+NO_DOB = "no date of birth (nor an expected one): the child's age is unknown"
+TWICE = "the same child twice in the file (one child, one <Child>)"
+#: Elements every return has, as paths from <Message>.
+REQUIRED = ("Header", "Header/CollectionDetails", "Header/CollectionDetails/Year", "Children")
+
+
 def _parse(path: Path, label: str, report: ValidationReport):
     try:
         tree = etree.parse(str(path), etree.XMLParser(**_PARSER))
     except etree.XMLSyntaxError as exc:
         line = f" at line {exc.lineno}" if exc.lineno else ""
         report.error(label, f"not well-formed XML{line} ({exc.msg})")
+        return None
+    except OSError:  # lxml's way of saying the bytes are not in the declared encoding
+        declared = _declared_encoding(path)
+        where = _undecodable(path, declared) or "unreadable"
+        report.error(
+            label,
+            f"not readable as {(declared or 'UTF-8').upper()}, the encoding it declares ({where}): "
+            "save it again as UTF-8",
+        )
         return None
     if tree.docinfo.internalDTD is not None or tree.docinfo.doctype:
         report.error(label, "refused: the file declares a DTD or entities (not read, for safety)")
@@ -144,23 +221,36 @@ def _parse(path: Path, label: str, report: ValidationReport):
     if root.tag != "Message":
         report.error(label, f"the root element is <{root.tag}>, not <Message>: not a CIN census")
         return None
-    year = (root.findtext("Header/CollectionDetails/Year") or "").strip()
-    if not year.isdigit() or int(year) not in YEARS:
-        report.error(
-            label,
-            f"unknown census year {year!r} (this reader knows {YEARS[0] - 1}-"
-            f"{str(YEARS[0])[2:]} to {YEARS[-1] - 1}-{str(YEARS[-1])[2:]})",
-        )
+    for required in REQUIRED:
+        if root.find(required) is None:
+            inside, _, name = required.rpartition("/")
+            node = root.find(inside) if inside else root
+            found = [f"<{c.tag}>" for c in node if isinstance(c.tag, str)]
+            others = f" (found {', '.join(found)})" if found else ""
+            place = "/".join(["Message", inside] if inside else ["Message"])
+            report.error(label, f"required element <{name}> missing in <{place}>{others}")
+            return None
+    span = collection_year(root)
+    if isinstance(span, str):
+        report.error(label, span)
         return None
-    return root
+    return root, span
+
+
+def _declared_encoding(path: Path) -> str | None:
+    with open(path, "rb") as fh:
+        head = fh.read(200)
+    match = re.match(rb"\s*<\?xml[^>]*encoding=[\"']([A-Za-z0-9._-]+)[\"']", head)
+    return match.group(1).decode("ascii") if match else None
 
 
 def _read_file(f: _File, root) -> dict[str, list[tuple]]:
     rows: dict[str, list[tuple]] = {name: [] for name in TABLES}
+    seen: dict[str, tuple[int, int | None, datetime | None]] = {}
     for i, child in enumerate(root.iterfind("Children/Child"), start=1):
         where = f"Child[{i}]"
         ids = child.find("ChildIdentifiers")
-        key = f.text(ids, "LAchildID") if ids is not None else ""
+        key = normalise(f.text(ids, "LAchildID")) if ids is not None else ""
         if not key:
             f.problem(ids if ids is not None else child, f"{where}/ChildIdentifiers/LAchildID",
                       "required")  # fmt: skip
@@ -169,12 +259,27 @@ def _read_file(f: _File, root) -> dict[str, list[tuple]]:
         dob = f.date(ids, "PersonBirthDate", here)
         if dob is None:  # an unborn child has an expected date of birth instead
             dob = f.date(ids, "ExpectedPersonBirthDate", here)
+        if dob is None:
+            f.warn(ids, f"{here}/PersonBirthDate", NO_DOB)
+        if key in seen:
+            first, line, before = seen[key]
+            place = f"{here}/LAchildID (as Child[{first}], line {line})"
+            if dob != before:
+                shown = f"{dob:%Y-%m-%d}" if dob else ""
+                f.problem(ids, place, TWICE + ", with another date of birth", shown)
+            else:
+                f.warn(ids, place, TWICE + ": both copies read", key)
+        else:
+            seen[key] = (i, child.sourceline, dob)
         for j, cin in enumerate(child.iterfind("CINdetails"), start=1):
             at = f"{where}/CINdetails[{j}]"
             referral = f.date(cin, "CINreferralDate", at, required=True)
             if referral is None:
                 continue
             closure = f.date(cin, "CINclosureDate", at)
+            if closure is not None and closure < referral:
+                f.problem(cin.find("CINclosureDate"), f"{at}/CINclosureDate",
+                          "closed before the referral date", f"{closure:%Y-%m-%d}")  # fmt: skip
             rows["cin_cp"].append((key, dob, "CIN", referral, closure))
             rows["referrals"].append(
                 (
@@ -228,22 +333,54 @@ def _read_file(f: _File, root) -> dict[str, list[tuple]]:
 def load(
     data_dir: Path, report: ValidationReport, folder: Path | None = None
 ) -> dict[str, pd.DataFrame]:
-    """The returns' tables (see TABLES), one row per key with the latest return winning. A
-    child's DOB is PersonBirthDate, or for an unborn child ExpectedPersonBirthDate. `folder`
-    overrides `data_dir/cin_census`."""
+    """The returns' tables (see TABLES), one row per key with the latest return winning,
+    and `_covers`: the span the files cover (the first collection year's 1 April to the last
+    one's reference date). A child's DOB is PersonBirthDate, or for an unborn child
+    ExpectedPersonBirthDate. `folder` overrides `data_dir/cin_census`."""
     folder = Path(folder) if folder else Path(data_dir) / FOLDER
     collected: dict[str, list[tuple]] = {name: [] for name in TABLES}
+    years: dict[pd.Timestamp, str] = {}
+    spans, unread = [], False
     for order, path in enumerate(files(folder)):
         label = f"{FOLDER}/{path.name}"
-        root = _parse(path, label, report)
-        if root is None:
+        parsed = _parse(path, label, report)
+        if parsed is None:
+            unread = True  # its year is unknown: the error says so
             continue
+        root, span = parsed
+        if span[1] in years:
+            report.error(
+                f"{FOLDER}/{years[span[1]]}, {FOLDER}/{path.name}",
+                f"two files for the collection year to {span[1]:%d/%m/%Y} (a draft and a "
+                "final?): keep one",
+            )
+            continue
+        years[span[1]] = path.name
         f = _File(path, label, report)
         rows = _read_file(f, root)
         if f.ok:
+            spans.append(span)
             for name, found in rows.items():
                 collected[name] += [(*row, order) for row in found]
-    return {name: _later_wins(collected[name], name) for name in TABLES}
+    if not unread:
+        _say_missing_years(sorted(years), report)
+    tables = {name: _later_wins(collected[name], name) for name in TABLES}
+    if spans:
+        tables["_covers"] = (min(s[0] for s in spans), max(s[1] for s in spans))
+    return tables
+
+
+def _say_missing_years(ends: list[pd.Timestamp], report: ValidationReport) -> None:
+    """A warning for each collection year missing between the first file's and the last's."""
+    have = {end.year for end in ends}
+    for year in range(min(have, default=0) + 1, max(have, default=0)):
+        if year not in have:
+            report.warning(
+                FOLDER,
+                f"no file for the collection year {year - 1}-{str(year)[2:]}, between the "
+                "first and the last: referrals, plans and assessments that began and ended in "
+                "it are missing",
+            )
 
 
 def _later_wins(rows: list[tuple], name: str) -> pd.DataFrame:

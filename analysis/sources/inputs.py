@@ -32,6 +32,7 @@ from analysis.sources import (
     database,
     family,
     front_door,
+    identifiers,
     next_steps,
     ssd,
     ssda903,
@@ -59,6 +60,9 @@ class Inputs:
     report: ValidationReport
     files: list[dict] = field(default_factory=list)
     sources: dict[str, str] = field(default_factory=dict)
+    #: The span (ISO first and last day) a table's return states it covers (a CIN census:
+    #: its collection years); tables not listed cover what their records reach.
+    covers: dict[str, list[str]] = field(default_factory=dict)
 
     def __getitem__(self, name: str) -> pd.DataFrame:
         return self.tables[name]
@@ -184,10 +188,11 @@ def _local(name: str, data_dir: Path, report, params_dir) -> dict[str, pd.DataFr
 
 def _choose(
     data_dir: Path, returns: dict, report: ValidationReport, params_dir
-) -> tuple[dict[str, pd.DataFrame], dict[str, str]]:
+) -> tuple[dict[str, pd.DataFrame], dict[str, str], dict[str, list[str]]]:
     """Each table from the first source in PRECEDENCE that has it; says which, and which
-    were passed over. Children in need and assessments must come from somewhere."""
-    tables, sources = {}, {}
+    were passed over, and the span a return states it covers (see `Inputs.covers`).
+    Children in need and assessments must come from somewhere."""
+    tables, sources, covers = {}, {}, {}
     for table, order in PRECEDENCE.items():
         have = [
             s for s in order
@@ -217,6 +222,9 @@ def _choose(
         else:
             found = {table: returns[first][table]}
             sources[table] = SOURCE_NAMES[first]
+            span = returns[first].get("_covers")
+            if span is not None:
+                covers[table] = [f"{d:%Y-%m-%d}" for d in span]
         if any(v is None for v in found.values()):
             continue
         tables.update(found)
@@ -225,7 +233,7 @@ def _choose(
         report.notes.append(
             f"{TABLE_NAMES[table]}: from {sources[table]}{passed if others else ''}"
         )
-    return tables, sources
+    return tables, sources, covers
 
 
 def _derive_outcomes(
@@ -297,7 +305,7 @@ def read_inputs(
         tables.update({k: from_ssd[k] for k in ("header", "episodes")})
         sources["episodes"] = SOURCE_NAMES["ssd"]
         report.notes.append("children looked after: from the SSD database")
-    chosen, found = _choose(data_dir, returns, report, params_dir)
+    chosen, found, covers = _choose(data_dir, returns, report, params_dir)
     tables.update(chosen)
     sources.update(found)
     if sources.get("assessments") == SOURCE_NAMES["ssd"]:
@@ -338,12 +346,21 @@ def read_inputs(
         tables["absence"] = teams.reconcile(
             tables["absence"], tables["staffing"], report, params_dir
         )
+    identifiers.normalise_tables(tables)
+    named = {t: sources.get(t, "SSDA903" if t in ("episodes", "header") else f"{t}.csv")
+             for t in tables}  # fmt: skip
+    identifiers.match_leading_zeros(tables, named, report)
     files = files if files is not None else inventory(data_dir, where)
-    return Inputs(tables, report, files, sources)
+    return Inputs(tables, report, files, sources, covers)
+
+
+#: What the cached tables hold; changed whenever the readers read the same files differently
+#: (3: identifiers normalised, the census's collection years kept), so no older cache is used.
+CACHE_FORMAT = "3"
 
 
 def cache_key(files: list[dict], params_dir: Path) -> str:
-    digest = hashlib.sha256(__version__.encode())
+    digest = hashlib.sha256(f"{__version__}/{CACHE_FORMAT}".encode())
     for item in files:
         digest.update(f"{item['file']}:{item['sha256']}".encode())
     for name in MAP_FILES:
@@ -385,6 +402,7 @@ def prepare(
             "problems": inputs.report.to_records(),
             "notes": inputs.report.notes,
             "sources": inputs.sources,
+            "covers": inputs.covers,
         }
         (staging / "inputs.json").write_text(json.dumps(meta, indent=1))
         try:
@@ -419,4 +437,4 @@ def load_processed(folder: Path) -> Inputs:
     meta = json.loads((folder / "inputs.json").read_text())
     tables = {p.stem: pd.read_parquet(p) for p in sorted(folder.glob("*.parquet"))}
     report = ValidationReport.from_records(meta["problems"], meta["notes"])
-    return Inputs(tables, report, meta["files"], meta.get("sources", {}))
+    return Inputs(tables, report, meta["files"], meta.get("sources", {}), meta.get("covers", {}))

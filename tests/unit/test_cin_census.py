@@ -129,3 +129,141 @@ def test_a_bad_value_names_the_line_and_the_element_path(tmp_path):
         "AssessmentAuthorisationDate '2016-09-31': not a date (expected yyyy-mm-dd)",
     ]
     assert tables["assessments"].empty  # nothing is taken from a file with an error
+
+
+# --- the collection year and the file rules -----------------------------------------------
+
+HEAD = (
+    "<Message>\n<Header><CollectionDetails><Year>2017</Year>"
+    "<ReferenceDate>2017-03-31</ReferenceDate></CollectionDetails></Header>\n"
+)
+
+
+def one_file(tmp_path, text: str, name: str = "x.xml", raw: bytes | None = None):
+    (tmp_path / "cin_census").mkdir(exist_ok=True)
+    path = tmp_path / "cin_census" / name
+    path.write_bytes(raw) if raw is not None else path.write_text(text)
+    report = ValidationReport()
+    return cin_census.load(tmp_path, report), report
+
+
+def test_the_files_cover_their_collection_years_from_the_header(census):
+    """2016-17 and 2017-18 returns: 1 April 2016 to 31 March 2018, whatever the first and
+    last records (A1's referral of 10/05/2016, U1's of 01/03/2017)."""
+    tables = cin_census.load(census, ValidationReport())
+    assert tables["_covers"] == (T("2016-04-01"), T("2018-03-31"))
+
+
+def test_two_files_for_one_year_are_an_error_naming_both(census):
+    shutil.copy(census / "cin_census" / "2016-17.xml", census / "cin_census" / "2016-17-final.xml")
+    report = ValidationReport()
+    cin_census.load(census, report)
+    assert report.lines(ERROR) == [
+        "cin_census/2016-17-final.xml, cin_census/2016-17.xml: two files for the collection "
+        "year to 31/03/2017 (a draft and a final?): keep one"
+    ]
+
+
+def test_an_upper_case_extension_is_read(census):
+    (census / "cin_census" / "2016-17.xml").rename(census / "cin_census" / "2016-17.XML")
+    report = ValidationReport()
+    tables = cin_census.load(census, report)
+    assert not report.has_errors
+    # U1 is only in the 2016-17 return
+    assert "U1" in set(tables["referrals"]["CHILD"])
+
+
+def test_a_missing_year_between_two_files_is_a_warning(census):
+    (census / "cin_census" / "2017-18.xml").rename(census / "cin_census" / "2018-19.xml")
+    text = (census / "cin_census" / "2018-19.xml").read_text()
+    (census / "cin_census" / "2018-19.xml").write_text(
+        text.replace("<Year>2018</Year>", "<Year>2019</Year>").replace("2018-03-31", "2019-03-31")
+    )
+    report = ValidationReport()
+    cin_census.load(census, report)
+    assert report.lines("warning") == [
+        "cin_census: no file for the collection year 2017-18, between the first and the last: "
+        "referrals, plans and assessments that began and ended in it are missing"
+    ]
+
+
+def test_a_renamed_children_element_is_an_error_naming_it(tmp_path):
+    tables, report = one_file(tmp_path, HEAD + "<ChildrenList><Child/></ChildrenList></Message>")
+    assert report.lines(ERROR) == [
+        "cin_census/x.xml: required element <Children> missing in <Message> (found <Header>, "
+        "<ChildrenList>)"
+    ]
+    assert tables["cin_cp"].empty
+
+
+def test_a_missing_year_element_is_an_error_naming_it(tmp_path):
+    _, report = one_file(
+        tmp_path,
+        "<Message><Header><CollectionDetails><Collection>CIN</Collection></CollectionDetails>"
+        "</Header><Children/></Message>",
+    )
+    assert report.lines(ERROR) == [
+        "cin_census/x.xml: required element <Year> missing in <Message/Header/"
+        "CollectionDetails> (found <Collection>)"
+    ]
+
+
+def test_a_latin1_byte_in_a_utf8_file_is_one_line(tmp_path):
+    text = HEAD + "<Children><Child><ChildIdentifiers><LAchildID>Ren\xe9</LAchildID>"
+    raw = ('<?xml version="1.0" encoding="UTF-8"?>\n' + text).encode("latin-1")
+    raw += b"</ChildIdentifiers></Child></Children></Message>\n"
+    _, report = one_file(tmp_path, "", raw=raw)
+    # the header is lines 1-3, the child (with the 0xE9 of "René") line 4
+    assert report.lines(ERROR) == [
+        "cin_census/x.xml: not readable as UTF-8, the encoding it declares (line 4: byte 0xE9 "
+        "is not UTF-8): save it again as UTF-8"
+    ]
+
+
+def test_a_child_twice_with_another_birth_date_is_a_located_error(tmp_path):
+    ids = "<ChildIdentifiers><LAchildID>A1</LAchildID><PersonBirthDate>{}</PersonBirthDate>"
+    tables, report = one_file(
+        tmp_path,
+        HEAD
+        + "<Children>\n"
+        + "<Child>" + ids.format("2015-02-01") + "</ChildIdentifiers></Child>\n"
+        + "<Child>" + ids.format("2015-02-11") + "</ChildIdentifiers></Child>\n"
+        + "</Children></Message>\n",
+    )  # fmt: skip
+    assert report.lines(ERROR) == [
+        "cin_census/x.xml line 5, Child[2]/ChildIdentifiers/LAchildID (as Child[1], line 4) "
+        "'2015-02-11': the same child twice in the file (one child, one <Child>), with another "
+        "date of birth"
+    ]
+
+
+def test_no_birth_date_is_a_warning_and_a_closure_before_the_referral_an_error(tmp_path):
+    tables, report = one_file(
+        tmp_path,
+        HEAD
+        + "<Children>\n"
+        + "<Child><ChildIdentifiers><LAchildID>B1</LAchildID></ChildIdentifiers>\n"
+        + "<CINdetails><CINreferralDate>2016-05-10</CINreferralDate>\n"
+        + "<CINclosureDate>2016-05-01</CINclosureDate></CINdetails>\n"
+        + "</Child></Children></Message>\n",
+    )  # fmt: skip
+    assert report.lines("warning") == [
+        "cin_census/x.xml line 4, Child[1]/ChildIdentifiers/PersonBirthDate: no date of birth "
+        "(nor an expected one): the child's age is unknown"
+    ]
+    assert report.lines(ERROR) == [
+        "cin_census/x.xml line 6, Child[1]/CINdetails[1]/CINclosureDate '2016-05-01': closed "
+        "before the referral date"
+    ]
+
+
+def test_a_reference_date_outside_its_year_is_an_error(tmp_path):
+    _, report = one_file(
+        tmp_path,
+        "<Message><Header><CollectionDetails><Year>2017</Year><ReferenceDate>2016-03-31"
+        "</ReferenceDate></CollectionDetails></Header><Children/></Message>",
+    )
+    assert report.lines(ERROR) == [
+        "cin_census/x.xml: Header/CollectionDetails/ReferenceDate '2016-03-31' is not in "
+        "January to March 2017, the end of collection year 2017 (expected 2017-03-31)"
+    ]

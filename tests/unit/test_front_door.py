@@ -9,7 +9,7 @@ import pytest
 from analysis.measures import comparisons as cmp
 from analysis.measures import front_door as fd
 from analysis.periods import covers
-from analysis.reports.front_door import like_for_like
+from analysis.reports.front_door import like_for_like, referral_headline
 
 T = pd.Timestamp
 NAT = pd.NaT
@@ -155,3 +155,26 @@ def test_flags_worked_out_once_give_the_same_shares():
     assert once["REREFERRAL"].tolist() == [False, True, False]
     first, last = T("2016-04-01"), T("2017-03-31")
     assert fd.rereferral_share(once, first, last) == fd.rereferral_share(r, first, last)
+
+
+def test_a_census_from_1_april_gives_the_re_referral_share_its_first_referral_would_withhold():
+    """CIN census files for 2015-16 to 2016-17 cover from 01/04/2015, though the first
+    referral in them is 10/05/2015: the year to March 2017 looks back 365 days from
+    01/04/2016 to 02/04/2015, inside what the files cover, so its re-referral share is given.
+    Taken from the first referral, it would be withheld."""
+    r = fd.with_rereferrals(
+        referrals(
+            ("A", "2015-05-10", False),
+            ("A", "2016-05-01", False),  # 357 days after A's first: a re-referral
+            ("B", "2016-06-01", False),
+        )
+    )
+    months = fd.referral_months(r, "2017-03", months=25, begins=T("2015-04-01"))
+    assert months.loc[pd.Period("2015-04"), "Referrals"] == 0  # covered, and quiet
+    assert pd.isna(months.loc[pd.Period("2015-03"), "Referrals"])  # before the files
+    withheld = fd.referral_months(r, "2017-03", months=25)
+    assert pd.isna(withheld.loc[pd.Period("2015-04"), "Referrals"])
+    headline = referral_headline(r, "2017-03", None, begins=T("2015-04-01"))
+    # 2 referrals in the year to March 2017, 1 a re-referral: 1 / 2 = 0.5
+    assert (headline["rereferrals_12m"], headline["rereferral_share_12m"]) == (1, 0.5)
+    assert referral_headline(r, "2017-03", None)["rereferral_share_12m"] is None

@@ -42,12 +42,17 @@ def test_the_next_steps_init_prints_work_as_printed(tmp_path):
 def test_the_las_files_replace_the_tools_and_its_defaults_are_merged(tmp_path, monkeypatch):
     local = tmp_path / "params"
     local.mkdir()
-    (local / "defaults.yaml").write_text("la_name: Anytown\n")
+    (local / "defaults.yaml").write_text(
+        "la_name: Anytown\ncoverage_tolerance_months: {audits: 6}\n"
+    )
     (local / "outcome_map.yaml").write_text("Closed - no further action: NFA\n")
     monkeypatch.setenv(config.LOCAL_PARAMS, str(local))
     defaults = config.read_params("defaults.yaml")
     assert defaults["la_name"] == "Anytown"  # the LA's key wins
     assert defaults["suppression_threshold"] == 5  # the tool's keys stay
+    # a mapping is merged too: the LA's audits, the tool's episodes (params/defaults.yaml)
+    tolerance = defaults["coverage_tolerance_months"]
+    assert (tolerance["audits"], tolerance["episodes"], tolerance["staffing"]) == (6, 2, 0)
     assert config.label_map("outcome_map") == {"CLOSED - NO FURTHER ACTION": "NFA"}
     assert config.params_file("absence_reason_map.yaml") == config.PARAMS_DIR / (
         "absence_reason_map.yaml"

@@ -110,7 +110,7 @@ def test_headline_metrics_against_a_hand_count():
 def test_bands_are_parameters():
     bands = [["Under 1", "0d"], ["1 and over", "1y"]]
     s = la.starts(EPISODES, HEADER, FIRST, LAST, bands)
-    assert list(s["BAND"].cat.categories) == ["Under 1", "1 and over"]
+    assert list(s["BAND"].cat.categories) == ["Under 1", "1 and over", "Age unknown"]
     assert (s["BAND"] == "Under 1").sum() == 5
 
 
@@ -273,3 +273,56 @@ def test_mothers_sentence_says_what_each_test_can_see():
         "within what chance could produce (chi-square test across the age groups, p = 0.400)"
         in calm
     )
+
+
+def test_a_start_without_a_date_of_birth_is_age_unknown_never_newborn():
+    """Two true newborns and three starts whose child has no header row (no date of birth):
+    2 newborns, 3 age unknown - not 5 newborns - and no start of age unknown is under 1 or
+    aged 1 and over."""
+    head = header([("N1", "2017-01-01"), ("N2", "2017-02-10"), ("K", "2010-01-01")])
+    eps = episodes(
+        [
+            ("N1", "2017-01-03", "S", "C2", "N1", None, None),  # 2 days old: newborn
+            ("N2", "2017-02-10", "S", "C2", "N1", None, None),  # 0 days old: newborn
+            ("K", "2017-02-01", "S", "C2", "N1", None, None),  # 7 years old: 5 to 9
+            ("X1", "2017-01-05", "S", "C2", "N1", None, None),  # no header row
+            ("X2", "2017-02-05", "S", "C2", "N1", None, None),  # no header row
+            ("X3", "2017-03-05", "S", "C2", "N1", None, None),  # no header row
+        ]
+    )
+    s = la.starts(eps, head, FIRST, LAST)
+    bands = la.band_counts(s)["Starts"]
+    # N1, N2 newborn; K 5 to 9; X1-X3 age unknown; the other bands 0
+    assert bands["Newborn (under 7 days)"] == 2
+    assert bands[la.UNKNOWN] == 3
+    assert bands["5 to 9"] == 1 and bands.sum() == 6
+    assert int(s["NEWBORN"].sum()) == 2
+    q = la.starts_series(eps, head, "2017-03", 3, "Q")  # one quarter: Jan-Mar 2017
+    row = q.iloc[-1]
+    # 6 starts: 2 under 1 (N1, N2), 3 age unknown, so 6 - 2 - 3 = 1 aged 1 and over (K)
+    assert (row["Starts"], row["Under 1"], row["Newborn"], row[la.UNKNOWN]) == (6, 2, 2, 3)
+    assert la.under1_and_older(q).iloc[-1].tolist() == [2, 1]
+    entry = la.status_on_entry(s, "LS")
+    # the C2 row: 2 under 1 and 1 aged 1 and over; the 3 of age unknown in neither column
+    assert entry.loc["C2", ("Number", "Under 1")] == 2
+    assert entry.loc["C2", ("Number", "Aged 1 and over")] == 1
+
+
+def test_no_age_unknown_row_or_column_when_every_start_has_a_date_of_birth():
+    s = la.starts(EPISODES, HEADER, FIRST, LAST)
+    assert la.UNKNOWN not in la.band_counts(s).index
+    assert la.UNKNOWN not in la.starts_series(EPISODES, HEADER, "2017-03", 12).columns
+
+
+def test_the_report_says_when_starts_are_of_age_unknown():
+    head = header([("N1", "2017-01-01")])
+    eps = episodes(
+        [
+            ("N1", "2017-01-03", "S", "C2", "N1", None, None),
+            ("X1", "2017-01-05", "S", "C2", "N1", None, None),  # no header row
+        ]
+    )
+    w = yc.windows(eps, head, "2017-03")
+    (note,) = yc.unknown_age_note(w)
+    assert note.text.startswith("Some starts had no date of birth")
+    assert yc.unknown_age_note(yc.windows(EPISODES, HEADER, "2017-03")) == []

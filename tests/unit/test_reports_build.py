@@ -290,10 +290,13 @@ def test_front_door_from_the_census_alone_says_why_contacts_are_missing(tmp_path
     model = front_door.build(s, benchmark_dir=str(dfe))
     m = model.metrics
     assert m["contacts_month"] is None and m["multiple_contacts_children_share_month"] is None
-    # referrals: A1 on 10/05/2016 and U1 on 01/03/2017 - the census begins inside the 12
-    # months to March 2017, so no 12-month figure is given, and the summary says why
-    assert m["referrals_12m"] is None and m["rereferral_share_12m"] is None
-    assert front_door.SHORT_REFERRALS in model["summary"][0].sentences
+    # referrals: A1 on 10/05/2016 and U1 on 01/03/2017. The 2016-17 census covers from
+    # 01/04/2016 (its collection year, not its first referral), so the 12 months to March
+    # 2017 are covered: 2 referrals; the re-referrals' look-back to April 2015 is not, so
+    # their share is not given, and the summary says why
+    assert m["referrals_12m"] == 2 and m["rereferral_share_12m"] is None
+    said = f"2 referrals in the 12 months to March 2017. {front_door.SHORT_LOOKBACK}"
+    assert said in model["summary"][0].sentences
     notes = [b.text for b in model.sections["contacts"] if isinstance(b, Note)]
     assert notes == [front_door.NO_CONTACTS]
 
