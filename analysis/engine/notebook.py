@@ -41,7 +41,7 @@ def open_report(
     if report in summary_reports():
         raise ValueError(f"{report} reads the other reports' figures: use its notebook")
     params = resolve(report, period, overrides, Path(params_dir), NOTEBOOKS_DIR)
-    processed = check_inputs(period, data_dir)
+    processed = check_inputs(report, period, data_dir)
     s = open_session(report, period, str(processed), data_dir)
     module = import_module(f"analysis.reports.{report}")
     return s, module.build(s, **build_args(report, params))

@@ -108,7 +108,7 @@ def open_session(
     month = parse_period(period)
     configure_publication(publication, suppression_threshold, metrics_path)
     if not processed_dir:
-        processed_dir = str(check_inputs(str(month), data_dir))
+        processed_dir = str(check_inputs(report, str(month), data_dir))
     show_marking(synthetic=is_synthetic(data_dir))
     return Session(
         report,
@@ -124,15 +124,16 @@ def is_synthetic(data_dir: str | Path = "") -> bool:
     return not data_dir or Path(data_dir).resolve().is_relative_to(DEMO_CACHE.resolve())
 
 
-def check_inputs(period: str, data_dir: str | Path = "") -> Path:
-    """The validated inputs' folder for `period`, checked as `boardpack run` checks them:
-    `data_dir` (blank: the demo, generated to cover the period), validated and cached, and
-    refused with one message when they do not cover the period."""
+def check_inputs(report: str, period: str, data_dir: str | Path = "") -> Path:
+    """The validated inputs' folder for `report` in `period`, checked as `boardpack run`
+    checks them: `data_dir` (blank: the demo, generated to cover the period), validated and
+    cached, and refused with one message when the sources the report reads do not cover
+    the period."""
     from analysis.engine.runner import _check_coverage
 
     source = Path(data_dir) if data_dir else demo_folder(covering=period)
     processed = prepare(source, PROJECT_ROOT / "data" / "processed")
-    _check_coverage(processed, [period], read_params("defaults.yaml"), allow=False)
+    _check_coverage(processed, [period], [report], read_params("defaults.yaml"), allow=False)
     return processed
 
 

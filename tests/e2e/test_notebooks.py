@@ -104,6 +104,7 @@ def test_a_notebook_run_and_saved_in_a_fresh_clone_leaves_git_clean(tmp_path):
         check=True, capture_output=True, cwd=clone / "notebooks", env=env,
     )  # fmt: skip
     assert any(c.get("outputs") for c in nbformat.read(notebook, as_version=4).cells)
+
     def git(*args: str) -> str:
         return subprocess.run(
             ["git", *args], cwd=clone, capture_output=True, text=True, env=env, check=True
