@@ -255,10 +255,12 @@ def judge(
     definition); `test`: the report's test figures ([estimate, low, high] or [p-value]).
 
     SPC runs only on a flow or stock series with at least `min_points` points ending at the
-    period; a rolling or cumulative series never gets an XmR verdict.
+    period; a rolling or cumulative series never gets an XmR verdict, and nor does a series
+    with more than half its points outside its own limits (a steady climb or fall: the
+    limits collapse around a level the series never holds).
     """
-    if series_kind not in SERIES_KINDS:
-        raise ValueError(f"series kind must be one of {', '.join(SERIES_KINDS)}")
+    if series_kind not in ("", *SERIES_KINDS):
+        raise ValueError(f"series kind must be one of {', '.join(SERIES_KINDS)} or empty")
     unit = "quarter" if frequency == "quarter" else "month"
     if year_earlier is None and same_definition:
         year_earlier = series_year_earlier(points, period)
@@ -279,12 +281,23 @@ def judge(
         return Verdict(**base, variation="a running total: read as progress, not SPC")
     if series_kind == "rolling":
         return Verdict(**base, variation="a rolling 12-month figure: trend only, no SPC")
+    if not series_kind:
+        return Verdict(**base, variation="one figure for the period: no series to chart")
     if len(points) < min_points or points.index[-1] != pd.Period(period, "M"):
         return Verdict(
             **base, variation=f"trend only: {len(points)} {unit}s, SPC needs {min_points}"
         )
     improvement = IMPROVEMENT_OF[better]
     chart = xmr(points, improvement=improvement)
+    outside = int((chart["rule"] == OUTSIDE).sum())
+    if outside > len(chart) / 2:
+        way = "rising" if points.iloc[-1] > points.iloc[0] else "falling"
+        return Verdict(
+            **base,
+            variation=f"{way} steadily: {outside} of {len(chart)} {unit}s fall outside "
+            "limits drawn from the whole series, so it has no stable level for SPC to "
+            "judge against; trend only",
+        )
     assured = assurance(chart, target, improvement) if target is not None else None
     return Verdict(
         **base,
