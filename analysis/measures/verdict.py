@@ -89,11 +89,27 @@ def latest_signal(chart: pd.DataFrame) -> tuple[str, int, int]:
     return rule, direction, int(length)
 
 
-def variation_words(chart: pd.DataFrame, unit: str, improvement: str) -> str:
-    """The latest point's variation in words that say what fired, and - where a run, trend
+def collapsed(chart: pd.DataFrame) -> bool:
+    """More than half the points outside the limits: the series climbs or falls steadily,
+    and limits drawn from it collapse around a level it never holds."""
+    return int((chart["rule"] == OUTSIDE).sum()) > len(chart) / 2
+
+
+def variation_words(chart: pd.DataFrame, unit: str) -> str:
+    """The latest point's variation in words that say what fired (or, for a `collapsed`
+    chart, that there is no stable level to judge), and - where a run, trend
     or 2-of-3 rule fires but the latest point is inside the limits - that it is, e.g. "above
     its average for 7 quarters; this quarter within the usual range". A common-cause latest
     point in a series with earlier signals says so too."""
+    if collapsed(chart):
+        values = chart["value"].to_numpy(dtype=float)
+        way = "rising" if values[-1] > values[0] else "falling"
+        outside = int((chart["rule"] == OUTSIDE).sum())
+        return (
+            f"{way} steadily: {outside} of {len(chart)} {unit}s fall outside limits drawn "
+            "from the whole series, so it has no stable level for SPC to judge against; "
+            "trend only"
+        )
     kind = chart["point_type"].iloc[-1]
     rule, direction, length = latest_signal(chart)
     side = "above" if direction > 0 else "below"
@@ -289,20 +305,13 @@ def judge(
         )
     improvement = IMPROVEMENT_OF[better]
     chart = xmr(points, improvement=improvement)
-    outside = int((chart["rule"] == OUTSIDE).sum())
-    if outside > len(chart) / 2:
-        way = "rising" if points.iloc[-1] > points.iloc[0] else "falling"
-        return Verdict(
-            **base,
-            variation=f"{way} steadily: {outside} of {len(chart)} {unit}s fall outside "
-            "limits drawn from the whole series, so it has no stable level for SPC to "
-            "judge against; trend only",
-        )
+    if collapsed(chart):
+        return Verdict(**base, variation=variation_words(chart, unit))
     assured = assurance(chart, target, improvement) if target is not None else None
     return Verdict(
         **base,
         chart=chart,
         point_type=str(chart["point_type"].iloc[-1]),
-        variation=variation_words(chart, unit, improvement),
+        variation=variation_words(chart, unit),
         assurance=assured,
     )
