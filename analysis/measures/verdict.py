@@ -57,7 +57,7 @@ WITHIN = "within_chance"
 KIND_WORDS = {
     IMPROVEMENT: "special-cause improvement",
     CONCERN: "special-cause concern",
-    NEUTRAL: "special-cause change (neither better nor worse in itself)",
+    NEUTRAL: "special-cause change (neither better nor worse)",
     COMMON: "common-cause variation",
 }
 
@@ -95,47 +95,48 @@ def collapsed(chart: pd.DataFrame) -> bool:
     return int((chart["rule"] == OUTSIDE).sum()) > len(chart) / 2
 
 
-def variation_words(chart: pd.DataFrame, unit: str) -> str:
-    """The latest point's variation in words that say what fired (or, for a `collapsed`
-    chart, that there is no stable level to judge), and - where a run, trend
-    or 2-of-3 rule fires but the latest point is inside the limits - that it is, e.g. "above
-    its average for 7 quarters; this quarter within the usual range". A common-cause latest
-    point in a series with earlier signals says so too."""
+def variation_parts(chart: pd.DataFrame, unit: str) -> tuple[str, str]:
+    """(what kind, what fired) for the latest point of an XmR chart, e.g. ("special-cause
+    improvement", "above its average for 7 quarters; this quarter within the usual range"):
+    where a run, trend or 2-of-3 rule fires but the latest point is inside the limits, the
+    words say so; a common-cause latest point in a series with earlier signals says that
+    too; a `collapsed` chart says there is no stable level to judge against."""
+    units = f"{unit}s"
     if collapsed(chart):
         values = chart["value"].to_numpy(dtype=float)
         way = "rising" if values[-1] > values[0] else "falling"
         outside = int((chart["rule"] == OUTSIDE).sum())
         return (
-            f"{way} steadily: {outside} of {len(chart)} {unit}s fall outside limits drawn "
-            "from the whole series, so it has no stable level for SPC to judge against; "
-            "trend only"
+            "no stable level for SPC",
+            f"{way} steadily, {outside} of {len(chart)} {units} outside limits drawn from the "
+            "whole series; trend only",
         )
-    kind = chart["point_type"].iloc[-1]
+    kind = KIND_WORDS[chart["point_type"].iloc[-1]]
     rule, direction, length = latest_signal(chart)
     side = "above" if direction > 0 else "below"
-    units = f"{unit}s"
-    if rule == OUTSIDE:
-        limit = "upper" if direction > 0 else "lower"
-        return f"{KIND_WORDS[kind]}: this {unit} is {side} the {limit} process limit"
+    limit = "upper" if direction > 0 else "lower"
     inside = f"this {unit} within the usual range"
+    if rule == OUTSIDE:
+        return kind, f"this {unit} {side} the {limit} process limit"
     if rule == SHIFT:
-        return f"{KIND_WORDS[kind]}: {side} its average for {length} {units}; {inside}"
+        return kind, f"{side} its average for {length} {units}; {inside}"
     if rule == TREND_RULE:
         way = "rising" if direction > 0 else "falling"
-        return f"{KIND_WORDS[kind]}: {way} for {length} {units} running; {inside}"
+        return kind, f"{way} for {length} {units} running; {inside}"
     if rule == TWO_OF_THREE:
-        limit = "upper" if direction > 0 else "lower"
-        return (
-            f"{KIND_WORDS[kind]}: 2 of the last 3 {units} close to the {limit} process limit; "
-            f"this {unit} inside the limits"
-        )
+        return kind, f"2 of the last 3 {units} close to the {limit} process limit"
     earlier = int((chart["point_type"] != COMMON).sum())
     if earlier:
-        return (
-            f"{inside} (common-cause variation), though {earlier} of the {len(chart)} {units} "
-            "show special-cause variation, so the level has changed over the period"
+        return kind, (
+            f"{inside}, though {earlier} of the {len(chart)} {units} show special cause: "
+            "the level has moved over the period"
         )
-    return f"{inside} (common-cause variation)"
+    return kind, inside
+
+
+def variation_words(chart: pd.DataFrame, unit: str) -> str:
+    """`variation_parts` as one phrase: "what kind: what fired"."""
+    return ": ".join(variation_parts(chart, unit))
 
 
 @dataclass(frozen=True)
@@ -226,20 +227,22 @@ class Verdict:
         return self.value > self.target
 
     @property
-    def reconciled(self) -> str:
-        """Where the test and the chart point different ways, how they fit together."""
-        special = self.point_type in (IMPROVEMENT, CONCERN, NEUTRAL)
-        if self.beyond_chance is False and special:
-            return (
-                "the single change on a year earlier is within chance, but the series as a "
-                "whole has moved"
-            )
-        if self.beyond_chance and self.point_type == COMMON:
-            return (
-                f"the change on a year earlier is beyond chance, though this {self.unit} on "
-                "its own is within the usual range"
-            )
-        return ""
+    def special(self) -> bool:
+        return self.point_type in (IMPROVEMENT, CONCERN, NEUTRAL)
+
+    def reading(self) -> str:
+        """The test and the chart in one phrase, reconciled where they point different ways:
+        a change within chance on a series whose run or trend is special cause says "within
+        chance as one change, but above its average for 7 quarters ... - special-cause
+        improvement"; a change beyond chance with an ordinary latest point says this period
+        on its own is within the usual range. Empty when there is neither."""
+        test = self.test.words() if self.test is not None else ""
+        if self.chart is None:
+            return f"({test})" if test else ""
+        head, detail = variation_parts(self.chart, self.unit)
+        if self.beyond_chance is False and self.special:
+            return f"({test} as one change), but {detail} — {head}"
+        return (f"({test}) — " if test else "— ") + f"{head}: {detail}"
 
 
 def series_year_earlier(points: pd.Series, period: str):

@@ -6,7 +6,7 @@ import pandas as pd
 
 from analysis.measures import agreement as ag
 from analysis.measures.stats import WILSON
-from analysis.measures.verdict import Verdict, judge
+from analysis.measures.verdict import Verdict, judge, variation_parts
 from analysis.periods import window
 from analysis.presentation import charts
 from analysis.presentation.formats import INTERVAL_FORMATS, fmt, shown
@@ -177,9 +177,13 @@ def summary(
             else "within what chance alone could produce, given the small samples"
         )
         over_time = ""
-        if verdict is not None and verdict.point_type:
-            joined = "; but" if verdict.reconciled else "; over the quarters,"
-            over_time = f"{joined} {verdict.variation}"
+        if verdict is not None and verdict.chart is not None:
+            head, detail = variation_parts(verdict.chart, "quarter")
+            over_time = (
+                f"; but as a series, {detail} — {head}"
+                if verdict.special and p_value >= 0.05
+                else f"; quarter by quarter, {head}: {detail}"
+            )
         out.append(
             f"A year earlier kappa was {last_year['kappa']:.2f}; this quarter is {change}, "
             f"{verdict_words} ({format_p(p_value)}){over_time}."

@@ -22,8 +22,8 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.config import PROJECT_ROOT, read_params
-from analysis.measures.spc import CONCERN, IMPROVEMENT, NEUTRAL
-from analysis.measures.verdict import MIN_SPC_POINTS, Verdict, judge
+from analysis.measures.spc import COMMON, CONCERN, IMPROVEMENT, NEUTRAL
+from analysis.measures.verdict import MIN_SPC_POINTS, Verdict, judge, variation_parts
 from analysis.periods import period_label
 from analysis.presentation.formats import is_number, shown, shown_of
 from analysis.presentation.model import Note, Report, Scorecard, Summary
@@ -179,6 +179,24 @@ def target_words(m: Measure, v: Verdict) -> str:
     return f"target {bound} {shown(m.target, m.format)}: {met} this period"
 
 
+#: The scorecard's words beside each Making Data Count icon (the legend says the rest).
+SHORT = {
+    IMPROVEMENT: "improvement",
+    CONCERN: "concern",
+    NEUTRAL: "neutral",
+    COMMON: "common cause",
+}
+
+
+def short_verdict(m: Measure, v: Verdict) -> str:
+    """The scorecard's few words for the verdict."""
+    if v.point_type:
+        return SHORT[v.point_type]
+    if m.series_kind == "cumulative" and is_number(v.value):
+        return "running total"
+    return v.variation.split(":")[0]
+
+
 def scorecard(
     reports: dict, ms: list[Measure], period: str, min_points: int = MIN_SPC_POINTS
 ) -> pd.DataFrame:
@@ -188,6 +206,7 @@ def scorecard(
     rows = []
     for m in ms:
         v = judged(reports, m, period, min_points)
+        row_target = target_words(m, v)
         rows.append(
             {
                 "measure": m,
@@ -203,8 +222,15 @@ def scorecard(
                 "out_of": value(reports, m, m.out_of) if m.out_of else None,
                 "judged": v,
                 "chart": v.chart,
-                "target": target_words(m, v),
+                "target": row_target,
                 "series_note": f"Chart: {m.series_label}." if m.series_label else "",
+                "short": short_verdict(m, v),
+                "target_short": (
+                    f"{'≤' if m.better == 'lower' else '≥'} {shown(m.target, m.format)}"
+                    + (" missed" if v.target_missed else "")
+                    if row_target
+                    else ""
+                ),
             }
         )
     return pd.DataFrame(rows)
@@ -230,52 +256,74 @@ def change_sentence(row) -> str:
     fmt = row.measure.format
     v: Verdict = row.judged
     now, before = v.value, v.year_earlier
-    if v.change:
-        moved = {"up": "rose", "down": "fell", "same": "was unchanged at"}[v.change]
-        text = (
-            f"{row.label} {moved} {shown(now, fmt)} a year earlier"
-            if v.change == "same"
-            else f"{row.label} {moved} from {shown(before, fmt)} to {shown(now, fmt)} in a year"
-        )
+    if v.change == "same":
+        text = f"{row.label} was {shown(now, fmt)}, the same as a year earlier"
+    elif v.change:
+        moved = "rose" if v.change == "up" else "fell"
+        text = f"{row.label} {moved} from {shown(before, fmt)} to {shown(now, fmt)} in a year"
     else:
         text = f"{row.label}: {shown(now, fmt)}"
-    if v.test is not None:
-        text += f" ({v.test.words()})"
-    if v.reconciled:
-        text += f"; {v.reconciled}: {v.variation}"
-    elif v.point_type or v.series_kind == "cumulative":
+    reading = v.reading()
+    if reading:
+        text += f" {reading}"
+    elif v.series_kind == "cumulative":
         text += f" — {row.verdict}"
     if row.target:
         text += f"; {row.target}"
     return text + "."
 
 
-#: Attention ranks, most pressing first (`attention`).
+def line(row) -> str:
+    """The same verdict as `change_sentence`, in one line for the printed page: the value,
+    a year earlier, the test's outcome, the kind of variation and a missed target."""
+    fmt = row.measure.format
+    v: Verdict = row.judged
+    text = f"{row.label}: {shown(v.value, fmt)}"
+    if v.change in ("up", "down"):
+        text += f", {v.change} from {shown(v.year_earlier, fmt)} a year earlier"
+    elif v.change == "same":
+        text += ", the same as a year earlier"
+    if v.test is not None:
+        chance = "beyond chance" if v.beyond_chance else "within chance"
+        text += f" ({chance}{' as one change' if v.special and not v.beyond_chance else ''})"
+    if v.special:
+        text += f"; {variation_parts(v.chart, v.unit)[0]}"
+    if v.target_missed:
+        text += f"; target {row.target_short}"
+    return text + "."
+
+
+#: Attention ranks, most pressing first (`attention`): the board's order, with measures
+#: worse than a year earlier but not shown to be beyond chance after the overdue actions,
+#: and special-cause changes that are neither better nor worse (and have no test) last.
 RANKS = (
     "special-cause concern",
     "worse beyond chance",
     "changed beyond chance",
     "target missed",
     "overdue action",
+    "worse than a year earlier",
     "impact contradicted",
     "impact not sustained",
     "awaiting review",
-    "worse than a year earlier",
+    "special-cause change",
 )
 
 
 def _rank(v: Verdict) -> str:
     """Why a measure needs the board's attention, its highest rank; "" when it does not."""
     if v.point_type == CONCERN:
-        return RANKS[0]
+        return "special-cause concern"
     if v.direction == "worse" and v.beyond_chance:
-        return RANKS[1]
-    if v.better == "neutral" and (v.beyond_chance or v.point_type == NEUTRAL):
-        return RANKS[2]
+        return "worse beyond chance"
+    if v.better == "neutral" and v.beyond_chance:
+        return "changed beyond chance"
     if v.target_missed or v.assurance == "consistently fails the target":
-        return RANKS[3]
+        return "target missed"
     if v.direction == "worse":
-        return RANKS[8]
+        return "worse than a year earlier"
+    if v.point_type == NEUTRAL:
+        return "special-cause change"
     return ""
 
 
@@ -300,32 +348,45 @@ def _size(row) -> float:
     return abs(v.value / v.year_earlier - 1)
 
 
-def attention(card: pd.DataFrame, reports: dict) -> list[str]:
+def attention(card: pd.DataFrame, reports: dict, compact: bool = False) -> list[str]:
     """What needs the board's attention, ranked by `RANKS` (within a rank, the largest
     change on a year earlier first): each measure once, at its highest rank; then the
     improvement plan's overdue actions by name and owner, impact claims the data contradict
-    or no longer support, and completed actions with no evidence of impact six months on."""
+    or no longer support, and completed actions with no evidence of impact six months on.
+    `compact`: one line each, for the printed page (`line`)."""
+    say = line if compact else change_sentence
     items = []
     for row in card.itertuples():
         if not is_number(row.value):
             continue
         rank = _rank(row.judged)
         if rank:
-            items.append((RANKS.index(rank), -_size(row), change_sentence(row)))
+            items.append((RANKS.index(rank), -_size(row), say(row)))
     plan = reports.get("improvement_plan", {})
     for name in plan.get("overdue_actions") or []:
         items.append((RANKS.index("overdue action"), 0, f"Overdue action: {name}."))
-    for name in plan.get("impact_contradicted_actions") or []:
-        items.append(
-            (RANKS.index("impact contradicted"), 0, f"Impact claim the data contradict: {name}.")
-        )
-    for name in plan.get("impact_not_sustained_actions") or []:
-        items.append(
-            (RANKS.index("impact not sustained"), 0, f"Impact no longer supported: {name}.")
-        )
+    for rank, listed, what in (
+        ("impact contradicted", "impact_contradicted_actions", "the data contradict"),
+        ("impact not sustained", "impact_not_sustained_actions", "the data no longer support"),
+    ):
+        names = plan.get(listed) or []
+        if names:
+            many = len(names) != 1
+            listed_names = (
+                ", ".join(n.split(" ")[0] for n in names) if compact else "; ".join(names)
+            )
+            items.append(
+                (
+                    RANKS.index(rank),
+                    0,
+                    f"{len(names)} {'claims' if many else 'claim'} of impact {what}, not "
+                    f"counted as evidence: {listed_names}.",
+                )
+            )
     waiting = plan.get("awaiting_review_actions") or []
     if waiting:
-        oldest = "; ".join(waiting[:2]) + ("; …" if len(waiting) > 2 else "")
+        first = [n.split(" ")[0] for n in waiting[:2]] if compact else waiting[:2]
+        oldest = "; ".join(first) + ("; …" if len(waiting) > 2 else "")
         many = len(waiting) != 1
         items.append(
             (
@@ -339,17 +400,18 @@ def attention(card: pd.DataFrame, reports: dict) -> list[str]:
     return [text for *_, text in sorted(items, key=lambda i: (i[0], i[1]))]
 
 
-def improvements(card: pd.DataFrame) -> list[str]:
+def improvements(card: pd.DataFrame, compact: bool = False) -> list[str]:
     """The measures that improved: special-cause improvements, better than a year earlier
     beyond chance, targets consistently met, then others better than a year earlier; each
-    once, a measure that needs attention never."""
+    once, a measure that needs attention never. `compact` as in `attention`."""
+    say = line if compact else change_sentence
     items = []
     for row in card.itertuples():
         if not is_number(row.value) or _rank(row.judged):
             continue
         strength = _improved(row.judged)
         if strength is not None:
-            items.append((strength, -_size(row), change_sentence(row)))
+            items.append((strength, -_size(row), say(row)))
     return [text for *_, text in sorted(items, key=lambda i: (i[0], i[1]))]
 
 
@@ -400,24 +462,27 @@ def bullets(card: pd.DataFrame, period_label: str, reports: dict | None = None) 
 
 
 #: Most items of each list on the one-page summary (the dashboard and metrics.json hold all).
-PAGE_ITEMS = {"needs-attention": 8, "improvements": 3}
+PAGE_ITEMS = {"needs-attention": 5, "improvements": 1}
 
 
-def _page(items: list[str], most: int, what: str) -> list[str]:
-    if len(items) <= most:
-        return items
-    return items[:most] + [f"…and {len(items) - most} more {what} (see the scorecard)."]
+def _more(needs: list[str], better: list[str]) -> str:
+    """How many more items the dashboard lists than the printed page."""
+    extra = [
+        f"{n} more {what}"
+        for n, what in (
+            (len(needs) - PAGE_ITEMS["needs-attention"], "needing attention"),
+            (len(better) - PAGE_ITEMS["improvements"], "improved"),
+        )
+        if n > 0
+    ]
+    return f"The board's dashboard lists {' and '.join(extra)}." if extra else ""
 
 
 LEGEND = (
-    "Variation (NHS England's Making Data Count): ▲ special cause improvement, ▼ special cause "
-    "concern, ◆ special cause neither better nor worse, ● common cause (the usual ups and "
-    "downs). Assurance against a board target: ✔ consistently passing, ≈ hit and miss, ✖ "
-    "consistently failing. Variation uses each measure's own monthly or quarterly figures, "
-    "never rolling 12-month ones or running totals; limits need at least "
-    f"{MIN_SPC_POINTS} points. A 12-month figure is compared with the 12 months to a year "
-    "earlier. – : no figure a year earlier. Each figure comes from the detail report linked, "
-    "for the same period."
+    "Variation (NHS England's Making Data Count), from each measure's own monthly or "
+    "quarterly figures: ▲ special cause improvement, ▼ concern, ◆ neither better nor worse, ● "
+    "common cause. Assurance against the board's target: ✔ consistently passing, ≈ hit and "
+    "miss, ✖ consistently failing. A year earlier: the same definition then."
 )
 
 
@@ -446,18 +511,20 @@ def build(
     if metrics is not None:
         metrics.record_all(recorded)
     r = Report("board_summary", metrics=recorded)
+    page_needs = attention(card, reports, True)[: PAGE_ITEMS["needs-attention"]]
+    page_better = [f"Improved: {x}" for x in improvements(card, True)][: PAGE_ITEMS["improvements"]]
     r.add(
         "needs-attention",
-        Summary(_page(needs, PAGE_ITEMS["needs-attention"], "items"))
-        if needs
+        Summary(page_needs)
+        if page_needs
         else Note(f"Nothing in {label} needs the board's attention by these rules."),
     )
+    closing = [x for x in [_more(needs, better), *notes(card, label)] if x]
     r.add(
         "improvements",
-        Summary(_page(better, PAGE_ITEMS["improvements"], "improvements") + notes(card, label))
-        if better
-        else Note("No measure improved on a year earlier. " + " ".join(notes(card, label))),
+        Summary(page_better + closing)
+        if page_better
+        else Note(" ".join(["No measure improved on a year earlier.", *closing])),
     )
-    r.add("key-points", Summary(points))
     r.add("scorecard", Scorecard(card, label), Note(LEGEND))
     return r

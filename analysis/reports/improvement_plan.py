@@ -110,7 +110,7 @@ def checks_named(checks: pd.DataFrame, finding: str) -> list[str]:
         label, form, _, _, _ = LINKED[c.METRIC]
         out.append(
             f"{c.ACTION_ID} {c.ACTION} (owner: {c.OWNER_ROLE}): claimed "
-            f'"{c.CLAIM}"; {label.lower()} {shown(c.AT_REVIEW, form)} at the review '
+            f'"{c.CLAIM}"; {label}: {shown(c.AT_REVIEW, form)} at the review '
             f"({c.REVIEWED:%b %Y}) and {shown(c.NOW, form)} now, against "
             f"{'at most' if c.BETTER == 'lower' else 'at least'} {shown(c.TARGET, form)}"
         )

@@ -6,8 +6,8 @@ text), OWNER_ROLE (a role, never a person's name), DUE_DATE, STATUS (code list
 IMPACT_REVIEW_DATE, and optionally IMPACT_METRIC (a measure the claimed impact can be checked
 on: code list `actions.IMPACT_METRIC`) with IMPACT_TARGET (the figure the claim says it reached,
 in the measure's units: shares as fractions). COMPLETE needs a COMPLETED_DATE; a completed
-date after the day the data are read is an error; an ACTION_ID twice is an error; a target without a metric, or a metric
-without a target, is an error.
+date after the day the data are read is an error; an ACTION_ID twice is an error; a target
+without a metric, or a metric without a target, is an error.
 """
 
 from __future__ import annotations
