@@ -128,8 +128,8 @@ def variation_parts(chart: pd.DataFrame, unit: str) -> tuple[str, str]:
     earlier = int((chart["point_type"] != COMMON).sum())
     if earlier:
         return kind, (
-            f"{inside}, though {earlier} of the {len(chart)} {units} show special cause: "
-            "the level has moved over the period"
+            f"{inside}, though {earlier} of the {len(chart)} {units} "
+            f"{'shows' if earlier == 1 else 'show'} special cause earlier in the series"
         )
     return kind, inside
 

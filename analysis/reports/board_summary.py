@@ -454,10 +454,14 @@ def notes(card: pd.DataFrame, period_label: str) -> list[str]:
 
 
 def bullets(card: pd.DataFrame, period_label: str, reports: dict | None = None) -> list[str]:
-    """The key points: what needs attention, then improvements (`key_points`: three from
-    the attention list and two improvements when there are both), then a note of measures
-    not available or withheld."""
-    points = key_points(attention(card, reports or {}), improvements(card), 5)
+    """The key points: what needs attention, then improvements (`key_points`: at most four
+    from the attention list and one improvement when there are both); fewer than three,
+    then the other measures in scorecard order; then a note of measures not available or
+    withheld. Only figures shown in the scorecard are used."""
+    needs, better = attention(card, reports or {}), improvements(card)
+    points = key_points(needs, better, 5)
+    others = [change_sentence(r) for r in card.itertuples() if is_number(r.value)]
+    points += [x for x in others if x not in needs + better][: max(0, 3 - len(points))]
     return points + notes(card, period_label)
 
 
@@ -502,7 +506,7 @@ def build(
     card = scorecard(reports, measures(measures_config), period, min_spc_points)
     label = period_label(period)
     needs, better = attention(card, reports), improvements(card)
-    points = key_points(needs, better) + notes(card, label)
+    points = bullets(card, label, reports)
     recorded = headline(card) | {
         "attention": needs,
         "improvements": better,
@@ -513,15 +517,12 @@ def build(
     r = Report("board_summary", metrics=recorded)
     page_needs = attention(card, reports, True)[: PAGE_ITEMS["needs-attention"]]
     page_better = [f"Improved: {x}" for x in improvements(card, True)][: PAGE_ITEMS["improvements"]]
+    closing = [x for x in [_more(needs, better), *notes(card, label)] if x]
     r.add(
-        "needs-attention",
+        "needs-the-board-s-attention",
         Summary(page_needs)
         if page_needs
         else Note(f"Nothing in {label} needs the board's attention by these rules."),
-    )
-    closing = [x for x in [_more(needs, better), *notes(card, label)] if x]
-    r.add(
-        "improvements",
         Summary(page_better + closing)
         if page_better
         else Note(" ".join(["No measure improved on a year earlier.", *closing])),

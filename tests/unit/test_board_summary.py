@@ -179,8 +179,16 @@ def test_key_points_put_what_needs_attention_first_then_improvements_and_withhel
         "this month below the lower process limit."
     )
     # children in need under 1 (neutral, 100 -> 110, no test, latest common cause) is in
-    # neither list; the withheld kappa is named last
-    assert points[2:] == ["Withheld in this public version (small numbers): Kappa."]
+    # neither list: it makes up the three points; the withheld kappa is named last. Its 13
+    # months have mean (100 + 105 x 6 + 106 x 6) / 13 = 105.08 and moving ranges 5 and 1 x 11
+    # (5 is screened out above 3.267 x 16 / 12), so the limits are 105.08 +/- 2.66: the
+    # first month, 100, is below them
+    assert points[2:] == [
+        "Children in need under 1 or unborn at the period end rose from 100 to 110 in a year "
+        "— common-cause variation: this month within the usual range, though 1 of the 13 "
+        "months shows special cause earlier in the series.",
+        "Withheld in this public version (small numbers): Kappa.",
+    ]
 
 
 def test_the_summary_reads_this_run_before_the_published_pack(tmp_path):
