@@ -129,7 +129,7 @@ def variation_parts(chart: pd.DataFrame, unit: str) -> tuple[str, str]:
     if earlier:
         return kind, (
             f"{inside}, though {earlier} of the {len(chart)} {units} "
-            f"{'shows' if earlier == 1 else 'show'} special cause earlier in the series"
+            f"{'shows' if earlier == 1 else 'show'} special cause elsewhere in the series"
         )
     return kind, inside
 

@@ -51,7 +51,7 @@ def _declared(report: str, name: str) -> tuple[str, str, str]:
 #: format, better direction, the input it needs and its series from that input (by the
 #: function of `analysis.measures` that the measure's own report uses).
 LINKED = {
-    "largest_caseload": ("Largest caseload (children)", "decimal1", "lower", "caseloads", _largest),
+    "largest_caseload": ("Largest caseload (children)", "count", "lower", "caseloads", _largest),
     "caseload_median": (*_declared("workforce", "caseload_median"), "caseloads", _median),
     "multiple_contacts_children_share_month": (
         *_declared("front_door", "multiple_contacts_children_share_month"),
@@ -142,9 +142,9 @@ def summary(h: dict, label: str, overdue: list[str] = (), contradicted: int = 0)
     )
     if contradicted:
         out.append(
-            f"{_plural(contradicted, 'claim', 'claims')} of impact the data contradict "
-            f"({'is' if contradicted == 1 else 'are'} not counted as evidence; see the "
-            "impact checks below)."
+            f"{_plural(contradicted, 'claim', 'claims')} of impact "
+            f"{'is' if contradicted == 1 else 'are'} contradicted by the data and not counted "
+            "as evidence (see the impact checks below)."
         )
     waiting = h["actions_complete_no_impact_6m"]
     out.append(

@@ -186,7 +186,7 @@ def test_key_points_put_what_needs_attention_first_then_improvements_and_withhel
     assert points[2:] == [
         "Children in need under 1 or unborn at the period end rose from 100 to 110 in a year "
         "— common-cause variation: this month within the usual range, though 1 of the 13 "
-        "months shows special cause earlier in the series.",
+        "months shows special cause elsewhere in the series.",
         "Withheld in this public version (small numbers): Kappa.",
     ]
 

@@ -247,15 +247,15 @@ def test_an_impact_claim_the_data_contradict_is_shown_as_contradicted_and_not_co
     first = shown.iloc[0]
     assert first["What the data say"].startswith("contradicted: the target was not met")
     assert (first["Target"], first["At the review"], first["Now"]) == (
-        "at most 25.0",
-        "27.0 (Jun 2016)",
-        "24.0",
+        "at most 25",
+        "27 (Jun 2016)",
+        "24",
     )
     line = plan_report.checks_named(checks, ip.CONTRADICTED)
     assert line == [
         'IP1 Action IP1 (owner: Head of workforce): claimed "No social worker above 25 '
-        'children"; Largest caseload (children): 27.0 at the review (Jun 2016) and 24.0 now, '
-        "against at most 25.0"
+        'children"; Largest caseload (children): 27 at the review (Jun 2016) and 24 now, '
+        "against at most 25"
     ]
     # the board's attention list names it and does not call it evidence
     needs = board.attention(
