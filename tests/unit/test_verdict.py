@@ -276,3 +276,36 @@ def test_an_impact_metric_must_be_known_and_come_with_a_target(tmp_path):
     assert any("row 3" in e and "IMPACT_METRIC" in e and "must be one of" in e for e in errors)
     assert any("row 4" in e and "IMPACT_METRIC and IMPACT_TARGET go together" in e for e in errors)
     assert not any("row 2" in e for e in errors)
+
+
+def test_a_steady_fall_has_no_stable_level_for_spc():
+    # 36, 35, ... 1: mean 18.5, every moving range 1, limits 18.5 +/- 2.66 = 15.84 to 21.16;
+    # 22 to 36 and 1 to 15 are outside: 30 of 36 points, so the limits describe no level the
+    # series holds (the demo's agency rate) and there is no XmR verdict
+    falling = pd.Series(range(36, 0, -1), index=months(36), dtype=float)
+    v = judge(falling, 1.0, period="2017-03", series_kind="stock", better="lower")
+    assert v.chart is None and v.point_type == ""
+    assert v.variation == (
+        "no stable level for SPC: falling steadily, 30 of 36 months outside limits drawn from "
+        "the whole series; trend only"
+    )
+    single = judge(pd.Series(dtype=float), 0.94, period="2017-03", series_kind="", target=1.0,
+                   better="higher")  # fmt: skip
+    assert single.chart is None and single.target_missed  # 94% against at least 100%
+
+
+def test_the_dashboard_draws_no_process_limits_on_a_running_total():
+    from analysis.engine.landing import _tile
+
+    reports = {
+        "improvement_plan": {
+            "actions_complete": 23,
+            "actions_total": 25,
+            "series": {"actions_complete": recorded(months(36), list(range(36)))},
+        }
+    }
+    ms = [m for m in board.measures() if m.metric == "actions_complete"]
+    row = next(board.scorecard(reports, ms, "2017-03").itertuples())
+    tile = _tile("2017-03", row, 0)
+    assert 'class="mean"' not in tile["chart"] and 'class="limit"' not in tile["chart"]
+    assert tile["verdict"].startswith("23 of 25 so far (a running total: no SPC)")
