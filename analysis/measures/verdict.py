@@ -195,7 +195,7 @@ class Verdict:
 
     @property
     def change(self) -> str:
-        """ "up", "down", "same" or "" (no comparable figure a year earlier)."""
+        """The change on a year earlier: up, down, same, or "" (no comparable figure)."""
         if not (_number(self.value) and _number(self.year_earlier)):
             return ""
         if self.value == self.year_earlier:
@@ -228,6 +228,7 @@ class Verdict:
 
     @property
     def special(self) -> bool:
+        """The latest point is special cause (improvement, concern or neutral)."""
         return self.point_type in (IMPROVEMENT, CONCERN, NEUTRAL)
 
     def reading(self) -> str:

@@ -181,7 +181,7 @@ def summary(
             head, detail = variation_parts(verdict.chart, "quarter")
             over_time = (
                 f"; but as a series, {detail} — {head}"
-                if verdict.special and p_value >= 0.05
+                if verdict.special and verdict.beyond_chance is False
                 else f"; quarter by quarter, {head}: {detail}"
             )
         out.append(
