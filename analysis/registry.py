@@ -16,6 +16,9 @@ from analysis.errors import BoardpackError
 
 KINDS = ("count", "share", "rate", "statistic", "text")
 FREQUENCIES = ("", "month", "quarter")
+#: What each point of a recorded series is (see `analysis.measures.verdict`): flow and stock
+#: series get SPC; rolling and cumulative ones never do.
+SERIES_KINDS = ("flow", "stock", "rolling", "cumulative")
 FORMATS = ("count", "percent", "decimal1", "decimal2", "text")
 BETTER = ("higher", "lower", "neutral")
 REGISTRY = PACKAGE_DIR / "metrics.yaml"
@@ -42,6 +45,27 @@ class Metric:
     year_earlier: str = ""
     test: tuple[str, ...] = ()
     out_of: str = ""
+    series: str = ""
+    series_label: str = ""
+
+
+def _check(m: Metric, where: str) -> None:
+    """The rules a declaration must follow beyond its field names."""
+    checks = (("kind", KINDS), ("format", FORMATS), ("better", BETTER))
+    for field_, allowed in (*checks, ("frequency", FREQUENCIES)):
+        if getattr(m, field_) not in allowed:
+            raise BoardpackError(f"{where}: {field_} must be one of {', '.join(allowed)}")
+    if bool(m.frequency) != bool(m.series):
+        raise BoardpackError(f"{where}: a series needs both frequency and series (its kind)")
+    if m.series and m.series not in SERIES_KINDS:
+        raise BoardpackError(f"{where}: series must be one of {', '.join(SERIES_KINDS)}")
+    if m.name.endswith("_12m") and m.series in ("flow", "stock") and not m.series_label:
+        raise BoardpackError(
+            f"{where}: a 12-month figure whose series holds single periods must say what "
+            "each point is (series_label)"
+        )
+    if m.test and len(m.test) not in (1, 3):
+        raise BoardpackError(f"{where}: test is [estimate, low, high] or [p_value]")
 
 
 @cache
@@ -60,10 +84,7 @@ def registry(path: Path = REGISTRY) -> dict[str, dict[str, Metric]]:
                 )
             except TypeError as exc:
                 raise BoardpackError(f"{where}: {exc}") from None
-            checks = (("kind", KINDS), ("format", FORMATS), ("better", BETTER))
-            for field_, allowed in (*checks, ("frequency", FREQUENCIES)):
-                if getattr(m, field_) not in allowed:
-                    raise BoardpackError(f"{where}: {field_} must be one of {', '.join(allowed)}")
+            _check(m, where)
             out[report][name] = m
     return out
 

@@ -16,6 +16,7 @@ from functools import cache
 from pathlib import Path
 
 import jinja2
+import pandas as pd
 
 from analysis.config import PACKAGE_DIR
 from analysis.engine.params import summary_reports
@@ -81,8 +82,11 @@ def _tile(period: str, row, index: int) -> dict:
         "id": f"{period}-{index}",
         "chart": "",
     }
+    tile |= {"target": row.target.capitalize(), "series_note": row.series_note}
     if len(row.trend) >= 2:
-        frame = dash.chart_frame(row.trend, m.better)
+        # the board's one verdict decides the chart: XmR only where it applies
+        frame = dash.chart_frame(row.trend, m.better) if row.chart is not None else None
+        frame = frame if frame is not None else pd.DataFrame({"value": row.trend.astype(float)})
         tile |= {
             "chart": dash.chart_svg(m.label, frame, m.format, m.frequency, f"c{period}-{index}"),
             "table": dash.table_html(m.label, frame, m.format, m.frequency),
@@ -112,6 +116,8 @@ def _dashboard(out: Path, period: str, manifest: dict) -> dict | None:
         "period": period,
         "label": period_label(period),
         "points": reports.get(name, {}).get("key_points", []),
+        "attention": reports.get(name, {}).get("attention", []),
+        "improvements": reports.get(name, {}).get("improvements", []),
         "links": _links(out, period, name, manifest["reports"][name].get("title", name)),
         "themes": [
             {"name": theme or "Other measures", "tiles": [x for t, x in tiles if t == theme]}

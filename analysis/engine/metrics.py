@@ -49,11 +49,14 @@ class Metrics:
         self.values.update({name: plain(value) for name, value in values.items()})
         self._write()
 
-    def record_series(self, name: str, frequency: str, points: pd.Series) -> None:
+    def record_series(
+        self, name: str, frequency: str, points: pd.Series, kind: str = "", label: str = ""
+    ) -> None:
         """A headline figure's per-period series under `series` (period labels `YYYY-MM`,
-        for a quarter the month it ends)."""
-        self.values.setdefault(SERIES, {})[name] = {
-            "frequency": frequency,
+        for a quarter the month it ends), with its kind (flow, stock, rolling, cumulative)
+        and, when each point is not the figure's own definition, what each point is."""
+        entry = {"frequency": frequency, "kind": kind} | ({"label": label} if label else {})
+        self.values.setdefault(SERIES, {})[name] = entry | {
             "points": [[str(period), plain(value)] for period, value in points.items()],
         }
         self._write()

@@ -82,7 +82,9 @@ class Session:
         if self.public:
             threshold = present.PUBLICATION.threshold
             points = protect_series(points, rests_on, threshold, declared.kind == "count")
-        self.metrics.record_series(name, declared.frequency, points)
+        self.metrics.record_series(
+            name, declared.frequency, points, declared.series, declared.series_label
+        )
 
 
 def open_session(

@@ -31,6 +31,12 @@ IMPROVEMENT = "special_cause_improvement"
 CONCERN = "special_cause_concern"
 NEUTRAL = "special_cause_neutral"
 
+#: The rule behind a special-cause point (`xmr`'s `rule` column).
+OUTSIDE = "outside_limits"
+TREND_RULE = "trend"
+TWO_OF_THREE = "two_of_three"
+SHIFT = "shift"
+
 #: A measure's better direction (the registry's `better`) as xmr's `improvement`.
 IMPROVEMENT_OF = {"higher": "increase", "lower": "decrease", "neutral": "neutral"}
 
@@ -102,6 +108,9 @@ def xmr(
     `near_lpl`, `near_upl` (the 2/3 lines) and `point_type`.
 
     `improvement` is "increase", "decrease" or "neutral" (which direction is better).
+    `rule` names the rule that gave a special-cause point its direction (OUTSIDE, TREND_RULE,
+    TWO_OF_THREE or SHIFT, by the precedence above; "" for common cause) and `direction` is
+    +1 (high), -1 (low) or 0.
     """
     if improvement not in ("increase", "decrease", "neutral"):
         raise ValueError("improvement must be 'increase', 'decrease' or 'neutral'")
@@ -117,8 +126,10 @@ def xmr(
     two3 = np.where(_two_of_three(x > near_upl), 1, np.where(_two_of_three(x < near_lpl), -1, 0))
     run = np.where(_runs(x > mean, RUN), 1, np.where(_runs(x < mean, RUN), -1, 0))
     direction = outside.copy()
-    for rule in (trend, two3, run):
-        direction = np.where(direction == 0, rule, direction)
+    rule = np.where(outside != 0, OUTSIDE, "")
+    for name, flags in ((TREND_RULE, trend), (TWO_OF_THREE, two3), (SHIFT, run)):
+        rule = np.where((direction == 0) & (flags != 0), name, rule)
+        direction = np.where(direction == 0, flags, direction)
 
     if improvement == "neutral":
         kinds = np.where(direction != 0, NEUTRAL, COMMON)
@@ -137,6 +148,8 @@ def xmr(
             "near_upl": near_upl,
             "mr_mean": mr_mean,
             "point_type": kinds,
+            "rule": rule,
+            "direction": direction,
         },
         index=index,
     )

@@ -313,20 +313,24 @@ def scorecard(card: pd.DataFrame, period_label: str) -> None:
     when any measure has a target - the assurance icon with its words."""
     from analysis.presentation.charts import sparkline
 
-    targets = card["assurance"].notna().any()
+    targets = card["assurance"].notna().any() or any(card.get("target", pd.Series()).astype(bool))
     rows = []
     for r in card.itertuples():
         icon, name = VARIATION_ICONS.get(r.point_type, ("", ""))
         mark = f'<span class="icon-{name}" aria-hidden="true">{icon}</span> ' if icon else ""
         spark = _image(*sparkline(r.trend, r.label, r.measure.frequency)) if len(r.trend) else "–"
         sign, words = ASSURANCE_ICONS.get(r.assurance, ("", ""))
-        assured = f'<span aria-hidden="true">{sign}</span> {words}' if sign else "–"
+        words = words.replace("consistently ", "")
+        assured = f'<span aria-hidden="true">{sign}</span> {words}' if sign else ""
+        target = getattr(r, "target_short", "")
+        assured = "; ".join(x for x in (assured, html.escape(target)) if x) or "–"
+        short = getattr(r, "short", "") or VARIATION_SHORT.get(r.point_type, r.verdict)
         rows.append(
             f'<tr><th scope="row"><a href="{html.escape(r.link)}">{html.escape(r.label)}</a></th>'
             f'<td class="num">{html.escape(shown_of(r.value, r.out_of, r.measure.format))}</td>'
             f'<td class="num">{html.escape(shown(r.year_earlier, r.measure.format, "–"))}</td>'
             f"<td>{spark}</td>"
-            f"<td>{mark}{html.escape(VARIATION_SHORT.get(r.point_type, r.verdict))}</td>"
+            f"<td>{mark}{html.escape(short)}</td>"
             + (f"<td>{assured}</td>" if targets else "")
             + "</tr>"
         )

@@ -6,6 +6,7 @@ import pandas as pd
 
 from analysis.measures import agreement as ag
 from analysis.measures.stats import WILSON
+from analysis.measures.verdict import Verdict, judge, variation_parts
 from analysis.periods import window
 from analysis.presentation import charts
 from analysis.presentation.formats import INTERVAL_FORMATS, fmt, shown
@@ -110,9 +111,15 @@ def stats_table(stats: dict) -> pd.DataFrame:
 
 
 def summary(
-    counts: dict, stats: dict, last_year: dict, p_value: float | None, window_label: str
+    counts: dict,
+    stats: dict,
+    last_year: dict,
+    p_value: float | None,
+    window_label: str,
+    verdict: Verdict | None = None,
 ) -> list[str]:
-    """Sentences for the board from figures shown in the report."""
+    """Sentences for the board from figures shown in the report; `verdict` (the board's
+    one verdict on kappa) adds the quarter-by-quarter reading, reconciled with the test."""
     out = [
         f"There were no dip-sample audits in {window_label}."
         if not counts["dip_sample_size"]
@@ -164,14 +171,22 @@ def summary(
         and p_value is not None
     ):
         change = "higher" if kappa > last_year["kappa"] else "lower"
-        verdict = (
+        verdict_words = (
             "more than chance would explain"
             if p_value < 0.05
             else "within what chance alone could produce, given the small samples"
         )
+        over_time = ""
+        if verdict is not None and verdict.chart is not None:
+            head, detail = variation_parts(verdict.chart, "quarter")
+            over_time = (
+                f"; but as a series, {detail} — {head}"
+                if verdict.special and verdict.beyond_chance is False
+                else f"; quarter by quarter, {head}: {detail}"
+            )
         out.append(
             f"A year earlier kappa was {last_year['kappa']:.2f}; this quarter is {change}, "
-            f"{verdict} ({format_p(p_value)})."
+            f"{verdict_words} ({format_p(p_value)}){over_time}."
         )
     if stats["moderator_lower_share"] is not None and not withheld(stats["moderator_lower_share"]):
         out.append(
@@ -222,11 +237,21 @@ def build(
     stats = ag.agreement(pairs)
     year_before = window(s.period, window_months, offset=12)
     last_year = ag.agreement(ag.moderated_pairs(audits, *year_before))
-    shown = s.record_all(headline(dip, stats))
+    p_change = ag.compare_kappas(stats, last_year)
+    shown = s.record_all(headline(dip, stats) | {"kappa_change_p_value": p_change})
     dips = ag.dip_quarterly(audits, dip_sample, s.period, lookback_months // 3)
     s.record_series("dip_nfa_appropriate_share", dips["Share appropriate"], dips.iloc[:, :2])
     kappas = ag.quarterly(audits, s.period, lookback_months // 3)
     s.record_series("kappa", kappas["Kappa"], kappas[["Pairs"]])
+    kappa_verdict = judge(
+        kappas["Kappa"].dropna(),
+        shown["kappa"],
+        period=str(s.period),
+        series_kind="flow",
+        better="higher",
+        frequency="quarter",
+        test=(shown["kappa_change_p_value"],),
+    )
     link(dip_links(shown))
     window_label = f"{first:%B %Y} to {last:%B %Y}"
     r = Report("audit_agreement")
@@ -237,8 +262,9 @@ def build(
                 shown,
                 s.disclose(stats),
                 s.disclose(last_year),
-                ag.compare_kappas(stats, last_year),
+                p_change,
                 window_label,
+                kappa_verdict,
             )
         ),
     )

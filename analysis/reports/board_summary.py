@@ -1,11 +1,16 @@
 """The board summary: one page of headline measures, built only from this run's metrics.json
 of the detail reports, so it can never disagree with them and needs no earlier pack.
 
-For each headline measure in `params/board_summary.yaml`: this period's value, the value a
-year earlier, the measure's own per-period series (month or quarter, as the metric registry
-declares: never a rolling or overlapping window) as a sparkline, the SPC verdict from
-`spc.xmr` on that series, and - where params give a target - the Making Data Count assurance.
-A report that failed, or a metric it did not record, shows as not available.
+It opens with what needs the board's attention, ranked (special-cause concerns, measures worse
+than a year earlier beyond chance, changes beyond chance that are neither better nor worse,
+targets missed, overdue actions by name and owner, impact claims the data contradict or no
+longer support, completed actions with no evidence of impact at their review, then other
+measures worse than a year earlier), then the improvements, then the scorecard. For each
+headline measure in `params/board_summary.yaml`: this period's value, the same figure a year
+earlier, its own per-period series as a sparkline, and one verdict from
+`analysis.measures.verdict.judge` (SPC only on flow and stock series, the report's own test,
+the assurance against the board's target). A report that failed, or a metric it did not
+record, shows as not available.
 """
 
 from __future__ import annotations
@@ -17,24 +22,13 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.config import PROJECT_ROOT, read_params
-from analysis.measures.spc import (
-    CONCERN,
-    IMPROVEMENT,
-    IMPROVEMENT_OF,
-    NEUTRAL,
-    WORDS,
-    assurance,
-    xmr,
-)
+from analysis.measures.spc import COMMON, CONCERN, IMPROVEMENT, NEUTRAL
+from analysis.measures.verdict import MIN_SPC_POINTS, Verdict, judge, variation_parts
 from analysis.periods import period_label
-from analysis.presentation.formats import NOT_AVAILABLE, is_number, shown
+from analysis.presentation.formats import is_number, shown, shown_of
 from analysis.presentation.model import Note, Report, Scorecard, Summary
 from analysis.registry import SERIES, metric, with_series
 from analysis.withheld import WITHHELD, withheld
-
-#: Fewest points of a series for SPC limits: NHSRplotthedots warns below 12 points
-#: (`ptd_add_short_group_warnings`); Making Data Count prefers 15 to 20.
-MIN_SPC_POINTS = 12
 
 
 @dataclass(frozen=True)
@@ -51,6 +45,8 @@ class Measure:
     frequency: str = "month"
     theme: str = ""
     out_of: str = ""
+    series_kind: str = "flow"
+    series_label: str = ""
 
 
 def measure(declared, item: dict | None = None) -> Measure:
@@ -70,14 +66,16 @@ def measure(declared, item: dict | None = None) -> Measure:
         declared.frequency,
         item.get("theme", ""),
         declared.out_of,
+        declared.series,
+        declared.series_label,
     )
 
 
 def measures(config: list[dict] | None = None) -> list[Measure]:
     """The measures from the board summary's parameters (by default those in
-    `params/board_summary.yaml`: report, metric, section and an optional target), with
-    label, format, direction, year-earlier figure and test from the metric registry; an
-    undeclared metric, or one without a series, is a clear error."""
+    `params/board_summary.yaml`: report, metric, section, theme and an optional target), with
+    label, format, direction, series kind, year-earlier figure and test from the metric
+    registry; an undeclared metric is a clear error."""
     if not config:
         config = read_params("board_summary.yaml").get("measures", [])
     return [measure(metric(item["report"], item["metric"]), item) for item in config]
@@ -130,56 +128,109 @@ def series(reports: dict, m: Measure, period: str) -> pd.Series:
     return s.sort_index()
 
 
-def year_earlier(reports: dict, m: Measure, period: str):
-    """The same figure a year earlier: the metric the registry names, or else the series
-    point twelve months before the period."""
-    if m.year_earlier:
-        return value(reports, m, m.year_earlier)
-    recorded = reports.get(m.report, {}).get(SERIES, {}).get(m.metric, {})
-    before = str(pd.Period(period, "M") - 12)
-    return next((_figure(v) for label, v in recorded.get("points", []) if label == before), None)
+def judged(reports: dict, m: Measure, period: str, min_points: int = MIN_SPC_POINTS) -> Verdict:
+    """The one verdict on measure `m` for `period` (`verdict.judge`): its figure, the same
+    figure a year earlier (the metric the registry names, else the series point a year back
+    when each point is the measure's own definition), SPC where its series kind allows, the
+    report's own test and the assurance against the board's target."""
+    return judge(
+        series(reports, m, period),
+        value(reports, m),
+        period=period,
+        series_kind=m.series_kind,
+        better=m.better,
+        frequency=m.frequency,
+        year_earlier=value(reports, m, m.year_earlier) if m.year_earlier else None,
+        same_definition=not m.series_label,
+        test=tuple(value(reports, m, name) for name in m.test),
+        target=m.target,
+        min_points=min_points,
+    )
 
 
-def verdict(points: pd.Series, m: Measure, current, period: str, min_points: int):
-    """(point type, words, XmR chart or None) for the period's point of the series, or why
-    there is none."""
-    if current is None:
-        return "", NOT_AVAILABLE, None
-    if withheld(current):
-        return "", "withheld in the public version (small numbers)", None
-    if len(points) < min_points or points.index[-1] != pd.Period(period, "M"):
-        return "", f"trend only: {len(points)} point(s), SPC needs {min_points}", None
-    chart = xmr(points.to_numpy(), improvement=IMPROVEMENT_OF[m.better])
-    kind = chart["point_type"].iloc[-1]
-    return kind, WORDS[kind], chart
+#: A cumulative measure's progress note: the list its report records, and what it counts.
+PROGRESS = {
+    "actions_complete": ("overdue_actions", "overdue"),
+    "actions_impact_evidenced": ("impact_contradicted_actions", "contradicted by the data"),
+}
+
+
+def progress(reports: dict, m: Measure, v: Verdict) -> str:
+    """A cumulative count as progress against its total, with what is late or contradicted
+    named, e.g. "23 of 25 complete; 1 overdue: IP25 ...". Empty for other series."""
+    if m.series_kind != "cumulative" or not is_number(v.value):
+        return ""
+    total = value(reports, m, m.out_of) if m.out_of else None
+    text = f"{shown_of(v.value, total, m.format)} so far (a running total: no SPC)"
+    listed, what = PROGRESS.get(m.metric, ("", ""))
+    names = reports.get(m.report, {}).get(listed) or []
+    if names:
+        text += f"; {len(names)} {what}: {'; '.join(n.split(' (')[0] for n in names[:2])}"
+        text += "…" if len(names) > 2 else ""
+    return text
+
+
+def target_words(m: Measure, v: Verdict) -> str:
+    """The board's target, and whether this period's figure meets it."""
+    if m.target is None or m.better == "neutral":
+        return ""
+    bound = "at most" if m.better == "lower" else "at least"
+    met = "missed" if v.target_missed else "met"
+    return f"target {bound} {shown(m.target, m.format)}: {met} this period"
+
+
+#: The scorecard's words beside each Making Data Count icon (the legend says the rest).
+SHORT = {
+    IMPROVEMENT: "improvement",
+    CONCERN: "concern",
+    NEUTRAL: "neutral",
+    COMMON: "common cause",
+}
+
+
+def short_verdict(m: Measure, v: Verdict) -> str:
+    """The scorecard's few words for the verdict."""
+    if v.point_type:
+        return SHORT[v.point_type]
+    if m.series_kind == "cumulative" and is_number(v.value):
+        return "running total"
+    return v.variation.split(":")[0]
 
 
 def scorecard(
     reports: dict, ms: list[Measure], period: str, min_points: int = MIN_SPC_POINTS
 ) -> pd.DataFrame:
-    """One row per measure: label, value, year-earlier value, series, point type, verdict,
-    assurance (with a target only), the report's own test of the change, and link."""
+    """One row per measure: label, value, year-earlier value, series, point type, verdict
+    words, assurance (with a target only), the report's own test of the change, link, the
+    verdict itself (`judged`) and its XmR chart (None where SPC does not apply)."""
     rows = []
     for m in ms:
-        current = value(reports, m)
-        points = series(reports, m, period)
-        kind, words, chart = verdict(points, m, current, period, min_points)
-        assured = None
-        if chart is not None and m.target is not None:
-            assured = assurance(chart, m.target, IMPROVEMENT_OF[m.better])
+        v = judged(reports, m, period, min_points)
+        row_target = target_words(m, v)
         rows.append(
             {
                 "measure": m,
                 "label": m.label,
-                "value": current,
-                "year_earlier": year_earlier(reports, m, period),
-                "trend": points,
-                "point_type": kind,
-                "verdict": words,
-                "assurance": assured,
+                "value": v.value,
+                "year_earlier": v.year_earlier,
+                "trend": series(reports, m, period),
+                "point_type": v.point_type,
+                "verdict": progress(reports, m, v) or v.variation,
+                "assurance": v.assurance,
                 "test": tuple(value(reports, m, name) for name in m.test),
                 "link": f"{m.report}.html" + (f"#{m.section}" if m.section else ""),
                 "out_of": value(reports, m, m.out_of) if m.out_of else None,
+                "judged": v,
+                "chart": v.chart,
+                "target": row_target,
+                "series_note": f"Chart: {m.series_label}." if m.series_label else "",
+                "short": short_verdict(m, v),
+                "target_short": (
+                    f"{'≤' if m.better == 'lower' else '≥'} {shown(m.target, m.format)}"
+                    + (" missed" if v.target_missed else "")
+                    if row_target
+                    else ""
+                ),
             }
         )
     return pd.DataFrame(rows)
@@ -199,52 +250,187 @@ SIGNAL_ORDER = (CONCERN, IMPROVEMENT, NEUTRAL)
 
 
 def change_sentence(row) -> str:
-    """One key point: the measure, this value, a year earlier and the direction in words,
-    the report's own test where it has one, and whether the latest point is a signal."""
+    """One measure's sentence: this value against a year earlier in words, the report's own
+    test where it has one, the SPC reading (what fired, and where the latest point is), how
+    the two fit together when they point different ways, and the target."""
     fmt = row.measure.format
-    now, before = row.value, row.year_earlier
-    if is_number(now) and is_number(before):
-        moved = "rose" if now > before else "fell" if now < before else "was unchanged"
+    v: Verdict = row.judged
+    now, before = v.value, v.year_earlier
+    if v.change == "same":
+        text = f"{row.label} was {shown(now, fmt)}, the same as a year earlier"
+    elif v.change:
+        moved = "rose" if v.change == "up" else "fell"
         text = f"{row.label} {moved} from {shown(before, fmt)} to {shown(now, fmt)} in a year"
     else:
         text = f"{row.label}: {shown(now, fmt)}"
-    estimate, low, high = (row.test + (None, None, None))[:3]
-    if all(is_number(v) for v in (estimate, low, high)):
-        chance = (
-            "more than chance would explain"
-            if low > 1 or high < 1
-            else "within what chance alone could produce"
-        )
-        text += f" (ratio {estimate:.2f}, 95% CI {low:.2f} to {high:.2f}: {chance})"
-    if row.point_type in SIGNAL_ORDER:
-        kind = {
-            CONCERN: "of concern",
-            IMPROVEMENT: "of improvement",
-            NEUTRAL: "(a change beyond the usual variation, neither better nor worse in itself)",
-        }
-        text += f" — a special-cause signal {kind[row.point_type]}"
-    elif row.point_type:
-        text += " — within the usual variation"
+    reading = v.reading()
+    if reading:
+        text += f" {reading}"
+    elif v.series_kind == "cumulative":
+        text += f" — {row.verdict}"
+    if row.target:
+        text += f"; {row.target}"
     return text + "."
 
 
+def line(row) -> str:
+    """The same verdict as `change_sentence`, in one line for the printed page: the value,
+    a year earlier, the test's outcome, the kind of variation and a missed target."""
+    fmt = row.measure.format
+    v: Verdict = row.judged
+    text = f"{row.label}: {shown(v.value, fmt)}"
+    if v.change in ("up", "down"):
+        text += f", {v.change} from {shown(v.year_earlier, fmt)} a year earlier"
+    elif v.change == "same":
+        text += ", the same as a year earlier"
+    if v.test is not None:
+        chance = "beyond chance" if v.beyond_chance else "within chance"
+        text += f" ({chance}{' as one change' if v.special and not v.beyond_chance else ''})"
+    if v.special:
+        text += f"; {variation_parts(v.chart, v.unit)[0]}"
+    if v.target_missed:
+        text += f"; target {row.target_short}"
+    return text + "."
+
+
+#: Attention ranks, most pressing first (`attention`): the board's order, with measures
+#: worse than a year earlier but not shown to be beyond chance after the overdue actions,
+#: and special-cause changes that are neither better nor worse (and have no test) last.
+RANKS = (
+    "special-cause concern",
+    "worse beyond chance",
+    "changed beyond chance",
+    "target missed",
+    "overdue action",
+    "worse than a year earlier",
+    "impact contradicted",
+    "impact not sustained",
+    "awaiting review",
+    "special-cause change",
+)
+
+
+def _rank(v: Verdict) -> str:
+    """Why a measure needs the board's attention, its highest rank; "" when it does not."""
+    if v.point_type == CONCERN:
+        return "special-cause concern"
+    if v.direction == "worse" and v.beyond_chance:
+        return "worse beyond chance"
+    if v.better == "neutral" and v.beyond_chance:
+        return "changed beyond chance"
+    if v.target_missed or v.assurance == "consistently fails the target":
+        return "target missed"
+    if v.direction == "worse":
+        return "worse than a year earlier"
+    if v.point_type == NEUTRAL:
+        return "special-cause change"
+    return ""
+
+
+def _improved(v: Verdict) -> int | None:
+    """How strongly a measure has improved (0 strongest), None when it has not."""
+    if v.point_type == IMPROVEMENT:
+        return 0
+    if v.direction == "better" and v.beyond_chance:
+        return 1
+    if v.assurance == "consistently meets the target":
+        return 2
+    if v.direction == "better":
+        return 3
+    return None
+
+
+def _size(row) -> float:
+    """The relative change on a year earlier (0 when there is none)."""
+    v = row.judged
+    if not v.change or not v.year_earlier:
+        return 0.0
+    return abs(v.value / v.year_earlier - 1)
+
+
+def attention(card: pd.DataFrame, reports: dict, compact: bool = False) -> list[str]:
+    """What needs the board's attention, ranked by `RANKS` (within a rank, the largest
+    change on a year earlier first): each measure once, at its highest rank; then the
+    improvement plan's overdue actions by name and owner, impact claims the data contradict
+    or no longer support, and completed actions with no evidence of impact six months on.
+    `compact`: one line each, for the printed page (`line`)."""
+    say = line if compact else change_sentence
+    items = []
+    for row in card.itertuples():
+        if not is_number(row.value):
+            continue
+        rank = _rank(row.judged)
+        if rank:
+            items.append((RANKS.index(rank), -_size(row), say(row)))
+    plan = reports.get("improvement_plan", {})
+    for name in plan.get("overdue_actions") or []:
+        items.append((RANKS.index("overdue action"), 0, f"Overdue action: {name}."))
+    for rank, listed, what in (
+        ("impact contradicted", "impact_contradicted_actions", "the data contradict"),
+        ("impact not sustained", "impact_not_sustained_actions", "the data no longer support"),
+    ):
+        names = plan.get(listed) or []
+        if names:
+            many = len(names) != 1
+            listed_names = (
+                ", ".join(n.split(" ")[0] for n in names) if compact else "; ".join(names)
+            )
+            items.append(
+                (
+                    RANKS.index(rank),
+                    0,
+                    f"{len(names)} {'claims' if many else 'claim'} of impact {what}, not "
+                    f"counted as evidence: {listed_names}.",
+                )
+            )
+    waiting = plan.get("awaiting_review_actions") or []
+    if waiting:
+        first = [n.split(" ")[0] for n in waiting[:2]] if compact else waiting[:2]
+        oldest = "; ".join(first) + ("; …" if len(waiting) > 2 else "")
+        many = len(waiting) != 1
+        items.append(
+            (
+                RANKS.index("awaiting review"),
+                0,
+                f"{len(waiting)} completed {'actions show' if many else 'action shows'} no "
+                f"evidence of impact and no impact review six months or more on (oldest: "
+                f"{oldest}).",
+            )
+        )
+    return [text for *_, text in sorted(items, key=lambda i: (i[0], i[1]))]
+
+
+def improvements(card: pd.DataFrame, compact: bool = False) -> list[str]:
+    """The measures that improved: special-cause improvements, better than a year earlier
+    beyond chance, targets consistently met, then others better than a year earlier; each
+    once, a measure that needs attention never. `compact` as in `attention`."""
+    say = line if compact else change_sentence
+    items = []
+    for row in card.itertuples():
+        if not is_number(row.value) or _rank(row.judged):
+            continue
+        strength = _improved(row.judged)
+        if strength is not None:
+            items.append((strength, -_size(row), say(row)))
+    return [text for *_, text in sorted(items, key=lambda i: (i[0], i[1]))]
+
+
 def report_changes(report: str, metrics: dict, period: str, limit: int = 2) -> list[str]:
-    """A detail report's own opening points on what changed, by the key-point rule: of the
-    figures it records a series for, first any whose latest point is a special-cause signal,
-    then the largest relative change on a year earlier; at most `limit`."""
+    """A detail report's own opening points on what changed, by the board's rule: of the
+    figures it records a series for, what needs attention first, then improvements; at
+    most `limit`, and never only good news when something got worse."""
     ms = [measure(m) for m in with_series(report)]
     card = scorecard({report: metrics}, ms, period)
-    card = card[card["value"].map(is_number)]
-    signals = [r for r in card.itertuples() if r.point_type in SIGNAL_ORDER]
-    changes = sorted(
-        (
-            r
-            for r in card.itertuples()
-            if r not in signals and is_number(r.year_earlier) and r.year_earlier
-        ),
-        key=lambda r: -abs(r.value / r.year_earlier - 1),
-    )
-    return [change_sentence(r) for r in (signals + changes)[:limit]]
+    return key_points(attention(card, {}), improvements(card), limit)
+
+
+def key_points(needs: list[str], better: list[str], limit: int = 5) -> list[str]:
+    """At most `limit` points drawn from both lists: what needs attention first (up to all
+    but one place when there are improvements too), then improvements. A period with
+    anything needing attention never has only good news."""
+    room_bad = limit - 1 if better else limit
+    bad = needs[: max(room_bad, 0)]
+    return bad + better[: limit - len(bad)]
 
 
 def _named(labels: list[str]) -> str:
@@ -254,45 +440,53 @@ def _named(labels: list[str]) -> str:
     return f"{len(labels)} measures (marked in the scorecard)"
 
 
-def bullets(card: pd.DataFrame, period_label: str, limit: int = 3) -> list[str]:
-    """At most `limit` key points (three at least), by this rule: first every measure whose
-    latest point is a special-cause signal (concerns, then improvements, then neutral
-    signals); then the largest relative changes on a year earlier among the other measures;
-    then, if fewer than three, the remaining measures in scorecard order. Measures not
-    available or withheld get one closing point each (named when three or fewer, else
-    counted: the scorecard names them). Only figures shown in the scorecard are used."""
-    notes = []
+def notes(card: pd.DataFrame, period_label: str) -> list[str]:
+    """One closing point each for measures not available or withheld (named when three or
+    fewer, else counted: the scorecard names them)."""
+    out = []
     missing = [r.label for r in card.itertuples() if r.value is None or r.value != r.value]
     if missing:
-        notes.append(f"Not available for {period_label}: {_named(missing)}.")
+        out.append(f"Not available for {period_label}: {_named(missing)}.")
     hidden = [r.label for r in card.itertuples() if withheld(r.value)]
     if hidden:
-        notes.append(f"Withheld in this public version (small numbers): {_named(hidden)}.")
-    shown_rows = [r for r in card.itertuples() if is_number(r.value)]
-    signals = sorted(
-        (r for r in shown_rows if r.point_type in SIGNAL_ORDER),
-        key=lambda r: SIGNAL_ORDER.index(r.point_type),
-    )
-    rest = [r for r in shown_rows if r.point_type not in SIGNAL_ORDER]
-    changes = sorted(
-        (r for r in rest if is_number(r.year_earlier) and r.year_earlier != 0),
-        key=lambda r: -abs(r.value / r.year_earlier - 1),
-    )
-    ordered = signals + changes + [r for r in rest if r not in changes]
-    room = max(limit - len(notes), 3 - len(notes), 0)
-    picked = [r for r in ordered if r in signals + changes][:room]
-    picked += [r for r in ordered if r not in picked][: max(0, 3 - len(notes) - len(picked))]
-    return [change_sentence(r) for r in picked] + notes
+        out.append(f"Withheld in this public version (small numbers): {_named(hidden)}.")
+    return out
+
+
+def bullets(card: pd.DataFrame, period_label: str, reports: dict | None = None) -> list[str]:
+    """The key points: what needs attention, then improvements (`key_points`: at most four
+    from the attention list and one improvement when there are both); fewer than three,
+    then the other measures in scorecard order; then a note of measures not available or
+    withheld. Only figures shown in the scorecard are used."""
+    needs, better = attention(card, reports or {}), improvements(card)
+    points = key_points(needs, better, 5)
+    others = [change_sentence(r) for r in card.itertuples() if is_number(r.value)]
+    points += [x for x in others if x not in needs + better][: max(0, 3 - len(points))]
+    return points + notes(card, period_label)
+
+
+#: Most items of each list on the one-page summary (the dashboard and metrics.json hold all).
+PAGE_ITEMS = {"needs-attention": 5, "improvements": 1}
+
+
+def _more(needs: list[str], better: list[str]) -> str:
+    """How many more items the dashboard lists than the printed page."""
+    extra = [
+        f"{n} more {what}"
+        for n, what in (
+            (len(needs) - PAGE_ITEMS["needs-attention"], "needing attention"),
+            (len(better) - PAGE_ITEMS["improvements"], "improved"),
+        )
+        if n > 0
+    ]
+    return f"The board's dashboard lists {' and '.join(extra)}." if extra else ""
 
 
 LEGEND = (
-    "Variation (NHS England's Making Data Count): ▲ special cause improvement, ▼ special cause "
-    "concern, ◆ special cause neither better nor worse, ● common cause (the usual ups and "
-    "downs). Assurance against a board target: ✔ consistently passing, ≈ hit and miss, ✖ "
-    "consistently failing. Trend and variation use each measure's own monthly or quarterly "
-    f"figures, never rolling 12-month ones; limits need at least {MIN_SPC_POINTS} points "
-    "(NHSRplotthedots warns below 12). – : no figure a year earlier. Each figure comes from "
-    "the detail report linked, for the same period."
+    "Variation (NHS England's Making Data Count), from each measure's own monthly or "
+    "quarterly figures: ▲ special cause improvement, ▼ concern, ◆ neither better nor worse, ● "
+    "common cause. Assurance against the board's target: ✔ consistently passing, ≈ hit and "
+    "miss, ✖ consistently failing. A year earlier: the same definition then."
 )
 
 
@@ -311,11 +505,27 @@ def build(
     reports = this_run(period, Path(history_dir or PROJECT_ROOT / "reports"), staged_metrics)
     card = scorecard(reports, measures(measures_config), period, min_spc_points)
     label = period_label(period)
-    key_points = bullets(card, label)
-    recorded = headline(card) | {"key_points": key_points}
+    needs, better = attention(card, reports), improvements(card)
+    points = bullets(card, label, reports)
+    recorded = headline(card) | {
+        "attention": needs,
+        "improvements": better,
+        "key_points": points,
+    }
     if metrics is not None:
         metrics.record_all(recorded)
     r = Report("board_summary", metrics=recorded)
-    r.add("key-points", Summary(key_points))
+    page_needs = attention(card, reports, True)[: PAGE_ITEMS["needs-attention"]]
+    page_better = [f"Improved: {x}" for x in improvements(card, True)][: PAGE_ITEMS["improvements"]]
+    closing = [x for x in [_more(needs, better), *notes(card, label)] if x]
+    r.add(
+        "needs-the-board-s-attention",
+        Summary(page_needs)
+        if page_needs
+        else Note(f"Nothing in {label} needs the board's attention by these rules."),
+        Summary(page_better + closing)
+        if page_better
+        else Note(" ".join(["No measure improved on a year earlier.", *closing])),
+    )
     r.add("scorecard", Scorecard(card, label), Note(LEGEND))
     return r

@@ -8,8 +8,9 @@ import pandas as pd
 
 from analysis.measures import comparisons as cmp
 from analysis.measures import front_door as fd
-from analysis.measures.spc import describe, xmr
+from analysis.measures.spc import xmr
 from analysis.measures.stats import WILSON
+from analysis.measures.verdict import variation_words
 from analysis.periods import covers, period_label, window
 from analysis.presentation import charts
 from analysis.presentation.formats import INTERVAL_FORMATS, fmt
@@ -146,7 +147,10 @@ def like_for_like(
 
 
 def _verdict(chart) -> str:
-    return describe(chart) if chart is not None else f"too few months for SPC ({MIN_POINTS} needed)"
+    """The chart's reading in the board's words (`verdict.variation_words`)."""
+    if chart is None:
+        return f"too few months for SPC ({MIN_POINTS} needed)"
+    return variation_words(chart, "month")
 
 
 def spc(values: pd.Series):
@@ -163,8 +167,8 @@ def summary(h: dict, contact_chart, referral_chart, label: str, referrals: bool)
         out.append(
             f"In {label}, {fmt(h['multiple_contacts_children_share_month'], 'percent')} of the "
             f"{h['children_contacted_month']:,} children contacted were contacted more than "
-            f"once in the month ({h['contacts_month']:,} contacts in all); the latest month "
-            f"shows {_verdict(contact_chart)}."
+            f"once in the month ({h['contacts_month']:,} contacts in all). Month by month: "
+            f"{_verdict(contact_chart)}."
         )
     else:
         out.append(NO_CONTACTS)
@@ -180,7 +184,8 @@ def summary(h: dict, contact_chart, referral_chart, label: str, referrals: bool)
         out.append(
             f"{h['referrals_12m']:,} referrals in the 12 months to {label}{per}; "
             f"{fmt(h['rereferral_share_12m'], 'percent')} were re-referrals within 12 months "
-            f"of a previous referral. The latest month shows {_verdict(referral_chart)}."
+            f"of a previous referral. Month by month (each month's share of its own "
+            f"referrals): {_verdict(referral_chart)}."
         )
     else:
         out.append(NO_REFERRALS)
@@ -215,6 +220,8 @@ def build(
     h = contact_headline(months) | referral_headline(
         referrals, s.period, fd.population(bm, s.period), begins
     )
+    before = referral_headline(referrals, pd.Period(s.period, "M") - 12, None)
+    h["rereferral_share_12m_prev"] = before["rereferral_share_12m"]
     shown = s.record_all(h)
     contact_chart = (
         spc(months["Share of children with more than one contact"]) if months is not None else None
@@ -265,7 +272,7 @@ def _spc_blocks(chart, title: str, ylabel: str, rests_on) -> tuple:
         )
     return (
         Figure(charts.spc_chart(chart, title, ylabel), rests_on=rests_on),
-        Note(f"Latest month: {describe(chart)}."),
+        Note(f"Month by month: {_verdict(chart)}."),
     )
 
 

@@ -6,7 +6,8 @@ import pandas as pd
 
 from analysis.measures import comparisons as cmp
 from analysis.measures import sickness as sk
-from analysis.measures.spc import WORDS, assurance, describe, xmr
+from analysis.measures.spc import assurance, xmr
+from analysis.measures.verdict import variation_words
 from analysis.periods import period_end, period_label, window
 from analysis.presentation import charts
 from analysis.presentation.model import (
@@ -51,8 +52,9 @@ def rolling_chart(rolling: pd.Series) -> Figure | Note:
 
 
 def spc(series: pd.DataFrame):
-    """XmR chart of monthly FTE days lost per FTE (annualised); lower is better."""
-    return xmr(series["Per FTE (annualised)"], improvement="decrease")
+    """XmR chart of monthly FTE days lost per FTE (annualised), months with no figure left
+    out (as the board summary reads the same series); lower is better."""
+    return xmr(series["Per FTE (annualised)"].dropna(), improvement="decrease")
 
 
 def direction(now: float | None, before: float | None) -> str:
@@ -84,7 +86,7 @@ def summary(
         else "the reasons are not named because each rests on few employees"
     )
     now = h["fte_days_lost_per_fte_12m"]
-    latest = chart["point_type"].iloc[-1]
+    latest = variation(chart)
     return [
         f"In the 12 months to {label}, {now:.2f} FTE working days were lost to sickness per FTE "
         f"employee: {direction(now, h['fte_days_lost_per_fte_12m_prev'])}."
@@ -94,14 +96,14 @@ def summary(
         f"({threshold} {unit.replace('_', ' ')} or more); {tops}."
         if h["long_term_share_12m"] is not None
         else "No days were lost in the last 12 months.",
-        f"The latest month shows {WORDS[latest]}: "
-        + (
-            "the monthly figures are moving within their usual range, so a single month's rise "
-            "or fall is not a signal on its own."
-            if latest == "common_cause"
-            else "something has changed beyond the usual month-to-month variation."
-        ),
+        f"Month by month (each month's days lost per FTE, annualised): {latest}.",
     ]
+
+
+def variation(chart: pd.DataFrame) -> str:
+    """The monthly chart's reading in the board's words (`verdict.variation_words`: what
+    fired, and where the latest month is)."""
+    return variation_words(chart, "month")
 
 
 def headline_table(h: dict) -> pd.DataFrame:
@@ -197,7 +199,7 @@ def build(
         ),
     )
     r.add("summary", Glossary(TERMS))
-    latest = f"Latest month: {describe(chart)}."
+    latest = f"Month by month: {variation(chart)}."
     begins = sk.hr_data_begins(spells, staffing)
     if begins is not None and begins > series.index[0].start_time:
         latest += (

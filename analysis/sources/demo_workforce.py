@@ -325,6 +325,15 @@ ACTIONS = [
 ]
 
 
+#: The measure (code list `actions.IMPACT_METRIC`) and the figure each claim of impact names,
+#: by action number: the board's notes as written, so the improvement plan can check them.
+IMPACT_LINKS = {
+    1: ("multiple_contacts_children_share_month", 0.05),  # "fell ... to 5%"
+    5: ("kappa", 0.78),  # "rose to a kappa of 0.78"
+    10: ("largest_caseload", 25),  # "no social worker above 25 children"
+}
+
+
 def _status(done, due: int) -> str:
     if done is not None:
         return "COMPLETE"
@@ -358,6 +367,8 @@ def actions(spec: DemoSpec) -> pd.DataFrame:
                 "IMPACT_EVIDENCED": ("Y" if impact else "N") if done is not None else "",
                 "IMPACT_NOTE": note,
                 "IMPACT_REVIEW_DATE": completed + pd.DateOffset(months=3) if impact else pd.NaT,
+                "IMPACT_METRIC": IMPACT_LINKS.get(i, ("", None))[0],
+                "IMPACT_TARGET": IMPACT_LINKS.get(i, ("", None))[1],
             }
         )
     return pd.DataFrame(rows)

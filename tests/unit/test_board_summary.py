@@ -54,15 +54,17 @@ def test_a_special_cause_concern_appears_with_its_words():
     card = board.scorecard(reports, [SICKNESS], "2017-03")
     row = card.iloc[0]
     assert row["point_type"] == CONCERN
-    assert row["verdict"] == "special cause variation: concern"
+    assert row["verdict"] == "special-cause concern: this month above the upper process limit"
     assert row["value"] == 12.5 and row["year_earlier"] == 10.0
     assert len(row["trend"]) == 13
     assert row["link"] == "sickness_absence.html#sickness-over-time"
     assert board.headline(card)["special_cause_concerns"] == 1
+    # a concern needs the board's attention and is the key point; nothing improved
     assert board.bullets(card, "March 2017") == [
-        "FTE days lost per FTE rose from 10.00 to 12.50 in a year — a special-cause signal of "
-        "concern."
+        "FTE days lost per FTE rose from 10.00 to 12.50 in a year — special-cause concern: "
+        "this month above the upper process limit."
     ]
+    assert board.attention(card, {}) == board.bullets(card, "March 2017")
 
 
 def test_the_year_earlier_comes_from_the_series_when_no_metric_is_named():
@@ -99,7 +101,8 @@ def test_a_short_series_gives_the_trend_but_no_verdict():
         "audit_agreement": {"kappa": 0.7, "series": {"kappa": series(quarters(8), [0.7] * 8)}}
     }
     row = board.scorecard(reports, [KAPPA], "2017-03").iloc[0]
-    assert row["verdict"] == "trend only: 8 point(s), SPC needs 12" and len(row["trend"]) == 8
+    assert row["verdict"] == "trend only: 8 months, SPC needs 12" and len(row["trend"]) == 8
+    assert row["chart"] is None
 
 
 def test_assurance_only_with_a_target():
@@ -134,7 +137,7 @@ def test_a_missing_report_is_not_available_and_named_in_the_key_points():
     ]
 
 
-def test_key_points_put_signals_first_then_the_largest_changes_and_name_withheld_figures():
+def test_key_points_put_what_needs_attention_first_then_improvements_and_withheld():
     steady = [10, 11] * 6
     reports = {
         "sickness_absence": {  # a signal of improvement (lower is better): far below
@@ -163,16 +166,29 @@ def test_key_points_put_signals_first_then_the_largest_changes_and_name_withheld
     assert kappa["verdict"] == "withheld in the public version (small numbers)"
     assert board.headline(card)["measures_withheld"] == 1
     points = board.bullets(card, "March 2017")
-    assert points[0].startswith("FTE days lost per FTE fell from 10.00 to 9.00 in a year — a")
-    assert points[0].endswith("special-cause signal of improvement.")
-    assert points[1] == (
+    # the under-1 share doubled, beyond chance (its interval excludes 1): a change the board
+    # must see though it is neither better nor worse - attention comes first
+    assert points[0] == (
         "Under-1 share of children starting care (12 months) rose from 10.0% to 20.0% in a "
-        "year (ratio 2.00, 95% CI 1.50 to 2.70: more than chance would explain) — within the "
-        "usual variation."
+        "year (ratio 2.00, 95% CI 1.50 to 2.70: more than chance would explain) — common-cause "
+        "variation: this quarter within the usual range."
     )
-    # three points at most, so the page holds a dozen measures: the smaller change on a year
-    # earlier (children in need under 1) gives way to the note of what is withheld
-    assert points[2:] == ["Withheld in this public version (small numbers): Kappa."]
+    # then the improvement: sickness far below the lower limit (lower is better)
+    assert points[1] == (
+        "FTE days lost per FTE fell from 10.00 to 9.00 in a year — special-cause improvement: "
+        "this month below the lower process limit."
+    )
+    # children in need under 1 (neutral, 100 -> 110, no test, latest common cause) is in
+    # neither list: it makes up the three points; the withheld kappa is named last. Its 13
+    # months have mean (100 + 105 x 6 + 106 x 6) / 13 = 105.08 and moving ranges 5 and 1 x 11
+    # (5 is screened out above 3.267 x 16 / 12), so the limits are 105.08 +/- 2.66: the
+    # first month, 100, is below them
+    assert points[2:] == [
+        "Children in need under 1 or unborn at the period end rose from 100 to 110 in a year "
+        "— common-cause variation: this month within the usual range, though 1 of the 13 "
+        "months shows special cause elsewhere in the series.",
+        "Withheld in this public version (small numbers): Kappa.",
+    ]
 
 
 def test_the_summary_reads_this_run_before_the_published_pack(tmp_path):
@@ -213,11 +229,17 @@ def test_a_detail_report_names_its_signal_then_its_largest_change():
         },
     }
     points = board.report_changes("audit_agreement", metrics, "2017-03")
-    assert points[0].endswith(
-        "rose from 0.65 to 0.95 in a year — a special-cause signal of improvement."
-    ) or ("special-cause signal of improvement" in points[0] and points[0].startswith("Auditor"))
-    assert points[1].startswith("NFA dip sample closures found appropriate, of the whole sample")
-    assert "fell from 80.0% to 50.0% in a year" in points[1]
+    # the fall needs attention first (5 quarters: no SPC yet; the year earlier is the
+    # quarter ending March 2016, 0.8), then the improvement: kappa's 13 quarters have mean
+    # 8.27 / 13 = 0.636 and moving ranges 0.02 (the jump of 0.33 is screened out), so the
+    # upper limit is 0.636 + 2.66 x 0.02 = 0.689 and 0.95 is above it; a year earlier is
+    # the 9th quarter, 0.60
+    assert points == [
+        "NFA dip sample closures found appropriate, of the whole sample (quarter) fell from "
+        "80.0% to 50.0% in a year.",
+        "Auditor–moderator agreement, Cohen's kappa (quarter) rose from 0.60 to 0.95 in a "
+        "year — special-cause improvement: this quarter above the upper process limit.",
+    ]
 
 
 def test_a_count_is_shown_with_its_total_when_the_registry_says_so():

@@ -129,8 +129,13 @@ def test_board_summary_reads_the_published_metrics(tmp_path):
     card = model["scorecard"][0].card
     assert card["value"].tolist() == [0.25]
     assert card["label"].tolist() == ["Under-1 share of children starting care (12 months)"]
-    assert model.metrics["key_points"] == model["key-points"][0].sentences
-    assert "25.0%" in model.metrics["key_points"][0]
+    # nothing a year earlier, no series: nothing needs attention or improved, so the page
+    # says so and the key point is the measure itself
+    assert model["needs-the-board-s-attention"][0].text.startswith("Nothing in March 2017 needs")
+    assert model.metrics["attention"] == model.metrics["improvements"] == []
+    assert model.metrics["key_points"] == [
+        "Under-1 share of children starting care (12 months): 25.0%."
+    ]
 
 
 def test_a_report_cannot_record_an_undeclared_figure(session):

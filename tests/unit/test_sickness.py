@@ -160,13 +160,19 @@ def test_summary_names_only_reasons_whose_share_is_published():
         "fte_days_lost_per_fte_12m_prev": 10.1,
         "long_term_share_12m": 0.5,
     }
-    chart = pd.DataFrame({"point_type": ["common_cause"]})
+    from analysis.measures.spc import xmr
+
+    chart = xmr([10.0, 11.0] * 6, improvement="decrease")  # alternating: common cause
     shown = pd.DataFrame({"Reason": ["Mental health", "Injury"], "Share": [0.6, "c"]})
     line = sa.summary(h, shown, chart, "March 2017")[1]
     assert line.endswith("the main reasons were mental health (60%).")
     hidden = shown.assign(Share=["c", "c"])
     line = sa.summary(h, hidden, chart, "March 2017")[1]
     assert "reasons are not named because each rests on few employees" in line
+    assert sa.summary(h, shown, chart, "March 2017")[2] == (
+        "Month by month (each month's days lost per FTE, annualised): common-cause variation: "
+        "this month within the usual range."
+    )
 
 
 def test_reason_trend_days_and_employees_per_quarter():
