@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import inspect
 import json
+import os
 import tempfile
 from importlib import import_module
 from pathlib import Path
@@ -77,23 +78,29 @@ def open_summary(
     publication: str = "restricted",
     suppression_threshold: int = 5,
     metrics_path: str = "",
-) -> str:
+) -> tuple[str, str]:
     """Open the board summary's run: the publication mode, the marking shown first, and
     where its figures come from, returned as its `staged_metrics`: the engine's (when set),
     else the period's published metrics.json in `out_dir` or the project's reports folder,
     else - nothing published for the period - every detail report's figures built here from
-    `data_dir` (blank: the synthetic demo), with a line saying so."""
+    `data_dir` (blank: the synthetic demo), with a line saying so. Also returned: where its
+    links go (`build`'s `links`): the pages beside it in the engine; from a notebook, the
+    published pages, or the report notebooks when nothing is published."""
     from analysis.engine.session import configure_publication, is_synthetic, show_marking
     from analysis.periods import parse_period, period_label
 
     month = str(parse_period(period))
     configure_publication(publication, suppression_threshold, metrics_path)
     show_marking(synthetic=is_synthetic(data_dir))
-    if staged_metrics or published_figures(month, out_dir):
-        return staged_metrics
+    if staged_metrics:
+        return staged_metrics, "{report}.html"
+    published = published_figures(month, out_dir)
+    if published:
+        pages = os.path.relpath(published.parent, NOTEBOOKS_DIR)
+        return staged_metrics, Path(pages).as_posix() + "/{report}.html"
     where = data_dir or "the synthetic demo data"
     print(
         f"No pack is published for {period_label(month)}: the detail reports' figures are "
         f"built here from {where} (as `boardpack run --period {month}` would)."
     )
-    return str(detail_figures(month, data_dir))
+    return str(detail_figures(month, data_dir)), "{report}.ipynb"

@@ -198,11 +198,16 @@ def short_verdict(m: Measure, v: Verdict) -> str:
 
 
 def scorecard(
-    reports: dict, ms: list[Measure], period: str, min_points: int = MIN_SPC_POINTS
+    reports: dict,
+    ms: list[Measure],
+    period: str,
+    min_points: int = MIN_SPC_POINTS,
+    links: str = "{report}.html",
 ) -> pd.DataFrame:
     """One row per measure: label, value, year-earlier value, series, point type, verdict
-    words, assurance (with a target only), the report's own test of the change, link, the
-    verdict itself (`judged`) and its XmR chart (None where SPC does not apply)."""
+    words, assurance (with a target only), the report's own test of the change, link (to
+    `links` with the report's name; a page's section anchor added), the verdict itself
+    (`judged`) and its XmR chart (None where SPC does not apply)."""
     rows = []
     for m in ms:
         v = judged(reports, m, period, min_points)
@@ -218,7 +223,7 @@ def scorecard(
                 "verdict": progress(reports, m, v) or v.variation,
                 "assurance": v.assurance,
                 "test": tuple(value(reports, m, name) for name in m.test),
-                "link": f"{m.report}.html" + (f"#{m.section}" if m.section else ""),
+                "link": _link(links, m),
                 "out_of": value(reports, m, m.out_of) if m.out_of else None,
                 "judged": v,
                 "chart": v.chart,
@@ -490,6 +495,12 @@ LEGEND = (
 )
 
 
+def _link(links: str, m: Measure) -> str:
+    """The detail behind a measure: its report's page at the section, or its notebook."""
+    target = links.format(report=m.report)
+    return target + (f"#{m.section}" if m.section and target.endswith(".html") else "")
+
+
 def build(
     period: str,
     history_dir: str | Path = "",
@@ -497,13 +508,15 @@ def build(
     measures_config: list[dict] | None = None,
     min_spc_points: int = MIN_SPC_POINTS,
     metrics=None,
+    links: str = "{report}.html",
 ) -> Report:
     """The board summary for `period`, from this run's metrics of the detail reports
     (`staged_metrics`), or the period's published metrics.json in `history_dir` (default:
     the project's reports folder) when it runs alone. Its own figures are recorded in
-    `metrics` (an `engine.metrics.Metrics`) when given."""
+    `metrics` (an `engine.metrics.Metrics`) when given; `links` says where each measure's
+    detail is (`{report}` is the report's name): its page beside this one by default."""
     reports = this_run(period, Path(history_dir or PROJECT_ROOT / "reports"), staged_metrics)
-    card = scorecard(reports, measures(measures_config), period, min_spc_points)
+    card = scorecard(reports, measures(measures_config), period, min_spc_points, links)
     label = period_label(period)
     needs, better = attention(card, reports), improvements(card)
     points = bullets(card, label, reports)

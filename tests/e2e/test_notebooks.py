@@ -63,6 +63,7 @@ def test_board_summary_on_its_defaults_shows_figures_and_a_rendering_carries_the
     assert "No pack is published for March 2017" in shown
     assert "Not available for March 2017" not in shown
     assert re.search(r"Under-1 share of children starting care.*?23\.8%", shown, re.S)
+    assert 'href="young_children.ipynb"' in shown  # the notebooks, inside JupyterLab
     # papermill, then nbconvert, as by hand: the marking and banner come first
     subprocess.run(
         [sys.executable, "-m", "jupyter", "nbconvert", "--to", "html", str(tmp_path / "bs.ipynb")],

@@ -78,3 +78,17 @@ def test_a_report_that_reads_the_others_is_not_built_by_open_report():
 
     with pytest.raises(ValueError, match="board_summary reads the other reports' figures"):
         open_report("board_summary")
+
+
+def test_the_board_summary_in_a_notebook_links_to_the_published_pages(tmp_path):
+    from analysis.engine.notebook import NOTEBOOKS_DIR, open_summary
+
+    period = tmp_path / "reports" / "2017-03"
+    period.mkdir(parents=True)
+    (period / "metrics.json").write_text("{}")
+    staged, links = open_summary("2017-03", str(tmp_path / "reports"))
+    assert staged == ""  # the published figures are read
+    assert (NOTEBOOKS_DIR / links.format(report="front_door")).resolve() == (
+        period / "front_door.html"
+    ).resolve()
+    assert open_summary("2017-03", staged_metrics="x.json") == ("x.json", "{report}.html")
