@@ -140,7 +140,7 @@ def change_words(value, before, fmt: str) -> str:
     """This value against a year earlier, in words."""
     if not is_number(value) or not is_number(before):
         return "no figure a year earlier" if is_number(value) else ""
-    if value == before:
+    if shown(value, fmt) == shown(before, fmt):
         return f"unchanged from {shown(before, fmt)} a year earlier"
     return f"{'up' if value > before else 'down'} from {shown(before, fmt)} a year earlier"
 

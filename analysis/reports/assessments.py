@@ -7,6 +7,7 @@ import pandas as pd
 from analysis.measures import assessments as oc
 from analysis.measures import caseload as cl
 from analysis.measures import comparisons as cmp
+from analysis.measures import data_quality as dq
 from analysis.measures.stats import WILSON
 from analysis.periods import covers, period_end, period_label, window
 from analysis.presentation import charts
@@ -385,4 +386,7 @@ def build(
     )
     r.metrics = dict(s.metrics.values)
     r["summary"][0].sentences += report_changes("assessments", r.metrics, str(s.period))
+    r["summary"][0].sentences += dq.thin_caution(
+        s.inputs, s.period, ["assessments"], "the month's assessment figures"
+    )
     return r

@@ -27,7 +27,7 @@ from analysis.measures.spc import (
     xmr,
 )
 from analysis.periods import period_label
-from analysis.presentation.formats import NOT_AVAILABLE, is_number, shown
+from analysis.presentation.formats import NOT_AVAILABLE, is_number, plural, shown
 from analysis.presentation.model import Note, Report, Scorecard, Summary
 from analysis.registry import SERIES, metric, with_series
 from analysis.withheld import WITHHELD, withheld
@@ -148,7 +148,7 @@ def verdict(points: pd.Series, m: Measure, current, period: str, min_points: int
     if withheld(current):
         return "", "withheld in the public version (small numbers)", None
     if len(points) < min_points or points.index[-1] != pd.Period(period, "M"):
-        return "", f"trend only: {len(points)} point(s), SPC needs {min_points}", None
+        return "", f"trend only: {plural(len(points), 'point')}, SPC needs {min_points}", None
     chart = xmr(points.to_numpy(), improvement=IMPROVEMENT_OF[m.better])
     kind = chart["point_type"].iloc[-1]
     return kind, WORDS[kind], chart
@@ -203,8 +203,10 @@ def change_sentence(row) -> str:
     the report's own test where it has one, and whether the latest point is a signal."""
     fmt = row.measure.format
     now, before = row.value, row.year_earlier
-    if is_number(now) and is_number(before):
-        moved = "rose" if now > before else "fell" if now < before else "was unchanged"
+    if is_number(now) and is_number(before) and shown(now, fmt) == shown(before, fmt):
+        text = f"{row.label} was {shown(now, fmt)}, the same as a year earlier"
+    elif is_number(now) and is_number(before):
+        moved = "rose" if now > before else "fell"
         text = f"{row.label} {moved} from {shown(before, fmt)} to {shown(now, fmt)} in a year"
     else:
         text = f"{row.label}: {shown(now, fmt)}"
@@ -291,7 +293,7 @@ LEGEND = (
     "downs). Assurance against a board target: ✔ consistently passing, ≈ hit and miss, ✖ "
     "consistently failing. Trend and variation use each measure's own monthly or quarterly "
     f"figures, never rolling 12-month ones; limits need at least {MIN_SPC_POINTS} points "
-    "(NHSRplotthedots warns below 12). – : no figure a year earlier. Each figure comes from "
+    "(fewer give unreliable limits). – : no figure a year earlier. Each figure comes from "
     "the detail report linked, for the same period."
 )
 

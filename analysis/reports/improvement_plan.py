@@ -9,12 +9,13 @@ import pandas as pd
 from analysis.measures import improvement_plan as ip
 from analysis.periods import months_back, period_end, period_label
 from analysis.presentation import charts
+from analysis.presentation.formats import plural
 from analysis.presentation.model import Figure, Glossary, Note, Report, Summary, Table
 from analysis.presentation.present import NO_COUNTS
 from analysis.reports.board_summary import report_changes
 
 TERMS = ["evidence of impact"]
-NO_ACTIONS = "The action tracker is not in this data (actions.csv, see the data dictionary)."
+NO_ACTIONS = "The action tracker is not in this data (the data dictionary says what it needs)."
 
 
 def summary(h: dict, label: str) -> list[str]:
@@ -25,9 +26,10 @@ def summary(h: dict, label: str) -> list[str]:
     return [
         f"At the end of {label}, {h['actions_complete']} of {total} actions were complete and "
         f"{h['actions_impact_evidenced']} of {total} showed evidence of impact.",
-        f"{h['actions_overdue']} action(s) were overdue; {h['actions_complete_no_impact_6m']} "
-        "completed six months or more ago show no evidence of impact and no impact review "
-        "yet - the board asked for these to be reviewed.",
+        f"{plural(h['actions_overdue'], 'action')} "
+        f"{'was' if h['actions_overdue'] == 1 else 'were'} overdue; "
+        f"{h['actions_complete_no_impact_6m']} completed six months or more ago show no "
+        "evidence of impact and no impact review yet - the board asked for these to be reviewed.",
     ]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.measures import comparisons as cmp
+from analysis.measures import data_quality as dq
 from analysis.measures import sickness as sk
 from analysis.measures.spc import WORDS, assurance, describe, xmr
 from analysis.periods import period_end, period_label, window
@@ -302,4 +303,7 @@ def build(
     )
     r.metrics = dict(s.metrics.values)
     r["summary"][0].sentences += report_changes("sickness_absence", r.metrics, str(s.period))
+    r["summary"][0].sentences += dq.thin_caution(
+        s.inputs, s.period, ["absence"], "the month's days lost"
+    )
     return r

@@ -99,7 +99,7 @@ def test_a_short_series_gives_the_trend_but_no_verdict():
         "audit_agreement": {"kappa": 0.7, "series": {"kappa": series(quarters(8), [0.7] * 8)}}
     }
     row = board.scorecard(reports, [KAPPA], "2017-03").iloc[0]
-    assert row["verdict"] == "trend only: 8 point(s), SPC needs 12" and len(row["trend"]) == 8
+    assert row["verdict"] == "trend only: 8 points, SPC needs 12" and len(row["trend"]) == 8
 
 
 def test_assurance_only_with_a_target():
