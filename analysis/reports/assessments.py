@@ -50,6 +50,15 @@ def headline(
     }
 
 
+#: Shorter column headings for the outcome mix, so its dozen columns fit the page (1280 px and
+#: A4); the table's note gives the full words.
+SHORT_OUTCOMES = {
+    oc.CATEGORY_LABELS["STEP_DOWN"]: "Stepped across",
+    oc.CATEGORY_LABELS["UPDATE_CIN"]: "Updated: child in need plan",
+    oc.CATEGORY_LABELS["UPDATE_CP"]: "Updated: child protection",
+}
+
+
 def unavailable_outcomes(s) -> tuple[str, ...]:
     """Outcome categories this run's data cannot show (derived from a return that does not
     record them; see analysis/sources/next_steps.py)."""
@@ -222,6 +231,8 @@ TERMS = [
     "Section 47 enquiry",
     "unborn (pre-birth) assessment",
     "confidence interval",
+    "DfE",
+    "ONS",
 ]
 
 
@@ -344,10 +355,15 @@ def build(
             rests_on=mix_counts[main],
         ),
         Table(
-            mix.reset_index(),
+            mix.reset_index().rename(columns=SHORT_OUTCOMES),
             "Outcome mix per quarter (share of assessments)",
-            dict.fromkeys(shares, "percent"),
-            options={"base": dict.fromkeys(shares, "Completed")},
+            dict.fromkeys([SHORT_OUTCOMES.get(c, c) for c in shares], "percent"),
+            note="Stepped across: to targeted services or another agency. Updated: the "
+            "assessment was updated in line with the child in need plan, or within the child "
+            "protection process.",
+            options={
+                "base": dict.fromkeys([SHORT_OUTCOMES.get(c, c) for c in shares], "Completed")
+            },
         ),
     )
     r.add(

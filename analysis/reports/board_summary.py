@@ -28,7 +28,8 @@ from analysis.measures.spc import (
 )
 from analysis.periods import period_label
 from analysis.presentation.formats import NOT_AVAILABLE, is_number, plural, shown
-from analysis.presentation.model import Note, Report, Scorecard, Summary
+from analysis.presentation.model import Glossary, Note, Report, Scorecard, Summary
+from analysis.presentation.present import terms_used
 from analysis.registry import SERIES, metric, with_series
 from analysis.withheld import WITHHELD, withheld
 
@@ -319,5 +320,6 @@ def build(
         metrics.record_all(recorded)
     r = Report("board_summary", metrics=recorded)
     r.add("key-points", Summary(key_points))
-    r.add("scorecard", Scorecard(card, label), Note(LEGEND))
+    words = [*key_points, *card["label"], LEGEND, "Variation (SPC)"]
+    r.add("scorecard", Scorecard(card, label), Note(LEGEND), Glossary(terms_used(words)))
     return r

@@ -42,7 +42,7 @@ def summary(inputs: Inputs, gaps: pd.DataFrame, complete: pd.DataFrame) -> list[
 
 
 #: Words this report uses, defined in its "Words used in this report" box.
-TERMS = ["SHA-256 fingerprint", "validation warning"]
+TERMS = ["SHA-256 fingerprint", "validation warning", "NFA"]
 
 
 def build(s, lookback_months: int = 36, dip_sample: str = "NFA dip sample") -> Report:

@@ -27,6 +27,8 @@ TERMS = [
     "common cause variation",
     "special cause variation",
     "confidence interval",
+    "DfE",
+    "CIN",
 ]
 NO_CONTACTS = (
     "Contacts are not in this data: the CIN census holds referrals only. An Annex A workbook "

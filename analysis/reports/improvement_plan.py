@@ -14,7 +14,7 @@ from analysis.presentation.model import Figure, Glossary, Note, Report, Summary,
 from analysis.presentation.present import NO_COUNTS
 from analysis.reports.board_summary import report_changes
 
-TERMS = ["evidence of impact"]
+TERMS = ["evidence of impact", "NFA", "Cohen's kappa"]
 NO_ACTIONS = "The action tracker is not in this data (the data dictionary says what it needs)."
 
 

@@ -157,6 +157,8 @@ TERMS = [
     "common cause variation",
     "special cause variation",
     "Bradford factor",
+    "DfE",
+    "HR",
 ]
 
 

@@ -25,7 +25,7 @@ from analysis.presentation.model import (
 from analysis.presentation.present import NO_COUNTS
 from analysis.reports.board_summary import report_changes
 
-TERMS = ["FTE", "case holder", "agency rate", "turnover rate", "confidence interval"]
+TERMS = ["FTE", "case holder", "agency rate", "turnover rate", "confidence interval", "DfE", "CSWW"]
 NO_CASELOADS = "Caseloads are not in this data (the data dictionary says what they need)."
 NO_RATES = (
     "Agency, vacancy and turnover rates need the staffing extract's agency, vacant and leavers' "

@@ -330,6 +330,8 @@ TERMS = [
     "confidence interval",
     "p-value",
     "odds ratio",
+    "DfE",
+    "PACE",
 ]
 
 

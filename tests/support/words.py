@@ -27,6 +27,45 @@ RULES = {
 }
 
 
+#: Abbreviations a board member may not know, each with the words that gloss it (case aside).
+ABBREVIATIONS = {
+    "FTE": "full-time equivalent",
+    "NFA": "no further action",
+    "CSWW": "children's social work workforce",
+    "SPC": "statistical process control",
+    "CI": "confidence interval",
+    "ONS": "Office for National Statistics",
+    "CIN": "child(?:ren)? in need",
+    "LA": "local authority",
+    "DfE": "Department for Education",
+    "HR": "human resources",
+    "BVPI": "Best Value Performance Indicator",
+    "PACE": "Police and Criminal Evidence Act",
+    "kappa": "beyond what chance",
+    "AC1": "an agreement measure that stays reliable",
+}
+
+
+def unglossed(page: str) -> list[str]:
+    """Each abbreviation the page uses without glossing it where it first appears: the gloss
+    must come in the same line or before it, or in the page's "Words used" box."""
+    tree = lxml_html.fromstring(page)
+    box = " ".join(
+        t for node in tree.xpath("//*[contains(@class, 'glossary')]") for t in node.itertext()
+    )
+    text = visible_text(page)
+    out = []
+    for short, gloss in ABBREVIATIONS.items():
+        used = re.search(rf"(?<![\w-]){re.escape(short)}(?![\w-])", text)
+        if not used:
+            continue
+        end = text.find("\n", used.end())
+        before = text[: end if end >= 0 else None]
+        if not re.search(gloss, before, re.IGNORECASE) and not re.search(gloss, box, re.IGNORECASE):
+            out.append(f"{short} not glossed where it first appears: {_line(text, used.start())!r}")
+    return out
+
+
 def visible_text(page: str) -> str:
     """The text a reader sees, one line per element, without the technical annex."""
     tree = lxml_html.fromstring(page)
