@@ -129,7 +129,7 @@ def stacked_bars(frame, title: str, ylabel: str):
         bottom = values if bottom is None else bottom + values
     ax.legend(loc="upper left", bbox_to_anchor=(1, 1))
     _thin_ticks(ax, labels)
-    if len(labels) and bottom is not None:
+    if len(labels) and bottom is not None and bottom[-1] == bottom[-1]:
         _latest(ax, labels[-1], float(bottom[-1]), f"{labels[-1]}: {_value(bottom[-1], False)}")
     last = frame.iloc[-1]
     parts = ", ".join(f"{c} {_value(last[c], False)}" for c in frame.columns)
@@ -168,7 +168,7 @@ def line_with_interval(
     if reference is not None:
         ax.axhline(reference * scale, color=MUTED, linestyle="--")
     _thin_ticks(ax, x)
-    if len(x):
+    if len(x) and _value(series.iloc[-1], percent) != "no value":
         _latest(
             ax,
             x[-1],
