@@ -67,3 +67,26 @@ def test_the_words_used_box_names_the_abbreviations_a_page_uses():
     assert terms_used(words) == ["FTE", "NFA", "SPC (statistical process control)"]
     assert terms_used(["Cohen's kappa rose"]) == ["Cohen's kappa"]
     assert terms_used(["Contacts per month"]) == []
+
+
+def test_a_figure_shown_the_same_as_a_year_earlier_is_not_said_to_move():
+    from types import SimpleNamespace
+
+    from analysis.presentation.dashboard import change_words
+    from analysis.reports.board_summary import Measure, change_sentence
+
+    median = Measure("Median caseload", "workforce", "caseload_median", "decimal1")
+
+    def row(now, before):
+        return SimpleNamespace(
+            measure=median, value=now, year_earlier=before, label=median.label, test=(),
+            point_type="",
+        )  # fmt: skip
+
+    # 16.04 and 15.96 both show as 16.0: the same, never "unchanged from 16.0 to 16.0" or
+    # "up from 16.0"
+    assert change_sentence(row(16.04, 15.96)) == (
+        "Median caseload was 16.0, the same as a year earlier."
+    )
+    assert change_words(16.04, 15.96, "decimal1") == "unchanged from 16.0 a year earlier"
+    assert change_sentence(row(16.5, 15.0)) == ("Median caseload rose from 15.0 to 16.5 in a year.")
