@@ -24,6 +24,7 @@ from analysis.fileio import write_atomic
 from analysis.periods import is_period, period_label
 from analysis.presentation import dashboard as dash
 from analysis.presentation.formats import ASSURANCE_ICONS, VARIATION_ICONS, shown_of
+from analysis.presentation.present import definitions, terms_used
 from analysis.reports import board_summary as board
 
 TEMPLATES = PACKAGE_DIR / "presentation" / "templates"
@@ -88,7 +89,9 @@ def _tile(period: str, row, index: int) -> dict:
         frame = dash.chart_frame(row.trend, m.better) if row.chart is not None else None
         frame = frame if frame is not None else pd.DataFrame({"value": row.trend.astype(float)})
         tile |= {
-            "chart": dash.chart_svg(m.label, frame, m.format, m.frequency, f"c{period}-{index}"),
+            "chart": dash.chart_svg(
+                m.label, frame, m.format, m.frequency, f"c{period}-{index}", target=m.target
+            ),
             "table": dash.table_html(m.label, frame, m.format, m.frequency),
             "csv": dash.csv_text(m.label, frame, m.frequency, m.format),
             "file": f"{m.metric}_{period}.csv",
@@ -159,12 +162,20 @@ def build_index(out: Path) -> str:
         }
         for period, manifest in found
     ]
+    dashboards = [d for p, m in found if (d := _dashboard(out, p, m))]
+    words = [
+        text
+        for d in dashboards
+        for text in [*d["points"]]
+        + [t[k] for theme in d["themes"] for t in theme["tiles"] for k in ("label", "verdict")]
+    ]
     return _template().render(
         la_name=latest.get("la_name", ""),
+        glossary=[(t, definitions()[t]) for t in terms_used(words)],
         marking=latest.get("classification", ""),
         synthetic=any(m.get("synthetic") for _, m in found),
         reports=reports,
-        dashboards=[d for p, m in found if (d := _dashboard(out, p, m))],
+        dashboards=dashboards,
         periods=rows,
         built=f"{datetime.now():%d/%m/%Y %H:%M}",
     )

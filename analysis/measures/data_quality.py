@@ -17,9 +17,9 @@ ACTIVITY_DATES = {
     "referrals": ("referrals", "REFERRAL_DATE"),
     "cin_cp": ("children in need and protection plans", "START"),
     "assessments": ("assessments", "ASSESSMENT_AUTHORISED"),
-    "audits": ("audits.csv", "AUDIT_DATE"),
-    "absence": ("absence.csv", "START_DATE"),
-    "staffing": ("staffing.csv", "MONTH"),
+    "audits": ("audits", "AUDIT_DATE"),
+    "absence": ("sickness absence spells", "START_DATE"),
+    "staffing": ("monthly staffing", "MONTH"),
 }
 
 
@@ -156,19 +156,22 @@ def completeness(
 
 #: Event lists whose latest weeks fill in late (the date an event is recorded by).
 LATE_FILLING = {
+    "contacts": ("contacts", "CONTACT_DATE"),
+    "referrals": ("referrals", "REFERRAL_DATE"),
     "assessments": ("assessments authorised", "ASSESSMENT_AUTHORISED"),
     "audits": ("audits", "AUDIT_DATE"),
     "absence": ("absence spells starting", "START_DATE"),
 }
 
 
-def thin_latest_month(inputs: Inputs, period, share: float = 0.5) -> list[str]:
-    """Sources whose count of records in the period's month is below `share` of their
-    average over the 12 months before: often records not yet entered or authorised, not a
-    quiet month. One sentence each."""
+def thin_months(inputs: Inputs, period, share: float = 0.5) -> dict[str, tuple[int, float]]:
+    """{table: (records in the period's month, average a month over the 12 months before)}
+    for each source of `LATE_FILLING` whose count in the period's month is below `share` of
+    that average (and the average is at least 4): the latest month thinly recorded, often
+    records not yet entered or authorised rather than a quiet month."""
     month = pd.Period(period, "M")
-    out = []
-    for table, (label, col) in LATE_FILLING.items():
+    out = {}
+    for table, (_, col) in LATE_FILLING.items():
         frame = inputs.get(table)
         if frame is None:
             continue
@@ -179,9 +182,33 @@ def thin_latest_month(inputs: Inputs, period, share: float = 0.5) -> list[str]:
         ).mean()
         now = int((months == month).sum())
         if average >= 4 and now < share * average:
-            out.append(
-                f"Only {now:,} {label} in {month:%B %Y}, against {average:,.1f} a month in the "
-                "12 months before: the latest weeks may not all be recorded yet, so figures for "
-                "this month may rise when the extract is refreshed."
-            )
+            out[table] = (now, float(average))
     return out
+
+
+def thin_latest_month(inputs: Inputs, period, share: float = 0.5) -> list[str]:
+    """One sentence for each source `thin_months` finds thinly recorded in the period's
+    month."""
+    month = pd.Period(period, "M")
+    return [
+        f"Only {now:,} {LATE_FILLING[table][0]} in {month:%B %Y}, against {average:,.1f} a month "
+        "in the 12 months before: the latest weeks may not all be recorded yet, so figures for "
+        "this month may rise when the extract is refreshed."
+        for table, (now, average) in thin_months(inputs, period, share).items()
+    ]
+
+
+def thin_caution(inputs: Inputs, period, tables: list[str], what: str) -> list[str]:
+    """A caution for a report whose latest-month figures (`what`, e.g. "the repeat-contact
+    share") rest on `tables`, when the data quality report finds any of them thinly recorded
+    in the period's month (`thin_months`); none otherwise."""
+    thin = [t for t in tables if t in thin_months(inputs, period)]
+    if not thin:
+        return []
+    month = pd.Period(period, "M")
+    names = " and ".join(LATE_FILLING[t][0] for t in thin)
+    return [
+        f"Caution: {names} in {month:%B %Y} are thinly recorded (see the data quality "
+        f"report), so {what} for {month:%B %Y} may change when the missing records are "
+        "entered: a fall in the latest month may be records not yet entered, not a real fall."
+    ]

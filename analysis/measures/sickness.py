@@ -27,7 +27,7 @@ WORKING = "working_days"
 REASON_LABELS = {
     "MENTAL_HEALTH": "Mental health",
     "MUSCULOSKELETAL": "Musculoskeletal",
-    "RESPIRATORY": "Respiratory (colds, flu, COVID-19)",
+    "RESPIRATORY": "Respiratory (colds, flu)",
     "GASTROINTESTINAL": "Stomach and digestive",
     "HEADACHE_MIGRAINE": "Headache and migraine",
     "SURGERY_HOSPITAL": "Surgery and hospital",
@@ -35,11 +35,19 @@ REASON_LABELS = {
     "INJURY": "Injury",
     "OTHER": "Other",
 }
+#: Labels that belong to a time: from the date given, a category's label is this one (COVID-19
+#: from the first confirmed cases in the UK, 31 January 2020).
+LABELS_FROM = {"RESPIRATORY": (pd.Timestamp("2020-01-31"), "Respiratory (colds, flu, COVID-19)")}
 CALENDAR = "calendar_days"
 
 
-def reason_label(code: str) -> str:
-    """Plain words for a standard absence reason category."""
+def reason_label(code: str, until=None) -> str:
+    """Plain words for a standard absence reason category, for records up to the date
+    `until` (a label that belongs to a later time is not used for an earlier window; no
+    date: the label of today)."""
+    since, later = LABELS_FROM.get(code, (None, None))
+    if since is not None and (until is None or pd.Timestamp(until) >= since):
+        return later
     return REASON_LABELS.get(code, code.replace("_", " ").capitalize())
 
 
@@ -138,7 +146,7 @@ def by_reason(spells, first, last) -> pd.DataFrame:
     absent = spells.loc[days > 0, "EMPLOYEE_ID"].groupby(reason[days > 0]).nunique()
     out = pd.DataFrame(
         {
-            "Reason": [reason_label(r) for r in table.index],
+            "Reason": [reason_label(r, last) for r in table.index],
             "Employees": absent.reindex(table.index, fill_value=0).astype("int64").to_numpy(),
             "FTE days lost": table.to_numpy(),
         }
@@ -231,16 +239,17 @@ def reason_trend(spells, period, months: int, top: list[str], employees=False) -
     period month); with `employees`, the number of employees absent for each reason in each
     quarter instead (what those days rest on)."""
     rows = {}
+    until = window(period, 1)[1]
     for q_last in quarter_ends(period, months // 3):
         days = days_in_window(spells, *window(q_last, 3))
         if employees:
             absent = spells[days > 0]
             sums = absent.groupby("REASON_CATEGORY")["EMPLOYEE_ID"].nunique()
-            rows[q_last] = {reason_label(r): int(sums.get(r, 0)) for r in top}
+            rows[q_last] = {reason_label(r, until): int(sums.get(r, 0)) for r in top}
             continue
         lost = pd.Series(days * spells["FTE"].to_numpy(), index=spells.index)
         sums = lost.groupby(spells["REASON_CATEGORY"]).sum()
-        rows[q_last] = {reason_label(r): float(sums.get(r, 0.0)) for r in top}
+        rows[q_last] = {reason_label(r, until): float(sums.get(r, 0.0)) for r in top}
     frame = pd.DataFrame.from_dict(rows, orient="index")
     frame.index.name = "Quarter ending"
     return frame

@@ -18,17 +18,15 @@ from statsmodels.stats.proportion import (
     test_proportions_2indep,
 )
 
-WILSON = "Wilson score interval (statsmodels proportion_confint, method='wilson')"
-RATIO = (
-    "score interval and score test for the ratio of two independent proportions "
-    "(statsmodels confint_proportions_2indep / test_proportions_2indep, compare='ratio')"
-)
-DIFFERENCE = "Newcombe hybrid score interval (statsmodels, method='newcomb')"
+#: Method notes as a board paper gives them: the method's name, never the library function
+#: (the functions are named in each function's docstring).
+WILSON = "Wilson score interval"
+RATIO = "score interval and score test for the ratio of two independent proportions"
+DIFFERENCE = "Newcombe hybrid score interval"
 LARGE_CELL = 500
 ODDS = (
     "Fisher's exact test with the conditional maximum-likelihood odds ratio and its exact "
-    "interval (scipy.stats.fisher_exact and contingency.odds_ratio); with 500 or more in every "
-    "cell, Woolf's logit interval (statsmodels Table2x2)"
+    "interval; with 500 or more in every cell, Woolf's logit interval"
 )
 
 

@@ -305,7 +305,9 @@ def judge(
         return Verdict(**base, variation="one figure for the period: no series to chart")
     if len(points) < min_points or points.index[-1] != pd.Period(period, "M"):
         return Verdict(
-            **base, variation=f"trend only: {len(points)} {unit}s, SPC needs {min_points}"
+            **base,
+            variation=f"trend only: {len(points)} {unit}{'' if len(points) == 1 else 's'}, "
+            f"SPC needs {min_points}",
         )
     improvement = IMPROVEMENT_OF[better]
     chart = xmr(points, improvement=improvement)

@@ -82,6 +82,41 @@ def _thin_ticks(ax, labels: list[str], most: int = 8) -> None:
     ax.set_xticks(keep, [labels[i] for i in keep])
 
 
+def _latest(ax, x, y: float, text: str) -> None:
+    """Write the latest value beside the last point, so the chart reads without hovering."""
+    ax.annotate(
+        text,
+        (x, y),
+        xytext=(4, 8),
+        textcoords="offset points",
+        ha="right",
+        fontsize=9,
+        fontweight="bold",
+        color="#0b0c0c",
+    )
+
+
+def _line_labels(ax, items: list[tuple[float, str]]) -> None:
+    """Name horizontal lines (mean, limits, target) with their values at the right edge,
+    moved apart just enough (7% of the axis) that no two labels overlap."""
+    low, high = ax.get_ylim()
+    gap = 0.07 * (high - low)
+    placed: list[float] = []
+    for y, text in sorted(items, key=lambda item: item[0]):
+        at = max(y, placed[-1] + gap) if placed else y
+        placed.append(at)
+        ax.annotate(
+            text,
+            (1, at),
+            xycoords=("axes fraction", "data"),
+            xytext=(4, 0),
+            textcoords="offset points",
+            va="center",
+            fontsize=9,
+            color="#3D3D3D",
+        )
+
+
 def stacked_bars(frame, title: str, ylabel: str):
     """Stacked bar chart of a table (index along the x axis, columns stacked); returns the
     figure and alt text describing it."""
@@ -94,6 +129,8 @@ def stacked_bars(frame, title: str, ylabel: str):
         bottom = values if bottom is None else bottom + values
     ax.legend(loc="upper left", bbox_to_anchor=(1, 1))
     _thin_ticks(ax, labels)
+    if len(labels) and bottom is not None and bottom[-1] == bottom[-1]:
+        _latest(ax, labels[-1], float(bottom[-1]), f"{labels[-1]}: {_value(bottom[-1], False)}")
     last = frame.iloc[-1]
     parts = ", ".join(f"{c} {_value(last[c], False)}" for c in frame.columns)
     alt = (
@@ -131,6 +168,13 @@ def line_with_interval(
     if reference is not None:
         ax.axhline(reference * scale, color=MUTED, linestyle="--")
     _thin_ticks(ax, x)
+    if len(x) and _value(series.iloc[-1], percent) != "no value":
+        _latest(
+            ax,
+            x[-1],
+            float(series.iloc[-1]) * scale,
+            f"{x[-1]}: {_value(series.iloc[-1], percent)}",
+        )
     alt = (
         f"Line chart: {title}. From {_value(series.iloc[0], percent)} in {x[0]} to "
         f"{_value(series.iloc[-1], percent)} in {x[-1]}; highest "
@@ -207,13 +251,21 @@ def spc_chart(chart, title: str, ylabel: str, target: float | None = None):
                 zorder=3,
                 label=WORDS[kind].capitalize(),
             )
-    ax.legend(loc="upper left", bbox_to_anchor=(1, 1), fontsize=9)
     _thin_ticks(ax, x)
+    lines = [
+        (chart["upl"].iloc[-1], f"Upper limit {chart['upl'].iloc[-1]:.1f}"),
+        (chart["mean"].iloc[-1], f"Mean {chart['mean'].iloc[-1]:.1f}"),
+        (chart["lpl"].iloc[-1], f"Lower limit {chart['lpl'].iloc[-1]:.1f}"),
+    ] + ([(target, f"Target {target:g}")] if target is not None else [])
+    _line_labels(ax, lines)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.28), ncol=3, fontsize=9)
+    _latest(ax, x[-1], float(chart["value"].iloc[-1]), f"{x[-1]}: {chart['value'].iloc[-1]:.1f}")
     special = int((chart["point_type"] != "common_cause").sum())
     alt = (
         f"Statistical process control chart: {title}, {x[0]} to {x[-1]}. Mean "
         f"{chart['mean'].iloc[0]:.1f}, process limits {chart['lpl'].iloc[0]:.1f} to "
-        f"{chart['upl'].iloc[0]:.1f}. {special} point(s) show special cause variation; the "
+        f"{chart['upl'].iloc[0]:.1f}. {special} {'point shows' if special == 1 else 'points show'} "
+        "special cause variation; the "
         f"latest ({x[-1]}, {chart['value'].iloc[-1]:.1f}) shows {describe(chart)}."
     )
     return fig, alt

@@ -68,26 +68,97 @@ def _scale(values, low, high, size, pad):
     return [pad + (size - 2 * pad) * (1 - (v - low) / span) for v in values]
 
 
-def chart_svg(label: str, frame: pd.DataFrame, fmt: str, frequency: str, chart_id: str) -> str:
-    """An XmR chart as SVG: the values joined by a line, the mean (solid) and process limits
-    (dashed), and each point shaped by its variation type. The SVG is one focusable image
-    whose description names the range; arrow keys read out each point (dashboard.js)."""
-    width, height, pad = 640, 240, 28
+#: The chart's frame (viewBox units): width, height and the margins that hold the axis text.
+WIDTH, HEIGHT, LEFT, RIGHT, TOP, BOTTOM = 580, 280, 64, 136, 16, 44
+
+
+def _spread(ys: list[float], gap: float = 14.0) -> list[float]:
+    """Label positions at `ys` moved apart just enough that no two overlap (order kept)."""
+    order = sorted(range(len(ys)), key=lambda i: ys[i])
+    out = list(ys)
+    for a, b in zip(order, order[1:], strict=False):
+        out[b] = max(out[b], out[a] + gap)
+    return out
+
+
+def chart_svg(
+    label: str,
+    frame: pd.DataFrame,
+    fmt: str,
+    frequency: str,
+    chart_id: str,
+    target: float | None = None,
+) -> str:
+    """An XmR chart as SVG that reads without a mouse: dates along the x axis, values up the
+    y axis (`MaxNLocator` ticks), the values joined by a line, the mean (solid) and process
+    limits (dashed) each labelled with its value, the board's `target` (dotted) when there
+    is one, the latest point labelled with its period and value, and each point shaped by
+    its variation type. The SVG is one focusable image whose description names the range;
+    arrow keys read out each point (dashboard.js)."""
+    from matplotlib.ticker import MaxNLocator
+
     values = frame["value"].to_numpy(dtype=float)
-    lines = [c for c in ("mean", "lpl", "upl") if c in frame]
-    every = np.concatenate([values] + [frame[c].to_numpy(dtype=float) for c in lines])
+    lines = [c for c in ("upl", "mean", "lpl") if c in frame]
+    every = np.concatenate(
+        [values] + [frame[c].to_numpy(dtype=float) for c in lines] + [np.array([target or np.nan])]
+    )
     low, high = float(np.nanmin(every)), float(np.nanmax(every))
-    xs = [pad + i * (width - 2 * pad) / max(len(values) - 1, 1) for i in range(len(values))]
-    ys = _scale(values, low, high, height, pad)
-    parts = [f'<polyline class="series" points="{_points(xs, ys)}"/>']
-    for col in lines:
-        y = _scale([float(frame[col].iloc[-1])], low, high, height, pad)[0]
-        cls = "mean" if col == "mean" else "limit"
+    ticks = [t for t in MaxNLocator(nbins=4).tick_values(low, high)]
+    low, high = min(low, ticks[0]), max(high, ticks[-1])
+    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+    n = len(values)
+    xs = [LEFT + i * plot_w / max(n - 1, 1) for i in range(n)]
+
+    def y_of(v: float) -> float:
+        return TOP + plot_h * (1 - (v - low) / ((high - low) or 1.0))
+
+    ys = [y_of(v) for v in values]
+    parts = [
+        f'<line class="axis" x1="{LEFT}" x2="{LEFT}" y1="{TOP}" y2="{TOP + plot_h}"/>',
+        f'<line class="axis" x1="{LEFT}" x2="{LEFT + plot_w}" y1="{TOP + plot_h}" '
+        f'y2="{TOP + plot_h}"/>',
+    ]
+    for t in ticks:
+        y = y_of(t)
         parts.append(
-            f'<line class="{cls}" x1="{pad}" x2="{width - pad}" y1="{y:.1f}" y2="{y:.1f}"/>'
+            f'<line class="grid" x1="{LEFT}" x2="{LEFT + plot_w}" y1="{y:.1f}" y2="{y:.1f}"/>'
+            f'<text class="tick y" x="{LEFT - 6}" y="{y + 4:.1f}">{html.escape(_tick(t, fmt))}'
+            "</text>"
         )
-    for i, (period, row) in enumerate(frame.iterrows()):
+    step = -(-n // 5)
+    for i in range(n):
+        if (n - 1 - i) % step == 0:
+            parts.append(
+                f'<text class="tick x" x="{xs[i]:.1f}" y="{TOP + plot_h + 18}">'
+                f"{frame.index[i]:%b %Y}</text>"
+            )
+    unit = "Quarter ending" if frequency == "quarter" else "Month"
+    parts.append(
+        f'<text class="axis-title" x="{LEFT + plot_w / 2:.1f}" y="{HEIGHT - 4}">{unit}</text>'
+    )
+    parts.append(f'<polyline class="series" points="{_points(xs, ys)}"/>')
+    marked = []
+    for col in lines:
+        value = float(frame[col].iloc[-1])
+        cls = "mean" if col == "mean" else "limit"
+        name = {"upl": "Upper limit", "mean": "Mean", "lpl": "Lower limit"}[col]
+        marked.append((y_of(value), cls, f"{name} {shown(value, fmt)}"))
+    if target is not None:
+        marked.append((y_of(target), "target", f"Target {shown(target, fmt)}"))
+    latest = shown(values[-1], fmt)
+    marked.append((ys[-1], "latest", f"Latest {latest}"))
+    for (y, cls, text), at in zip(marked, _spread([m[0] for m in marked]), strict=True):
+        if cls != "latest":
+            parts.append(
+                f'<line class="{cls}" x1="{LEFT}" x2="{LEFT + plot_w}" y1="{y:.1f}" y2="{y:.1f}"/>'
+            )
+        parts.append(
+            f'<text class="line-label {cls}" x="{LEFT + plot_w + 8}" y="{at + 4:.1f}">'
+            f"{html.escape(text)}</text>"
+        )
+    for i, (period, row) in enumerate(frame.to_dict("index").items()):
         kind = row.get("point_type", "common_cause")
+        kind = kind if isinstance(kind, str) else "common_cause"
         shape = VARIATION_ICONS.get(kind, VARIATION_ICONS["common_cause"])[1]
         words = WORDS.get(kind, "")
         text = f"{_period(period, frequency)}: {shown(row['value'], fmt)}" + (
@@ -103,15 +174,24 @@ def chart_svg(label: str, frame: pd.DataFrame, fmt: str, frequency: str, chart_i
     first, last = frame.index[0], frame.index[-1]
     desc = (
         f"{label}: {len(frame)} {frequency}ly values, {_period(first, frequency)} to "
-        f"{_period(last, frequency)}; latest {shown(values[-1], fmt)}. Use the left and right "
-        "arrow keys to read each point."
+        f"{_period(last, frequency)}; latest {latest}."
+        + (f" Target {shown(target, fmt)}." if target is not None else "")
+        + " Use the left and right arrow keys to read each point."
     )
     return (
-        f'<svg id="{chart_id}" class="spc" viewBox="0 0 {width} {height}" role="img" '
+        f'<svg id="{chart_id}" class="spc" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
         f'tabindex="0" aria-label="{html.escape(desc)}" focusable="true">'
         + "".join(parts)
         + "</svg>"
     )
+
+
+def _tick(value: float, fmt: str) -> str:
+    """An axis value: percentages and counts as the tiles show them, other numbers with no
+    more decimals than the tick needs."""
+    if fmt in ("percent", "count"):
+        return shown(value, fmt) if fmt == "count" else f"{100 * value:g}%"
+    return f"{value:,.10g}"
 
 
 def sparkline_svg(points: pd.Series) -> str:
@@ -140,7 +220,7 @@ def change_words(value, before, fmt: str) -> str:
     """This value against a year earlier, in words."""
     if not is_number(value) or not is_number(before):
         return "no figure a year earlier" if is_number(value) else ""
-    if value == before:
+    if shown(value, fmt) == shown(before, fmt):
         return f"unchanged from {shown(before, fmt)} a year earlier"
     return f"{'up' if value > before else 'down'} from {shown(before, fmt)} a year earlier"
 

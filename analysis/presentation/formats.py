@@ -81,3 +81,9 @@ def shown_of(value, total, kind: str) -> str:
 def p_value(p: float) -> str:
     """A p-value as a sentence gives it: "p < 0.001" below 0.001, else "p = 0.023"."""
     return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
+
+
+def plural(n: int, word: str, words: str = "") -> str:
+    """A count with its noun in the right number: "1 action", "2 actions", "0 actions"
+    (`words`: the plural when it is not `word` + "s", e.g. "children")."""
+    return f"{fmt(n, 'count')} {word if n == 1 else words or word + 's'}"

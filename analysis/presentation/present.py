@@ -235,8 +235,8 @@ def figure_html(fig, alt: str, caption: str = "") -> str:
     data = base64.b64encode(buf.getvalue()).decode("ascii")
     cap = f"<figcaption>{html.escape(caption)}</figcaption>" if caption else ""
     return (
-        f'<figure><img src="data:image/png;base64,{data}" alt="{html.escape(alt, quote=True)}">'
-        f"{cap}</figure>"
+        f'<figure class="chart" tabindex="0"><img src="data:image/png;base64,{data}" '
+        f'alt="{html.escape(alt, quote=True)}">{cap}</figure>'
     )
 
 
@@ -327,11 +327,13 @@ def scorecard(card: pd.DataFrame, period_label: str) -> None:
         short = getattr(r, "short", "") or VARIATION_SHORT.get(r.point_type, r.verdict)
         rows.append(
             f'<tr><th scope="row"><a href="{html.escape(r.link)}">{html.escape(r.label)}</a></th>'
-            f'<td class="num">{html.escape(shown_of(r.value, r.out_of, r.measure.format))}</td>'
-            f'<td class="num">{html.escape(shown(r.year_earlier, r.measure.format, "–"))}</td>'
-            f"<td>{spark}</td>"
-            f"<td>{mark}{html.escape(short)}</td>"
-            + (f"<td>{assured}</td>" if targets else "")
+            f'<td class="num" data-label="This period">'
+            f"{html.escape(shown_of(r.value, r.out_of, r.measure.format))}</td>"
+            f'<td class="num" data-label="A year earlier">'
+            f"{html.escape(shown(r.year_earlier, r.measure.format, '–'))}</td>"
+            f'<td data-label="Trend">{spark}</td>'
+            f'<td data-label="Variation">{mark}{html.escape(short)}</td>'
+            + (f'<td data-label="Assurance">{assured}</td>' if targets else "")
             + "</tr>"
         )
     head = (
@@ -354,6 +356,28 @@ def scorecard(card: pd.DataFrame, period_label: str) -> None:
 def definitions() -> dict[str, str]:
     """Plain-English definitions of the words the reports use (glossary.yaml)."""
     return read_yaml(Path(__file__).with_name("glossary.yaml"))
+
+
+#: Glossary terms that a page may name by an abbreviation or a short word, each with the
+#: pattern that finds it in the page's words (`terms_used`).
+SIGNALS = {
+    "FTE": r"\bFTE\b",
+    "NFA": r"\bNFA\b",
+    "Cohen's kappa": r"\bkappa\b",
+    "CSWW": r"\bCSWW\b",
+    "DfE": r"\bDfE\b",
+    "CIN": r"\bCIN\b",
+    "ONS": r"\bONS\b",
+    "SPC (statistical process control)": r"\bSPC\b|\bspecial.cause\b|\bcommon cause\b",
+}
+
+
+def terms_used(texts: list[str]) -> list[str]:
+    """The glossary terms of `SIGNALS` that the given words use, in `SIGNALS` order: the
+    "Words used" box of a page whose words are not fixed in advance (the board summary, the
+    dashboard)."""
+    words = "\n".join(texts)
+    return [term for term, pattern in SIGNALS.items() if re.search(pattern, words)]
 
 
 def glossary_html(terms: list[str]) -> str:

@@ -7,6 +7,7 @@ import pandas as pd
 from analysis.measures import assessments as oc
 from analysis.measures import caseload as cl
 from analysis.measures import comparisons as cmp
+from analysis.measures import data_quality as dq
 from analysis.measures.stats import WILSON
 from analysis.periods import covers, period_end, period_label, window
 from analysis.presentation import charts
@@ -47,6 +48,15 @@ def headline(
         "timeliness_45wd_share_age_0_2": oc.timeliness(young, standard).share,
         "step_down_share_age_0_2": oc.step_down_share(young, outcomes, unavailable),
     }
+
+
+#: Shorter column headings for the outcome mix, so its dozen columns fit the page (1280 px and
+#: A4); the table's note gives the full words.
+SHORT_OUTCOMES = {
+    oc.CATEGORY_LABELS["STEP_DOWN"]: "Stepped across",
+    oc.CATEGORY_LABELS["UPDATE_CIN"]: "Updated: child in need plan",
+    oc.CATEGORY_LABELS["UPDATE_CP"]: "Updated: child protection",
+}
 
 
 def unavailable_outcomes(s) -> tuple[str, ...]:
@@ -221,6 +231,8 @@ TERMS = [
     "Section 47 enquiry",
     "unborn (pre-birth) assessment",
     "confidence interval",
+    "DfE",
+    "ONS",
 ]
 
 
@@ -343,10 +355,15 @@ def build(
             rests_on=mix_counts[main],
         ),
         Table(
-            mix.reset_index(),
+            mix.reset_index().rename(columns=SHORT_OUTCOMES),
             "Outcome mix per quarter (share of assessments)",
-            dict.fromkeys(shares, "percent"),
-            options={"base": dict.fromkeys(shares, "Completed")},
+            dict.fromkeys([SHORT_OUTCOMES.get(c, c) for c in shares], "percent"),
+            note="Stepped across: to targeted services or another agency. Updated: the "
+            "assessment was updated in line with the child in need plan, or within the child "
+            "protection process.",
+            options={
+                "base": dict.fromkeys([SHORT_OUTCOMES.get(c, c) for c in shares], "Completed")
+            },
         ),
     )
     r.add(
@@ -385,4 +402,7 @@ def build(
     )
     r.metrics = dict(s.metrics.values)
     r["summary"][0].sentences += report_changes("assessments", r.metrics, str(s.period))
+    r["summary"][0].sentences += dq.thin_caution(
+        s.inputs, s.period, ["assessments"], "the month's assessment figures"
+    )
     return r

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.measures import agreement as ag
+from analysis.measures import data_quality as dq
 from analysis.measures.stats import WILSON
 from analysis.measures.verdict import Verdict, judge, variation_parts
 from analysis.periods import window
@@ -336,4 +337,7 @@ def build(
     )
     r.metrics = dict(s.metrics.values)
     r["summary"][0].sentences += report_changes("audit_agreement", r.metrics, str(s.period))
+    r["summary"][0].sentences += dq.thin_caution(
+        s.inputs, s.period, ["audits"], "the month's audit findings"
+    )
     return r

@@ -26,7 +26,8 @@ from analysis.measures.spc import COMMON, CONCERN, IMPROVEMENT, NEUTRAL
 from analysis.measures.verdict import MIN_SPC_POINTS, Verdict, judge, variation_parts
 from analysis.periods import period_label
 from analysis.presentation.formats import is_number, shown, shown_of
-from analysis.presentation.model import Note, Report, Scorecard, Summary
+from analysis.presentation.model import Glossary, Note, Report, Scorecard, Summary
+from analysis.presentation.present import terms_used
 from analysis.registry import SERIES, metric, with_series
 from analysis.withheld import WITHHELD, withheld
 
@@ -540,5 +541,6 @@ def build(
         if page_better
         else Note(" ".join(["No measure improved on a year earlier.", *closing])),
     )
-    r.add("scorecard", Scorecard(card, label), Note(LEGEND))
+    words = [*page_needs, *page_better, *closing, *card["label"], LEGEND, "Variation (SPC)"]
+    r.add("scorecard", Scorecard(card, label), Note(LEGEND), Glossary(terms_used(words)))
     return r

@@ -6,6 +6,7 @@ import pandas as pd
 
 from analysis.measures import data_quality as dq
 from analysis.periods import period_label
+from analysis.presentation.formats import plural
 from analysis.presentation.model import Glossary, Report, Summary, Table
 from analysis.sources.inputs import Inputs
 
@@ -25,7 +26,8 @@ def summary(inputs: Inputs, gaps: pd.DataFrame, complete: pd.DataFrame) -> list[
     return [
         f"{h['files_loaded']} input files were loaded, {h['rows_total']:,} rows in all; "
         "every file passed validation with no errors, so the reports could be produced.",
-        f"Validation raised {h['warnings_total']:,} warning(s); they are listed by rule below."
+        f"Validation raised {plural(h['warnings_total'], 'warning')}; they are listed by rule "
+        "in the technical annex."
         if h["warnings_total"]
         else "Validation raised no warnings.",
         f"Some records lack something a figure needs (see Incomplete records): {incomplete}."
@@ -33,13 +35,14 @@ def summary(inputs: Inputs, gaps: pd.DataFrame, complete: pd.DataFrame) -> list[
         else "No records lack anything the figures need.",
         "Every source has records in every month of the look-back."
         if with_gaps.empty
-        else f"{len(with_gaps)} source(s) have months with no records: "
+        else f"{plural(len(with_gaps), 'source')} {'has' if len(with_gaps) == 1 else 'have'} "
+        "months with no records: "
         f"{', '.join(with_gaps['Source'])}. Check the extracts before relying on those months.",
     ]
 
 
 #: Words this report uses, defined in its "Words used in this report" box.
-TERMS = ["SHA-256 fingerprint", "validation warning"]
+TERMS = ["SHA-256 fingerprint", "validation warning", "NFA"]
 
 
 def build(s, lookback_months: int = 36, dip_sample: str = "NFA dip sample") -> Report:

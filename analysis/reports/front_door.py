@@ -7,6 +7,7 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.measures import comparisons as cmp
+from analysis.measures import data_quality as dq
 from analysis.measures import front_door as fd
 from analysis.measures.spc import xmr
 from analysis.measures.stats import WILSON
@@ -18,7 +19,7 @@ from analysis.presentation.model import Figure, Glossary, Note, Report, Summary,
 from analysis.reports.board_summary import report_changes
 from analysis.sources import coverage
 
-#: Fewest months for an SPC chart (as the board summary: NHSRplotthedots warns below 12).
+#: Fewest months for an SPC chart (as the board summary: fewer give unreliable limits).
 MIN_POINTS = 12
 TERMS = [
     "contact",
@@ -28,14 +29,16 @@ TERMS = [
     "common cause variation",
     "special cause variation",
     "confidence interval",
+    "DfE",
+    "CIN",
 ]
 NO_CONTACTS = (
     "Contacts are not in this data: the CIN census holds referrals only. An Annex A workbook "
-    "(List 1) or contacts.csv gives this section."
+    "(List 1) or the local contacts extract gives this section."
 )
 NO_REFERRALS = (
     "Referrals are not in this data. The CIN census, an Annex A workbook (List 3) or "
-    "referrals.csv gives this section."
+    "the local referrals extract gives this section."
 )
 SHORT_REFERRALS = (
     "The referrals in this data begin less than 12 months before the period ends, so the "
@@ -48,6 +51,20 @@ SHORT_LOOKBACK = (
 NOT_NATIONAL = (
     "Contacts have no national statistic (the CIN census does not collect them), so contact "
     "measures are compared with this authority's own past, not with other authorities."
+)
+
+
+#: The contact tables' counts, shown as whole numbers (a month the data do not cover makes
+#: the columns floating point) and protected as counts in the public version.
+COUNTS = dict.fromkeys(
+    [
+        "Contacts",
+        "Children contacted",
+        "Contacts leading to a referral",
+        "Children with more than one contact",
+        "Repeat contacts within 30 days",
+    ],
+    "count",
 )
 
 
@@ -258,6 +275,12 @@ def build(
     )
     r.metrics = dict(s.metrics.values)
     r["summary"][0].sentences += report_changes("front_door", r.metrics, str(s.period))
+    r["summary"][0].sentences += dq.thin_caution(
+        s.inputs,
+        s.period,
+        ["contacts", "referrals"],
+        "the month's contact and referral figures (the repeat-contact share among them)",
+    )
     return r
 
 
@@ -316,7 +339,7 @@ def _contacts(s, r: Report, months, chart, contacts, lookback_months: int) -> No
                 ]
             ].reset_index(),
             "Contacts in the last 12 months",
-            {"Share of contacts leading to a referral": "percent"},
+            COUNTS | {"Share of contacts leading to a referral": "percent"},
             options={"base": {"Share of contacts leading to a referral": "Contacts"}},
         ),  # fmt: skip
     )
@@ -340,7 +363,8 @@ def _contacts(s, r: Report, months, chart, contacts, lookback_months: int) -> No
                 ]
             ].reset_index(),
             "Two readings of repeat contacts, last 12 months",
-            {
+            COUNTS
+            | {
                 "Share of children with more than one contact": "percent",
                 "Share of contacts repeating within 30 days": "percent",
             },
@@ -405,11 +429,12 @@ def _referrals(s, r: Report, months, chart, referrals, bm) -> None:
             options={"base": {"Share": "Number"}},
         ),
         Note(
-            "Population: ONS mid-year estimate of children aged 0 to 17 for the authority, "
-            "from the DfE files (boardpack benchmarks fetch)."
+            "Population: ONS (Office for National Statistics) mid-year estimate of children "
+            "aged 0 to 17 for the authority, from DfE's published files."
             if children
-            else "The rate per 10,000 children needs the ONS population file (boardpack "
-            "benchmarks fetch); without it only counts are shown."
+            else "The rate per 10,000 children needs the ONS (Office for National Statistics) "
+            "population estimate from DfE's published files, which this run did not have; "
+            "only counts are shown."
         ),
     )
     r.add(

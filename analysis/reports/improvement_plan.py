@@ -20,8 +20,8 @@ from analysis.presentation.present import NO_COUNTS
 from analysis.registry import metric
 from analysis.reports.board_summary import report_changes
 
-TERMS = ["evidence of impact"]
-NO_ACTIONS = "The action tracker is not in this data (actions.csv, see the data dictionary)."
+TERMS = ["evidence of impact", "NFA", "Cohen's kappa"]
+NO_ACTIONS = "The action tracker is not in this data (the data dictionary says what it needs)."
 
 
 def _largest(inputs, months):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.measures import comparisons as cmp
+from analysis.measures import data_quality as dq
 from analysis.measures import sickness as sk
 from analysis.measures.spc import assurance, xmr
 from analysis.measures.verdict import variation_words
@@ -158,6 +159,8 @@ TERMS = [
     "common cause variation",
     "special cause variation",
     "Bradford factor",
+    "DfE",
+    "HR",
 ]
 
 
@@ -304,4 +307,7 @@ def build(
     )
     r.metrics = dict(s.metrics.values)
     r["summary"][0].sentences += report_changes("sickness_absence", r.metrics, str(s.period))
+    r["summary"][0].sentences += dq.thin_caution(
+        s.inputs, s.period, ["absence"], "the month's days lost"
+    )
     return r

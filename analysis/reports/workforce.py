@@ -25,13 +25,13 @@ from analysis.presentation.model import (
 from analysis.presentation.present import NO_COUNTS
 from analysis.reports.board_summary import report_changes
 
-TERMS = ["FTE", "case holder", "agency rate", "turnover rate", "confidence interval"]
-NO_CASELOADS = "Caseloads are not in this data (caseloads.csv, see the data dictionary)."
+TERMS = ["FTE", "case holder", "agency rate", "turnover rate", "confidence interval", "DfE", "CSWW"]
+NO_CASELOADS = "Caseloads are not in this data (the data dictionary says what they need)."
 NO_RATES = (
-    "Agency, vacancy and turnover rates need staffing.csv's AGENCY_FTE, VACANT_FTE and "
-    "LEAVERS_FTE columns, which this data does not have."
+    "Agency, vacancy and turnover rates need the staffing extract's agency, vacant and leavers' "
+    "full-time equivalents, which this data does not have."
 )
-NO_APPRAISALS = "Appraisals are not in this data (appraisals.csv, see the data dictionary)."
+NO_APPRAISALS = "Appraisals are not in this data (the data dictionary says what they need)."
 
 
 def headline(caseload: dict | None, rates: dict | None, appraisals: dict | None) -> dict:
@@ -140,8 +140,8 @@ def build(
                     "Upper quartile": "decimal1",
                     "Share above threshold": "percent",
                 },
-                note=f"Threshold: more than {caseload_threshold:g} children per FTE "
-                "(params/workforce.yaml).",
+                note=f"Threshold: more than {caseload_threshold:g} children per FTE (full-time "
+                "equivalent), the board's setting.",
             ),  # fmt: skip
             Figure(
                 charts.line_with_interval(
@@ -254,6 +254,7 @@ def _appraisals(r: Report, appraisals: dict | None) -> None:
         Note(
             f"Of the {appraisals['not_appraised']:,} not appraised, "
             f"{appraisals['not_appraised_long_term_sick']:,} had a long-term sickness spell "
-            "in the appraisal year (absence.csv, matched by employee; never shown per person)."
+            "in the appraisal year (the sickness records, matched by employee; never shown per "
+            "person)."
         ),
     )

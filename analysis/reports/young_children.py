@@ -214,24 +214,29 @@ def odds_words(odds: Comparison, which: str) -> str:
 
 
 def mothers_sentence(young: float, older: float, median_p, profile_p) -> str:
-    """Mothers' ages in words from both tests, by this rule: the medians are compared by the
-    Mann-Whitney test, the whole age profile (the table's age groups) by a chi-square test;
-    each is called different only when its p-value is below 0.05, and the sentence says that
-    a median can hide differences at both ends."""
+    """Mothers' ages in words from both tests, by this rule: the Mann-Whitney test asks
+    whether one group's mothers tend to be older than the other's, a chi-square test whether
+    the whole age profile (the age-group table's shares) differs; each is called different
+    only when its p-value is below 0.05, and the sentence says that a median can hide
+    differences at both ends."""
     text = (
         f"Median mother's age at the child's birth: {young:.1f} years for under-1 starters "
         f"and {older:.1f} for older starters"
     )
     if median_p is not None and not withheld(median_p):
-        middle = "differ" if median_p < 0.05 else "are about the same"
-        text += f" (Mann–Whitney test {format_p(median_p)}): the middles of the two groups {middle}"
+        tend = (
+            "one group's mothers tend to be older than the other's, more than chance would explain"
+            if median_p < 0.05
+            else "no sign that either group's mothers tend to be older than the other's"
+        )
+        text += f"; {tend} (Mann–Whitney test, {format_p(median_p)})"
     if profile_p is None or withheld(profile_p):
         return text + "."
     if profile_p < 0.05:
         return (
             text + f"; but the whole age profile differs more than chance would explain "
             f"(chi-square test across the age groups, {format_p(profile_p)}) — a median can "
-            "hide differences at both ends, as the table above shows."
+            "hide differences at both ends, as the table of age groups shows."
         )
     return (
         text + f"; the whole age profile is within what chance could produce (chi-square test "
@@ -239,9 +244,14 @@ def mothers_sentence(young: float, older: float, median_p, profile_p) -> str:
     )
 
 
+#: How many of `family_sentences` are about mothers' ages (they go under "Parents' age").
+MOTHERS = 1
+
+
 def family_sentences(links: FamilyLinks | None, shown: dict | None = None) -> list[str]:
     """What the family data show, with the caveat about association and small numbers;
-    `shown` holds the family figures as published (`family_metrics`, withheld ones as `c`)."""
+    `shown` holds the family figures as published (`family_metrics`, withheld ones as `c`).
+    The first sentence is about mothers' ages, the rest about siblings (`MOTHERS`)."""
     if links is None:
         return [
             "Family information (which children are brothers and sisters, and parents' dates "
@@ -335,6 +345,8 @@ TERMS = [
     "confidence interval",
     "p-value",
     "odds ratio",
+    "DfE",
+    "PACE",
 ]
 
 
@@ -460,6 +472,7 @@ def build(
             "",
             share_formats(),
         ),
+        *[Note(t) for t in family_sentences(links, family_shown)[:MOTHERS] if links],
     )
     r.add(
         "siblings-already-in-care",
@@ -470,7 +483,7 @@ def build(
             no_family.format("siblings in care"),
             INTERVAL_FORMATS,
         ),
-        *[Note(t) for t in family_sentences(links, family_shown)],
+        *[Note(t) for t in family_sentences(links, family_shown)[MOTHERS:]],
         Note(f"Method for the odds ratio: {ODDS}."),
     )
     bm = cmp.open_benchmarks(benchmark_dir, new_la_code, old_la_code)

@@ -108,3 +108,13 @@ def test_report_template_passes():
         },
     )
     assert check(page) == []
+
+
+def test_without_javascript_every_period_is_shown_with_a_link_to_each(tmp_path):
+    page = build_index(_published(tmp_path))
+    # the sections are not hidden in the page itself: the script hides all but the chosen one
+    sections = re.findall(r'<section class="period"[^>]*>', page)
+    assert len(sections) == 2 and not any("hidden" in s for s in sections)
+    assert '<a href="#d2017-03">March 2017</a>' in page and 'href="#d2017-02"' in page
+    # the select is the script's: hidden until it runs
+    assert '<div class="js-only" hidden><label for="period">' in page

@@ -43,3 +43,30 @@ def test_p_values_below_one_in_a_thousand_are_not_printed_as_zero():
     assert p_value(0.0004) == "p < 0.001"
     assert p_value(0.001) == "p = 0.001"
     assert p_value(0.0234) == "p = 0.023"
+
+
+def test_an_spc_chart_names_its_lines_and_its_latest_value():
+    months = pd.period_range(end="2017-03", periods=12, freq="M")
+    # alternating 8 and 12: mean 10, average moving range 4, limits 10 -/+ 2.66 x 4 = -0.64
+    # and 20.64
+    chart = xmr([8.0, 12.0] * 6).set_index(months)
+    fig, _ = charts.spc_chart(chart, "Days", "Days", target=15)
+    texts = {t.get_text() for t in fig.axes[0].texts}
+    plt.close(fig)
+    assert {"Upper limit 20.6", "Mean 10.0", "Lower limit -0.6", "Target 15"} <= texts
+    assert "Mar 2017: 12.0" in texts
+
+
+def test_a_line_and_bars_label_the_latest_value_and_a_missing_one_is_not_labelled():
+    months = pd.period_range(end="2017-03", periods=3, freq="M")
+    fig, _ = charts.line_with_interval(pd.Series([0.1, 0.2, 0.25], index=months), "S", "%")
+    assert [t.get_text() for t in fig.axes[0].texts] == ["Mar 2017: 25.0%"]
+    plt.close(fig)
+    fig, _ = charts.line_with_interval(pd.Series([0.1, 0.2, None], index=months), "S", "%")
+    assert len(fig.axes[0].texts) == 0
+    plt.close(fig)
+    # 3 + 4 = 7 in the latest bar
+    frame = pd.DataFrame({"A": [1, 2, 3], "B": [1, 2, 4]}, index=months)
+    fig, _ = charts.stacked_bars(frame, "Days", "Days")
+    assert [t.get_text() for t in fig.axes[0].texts] == ["Mar 2017: 7"]
+    plt.close(fig)

@@ -3,6 +3,8 @@ shapes as well as colours, and changes in words."""
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 from analysis.presentation import dashboard as dash
@@ -45,3 +47,36 @@ def test_change_on_a_year_earlier_in_words():
     assert dash.change_words(0.238, 0.112, "percent") == "up from 11.2% a year earlier"
     assert dash.change_words(5, 5, "count") == "unchanged from 5 a year earlier"
     assert dash.change_words(5, None, "count") == "no figure a year earlier"
+
+
+def test_the_chart_has_axes_dates_values_labelled_lines_and_the_target():
+    months = pd.period_range("2016-01", periods=13, freq="M")
+    # the same series as above: mean 11.54, limits 11.54 -/+ 2.66 x 4 = 0.90 and 22.18
+    values = [8, 12] * 6 + [30]
+    frame = dash.chart_frame(pd.Series(values, index=months, dtype=float), "lower")
+    svg = dash.chart_svg("Days lost", frame, "decimal1", "month", "c1", target=10.0)
+    texts = re.findall(r"<text[^>]*>([^<]*)</text>", svg)
+    # 13 months, one date label every 3rd counted back from the latest: Jan 2017, Oct, Jul,
+    # Apr, Jan 2016
+    assert [t for t in texts if re.fullmatch(r"[A-Z][a-z]{2} \d{4}", t)] == [
+        "Jan 2016", "Apr 2016", "Jul 2016", "Oct 2016", "Jan 2017"
+    ]  # fmt: skip
+    # at least three y-axis values, spanning every value and line (0.90 to 30)
+    ticks = [float(t) for t in re.findall(r'class="tick y"[^>]*>([^<]*)<', svg)]
+    assert len(ticks) >= 3 and min(ticks) <= 0.9 and max(ticks) >= 30 and "Month" in texts
+    assert {"Mean 11.5", "Upper limit 22.2", "Lower limit 0.9", "Target 10.0"} <= set(texts)
+    assert "Latest 30.0" in texts and "Target 10.0." in svg  # the description names it too
+    assert svg.count('class="target"') == 1
+
+
+def test_labels_on_the_right_never_overlap():
+    # 100, 105 and 200 with a 14-unit gap: 105 moves down to 114; 200 stays
+    assert dash._spread([105.0, 100.0, 200.0]) == [114.0, 100.0, 200.0]
+
+
+def test_a_quarterly_chart_says_quarter_ending_and_percent_ticks():
+    quarters = pd.period_range("2015-03", periods=9, freq="Q").asfreq("M")
+    frame = dash.chart_frame(pd.Series([0.1] * 8 + [0.3], index=quarters), "neutral")
+    svg = dash.chart_svg("Share", frame, "percent", "quarter", "c2")
+    assert ">Quarter ending</text>" in svg and ">Latest 30.0%</text>" in svg
+    assert re.search(r">\d+%</text>", svg)  # y ticks as percentages

@@ -265,7 +265,12 @@ def test_the_whole_age_profile_is_compared_by_chi_square():
 
 def test_mothers_sentence_says_what_each_test_can_see():
     text = yc.mothers_sentence(27.4, 27.9, 0.887, 0.0001)
-    assert "the middles of the two groups are about the same" in text
+    # Mann-Whitney p = 0.887 >= 0.05: no sign that either group tends older; never "the
+    # middles are about the same", which the test cannot show
+    assert "no sign that either group's mothers tend to be older than the other's" in text
+    assert "(Mann–Whitney test, p = 0.887)" in text and "middle" not in text
+    assert "as the table of age groups shows" in text
+    assert "more than chance would explain (Mann" in yc.mothers_sentence(25.0, 29.0, 0.01, 0.4)
     assert "but the whole age profile differs more than chance would explain" in text
     assert "p < 0.001" in text
     calm = yc.mothers_sentence(27.4, 27.9, 0.887, 0.4)

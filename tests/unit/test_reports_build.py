@@ -251,6 +251,20 @@ def test_a_thin_latest_month_is_noted():
         )
         == []
     )
+    # 4 < half of 9.2 = 4.6: thin, and a report resting on assessments carries the caution;
+    # 5 is not thin, and a report resting on contacts alone never does
+    thin = Inputs({"assessments": assessments(4)}, ValidationReport(), [])
+    assert dq.thin_months(thin, "2017-03") == {"assessments": (4, pytest.approx(110 / 12))}
+    caution = dq.thin_caution(thin, "2017-03", ["contacts", "assessments"], "the shares")
+    assert caution == [
+        "Caution: assessments authorised in March 2017 are thinly recorded (see the data "
+        "quality report), so the shares for March 2017 may change when the missing records "
+        "are entered: a fall in the latest month may be records not yet entered, not a real "
+        "fall."
+    ]
+    assert dq.thin_caution(thin, "2017-03", ["contacts"], "the shares") == []
+    fuller = Inputs({"assessments": assessments(5)}, ValidationReport(), [])
+    assert dq.thin_caution(fuller, "2017-03", ["assessments"], "the shares") == []
 
 
 def test_assessments_say_when_their_outcomes_were_derived(tmp_path, dfe):

@@ -176,7 +176,7 @@ def test_summary_names_only_reasons_whose_share_is_published():
 
 
 def test_reason_trend_days_and_employees_per_quarter():
-    resp, msk = sk.reason_label("RESPIRATORY"), sk.reason_label("MUSCULOSKELETAL")
+    resp, msk = "Respiratory (colds, flu)", "Musculoskeletal"  # no COVID-19 before 2020
     days = sk.reason_trend(SPELLS, "2017-03", 6, ["RESPIRATORY", "MUSCULOSKELETAL"])
     dec, mar = pd.Period("2016-12", "M"), pd.Period("2017-03", "M")
     # E1: 28, 29, 30 Dec (26 and 27 Dec are bank holidays) then 3, 4 Jan, at 1.0 FTE;
@@ -213,3 +213,11 @@ def test_the_monthly_series_uses_the_months_working_days():
     row = sk.monthly(spells, staffing, "2017-03", 1).iloc[-1]
     assert row["Per FTE"] == pytest.approx(0.2)
     assert row["Per FTE (annualised)"] == pytest.approx(0.2 / 23 * 255)
+
+
+def test_a_label_that_belongs_to_a_time_is_used_only_from_then():
+    # COVID-19 from 31/01/2020: a window to March 2017 or to 30/01/2020 is colds and flu only
+    assert sk.reason_label("RESPIRATORY", "2017-03-31") == "Respiratory (colds, flu)"
+    assert sk.reason_label("RESPIRATORY", "2020-01-30") == "Respiratory (colds, flu)"
+    assert sk.reason_label("RESPIRATORY", "2020-01-31") == "Respiratory (colds, flu, COVID-19)"
+    assert sk.reason_label("MUSCULOSKELETAL", "2017-03-31") == "Musculoskeletal"

@@ -6,12 +6,39 @@
     Array.prototype.forEach.call((root || document).querySelectorAll(selector), fn);
   };
 
+  // Without this script every period's picture is shown in turn, each chart beside its
+  // table; with it, one period at a time (kept in the address, #period=YYYY-MM, so a reload
+  // or a shared link shows the same one) and each chart behind its "Chart and data" button.
+  each(".js-only", null, function (node) { node.hidden = false; });
+  each(".no-js", null, function (node) { node.hidden = true; });
+  each(".panel", null, function (panel) {
+    panel.hidden = true;
+    panel.querySelector(".table").hidden = true;
+  });
+
   var select = document.getElementById("period");
+  var show = function (period) {
+    each("section.period", null, function (section) {
+      var off = section.getAttribute("data-period") !== period;
+      section.hidden = off;
+      section.inert = off;  // never in the tab order while another period is shown
+    });
+  };
+  var chosen = function () {
+    var found = /^#(?:period=|d)(\d{4}-\d{2})$/.exec(window.location.hash);
+    var ok = found && document.querySelector("section.period[data-period='" + found[1] + "']");
+    return ok ? found[1] : (select ? select.options[0].value : "");
+  };
   if (select) {
+    select.value = chosen();
+    show(select.value);
     select.addEventListener("change", function () {
-      each("section.period", null, function (section) {
-        section.hidden = section.getAttribute("data-period") !== select.value;
-      });
+      show(select.value);
+      window.location.replace("#period=" + select.value);
+    });
+    window.addEventListener("hashchange", function () {
+      select.value = chosen();
+      show(select.value);
     });
   }
 
@@ -69,16 +96,5 @@
       panel.querySelector(".table").hidden = !asTable;
     });
 
-    var csv = panel.querySelector("button.csv");
-    csv.addEventListener("click", function () {
-      var blob = new Blob([csv.getAttribute("data-csv")], { type: "text/csv;charset=utf-8" });
-      var link = document.createElement("a");
-      link.href = URL.createObjectURL(blob);
-      link.download = csv.getAttribute("data-file");
-      document.body.appendChild(link);
-      link.click();
-      link.remove();
-      setTimeout(function () { URL.revokeObjectURL(link.href); }, 1000);
-    });
   });
 }());
