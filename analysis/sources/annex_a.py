@@ -146,7 +146,7 @@ PLACING = {"CONTACT_DATE", "REFERRAL_DATE", "ASSESSMENT_START", "ASSESSMENT_AUTH
            "S47_START", "START", "END"}  # fmt: skip
 _CODE_PREFIX = re.compile(r"^[a-z0-9]{1,3}\)\s*", re.IGNORECASE)
 _LIST_NUMBER = re.compile(r"^\s*(?:list|l)\s*_?\s*(\d{1,2})\b", re.IGNORECASE)
-_QUOTES = str.maketrans("\u2018\u2019\u201a\u201b\u2032\u201c\u201d", "\'\'\'\'\'\"\"")
+_QUOTES = str.maketrans("\u2018\u2019\u201a\u201b\u2032\u201c\u201d", "'''''\"\"")
 _PUNCT = re.compile(r"[^\w\s]|_")
 _TEXT_DATE = re.compile(
     r"^(?P<date>[^\sT]+)(?:[ T](?P<h>\d{1,2}):(?P<m>\d{2})(?::(?P<s>\d{2})(?:\.\d+)?)?)?$"
@@ -296,9 +296,7 @@ def _uncached_formulas(path: Path, part: str | None) -> list[str]:
             return []
         cells = []
         with z.open(part) as fh:
-            for _, cell in etree.iterparse(
-                fh, tag="{*}c", resolve_entities=False, no_network=True
-            ):
+            for _, cell in etree.iterparse(fh, tag="{*}c", resolve_entities=False, no_network=True):
                 formula = cell.find("{*}f")
                 value = cell.find("{*}v")
                 if formula is not None and (value is None or value.text is None):
