@@ -336,8 +336,13 @@ def _list_number(sheet: str, above: list[list]) -> int | None:
 
 
 def closest(expected: str, header: list) -> str | None:
-    """The header cell most like `expected` (difflib, on normalised text), or None."""
-    cells = {norm(c): str(c).strip() for c in header if isinstance(c, str) and c.strip()}
+    """The header cell most like `expected` (difflib, on normalised text) among those that
+    are not another Annex A column, or None."""
+    cells = {
+        norm(c): str(c).strip()
+        for c in header
+        if isinstance(c, str) and c.strip() and published(c) is None
+    }
     match = difflib.get_close_matches(norm(expected), list(cells), n=1, cutoff=0.5)
     return cells[match[0]] if match else None
 
@@ -530,8 +535,13 @@ def _read_book(path: Path, report: ValidationReport, label: str) -> dict[str, pd
     ignored, skipped, ok = set(), [], True
     times: dict[str, int] = {}
     for name in book.sheet_names:
-        sheet = book.get_sheet_by_name(name)
-        rows = sheet.to_python(skip_empty_area=False)
+        try:
+            sheet = book.get_sheet_by_name(name)
+            rows = sheet.to_python(skip_empty_area=False)
+        except CalamineError as exc:
+            raise Unreadable(
+                f"sheet '{name}' could not be read ({_library_reason(exc)})"
+            ) from exc
         hit = _find_header(rows)
         s = _Sheet(label, name, report, hidden=name in hidden)
         if hit is None:
