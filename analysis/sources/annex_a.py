@@ -539,9 +539,7 @@ def _read_book(path: Path, report: ValidationReport, label: str) -> dict[str, pd
             sheet = book.get_sheet_by_name(name)
             rows = sheet.to_python(skip_empty_area=False)
         except CalamineError as exc:
-            raise Unreadable(
-                f"sheet '{name}' could not be read ({_library_reason(exc)})"
-            ) from exc
+            raise Unreadable(f"sheet '{name}' could not be read ({_library_reason(exc)})") from exc
         hit = _find_header(rows)
         s = _Sheet(label, name, report, hidden=name in hidden)
         if hit is None:

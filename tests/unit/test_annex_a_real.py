@@ -413,8 +413,9 @@ def test_a_part_beyond_the_size_limit_is_refused(tmp_path, monkeypatch):
 
 def test_validate_says_a_damaged_workbook_in_one_line_and_exits_1(tmp_path):
     folder = write_inputs(tmp_path / "raw", {"cin_cp.csv": None, "assessments.csv": None})
-    _undefined_entity(tmp_path / "Annex A.xlsx")
-    result = boardpack("validate", "--data", str(folder), "--annex-a", str(tmp_path / "Annex A.xlsx"))
+    book = tmp_path / "Annex A.xlsx"
+    _undefined_entity(book)
+    result = boardpack("validate", "--data", str(folder), "--annex-a", str(book))
     assert result.returncode == 1 and "Traceback" not in result.stderr
     errors = [line for line in result.stdout.splitlines() if line.startswith("  ")]
     assert errors[0] == (
