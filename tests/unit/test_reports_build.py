@@ -295,7 +295,10 @@ def test_front_door_from_the_census_alone_says_why_contacts_are_missing(tmp_path
     assert m["referrals_12m"] is None and m["rereferral_share_12m"] is None
     assert front_door.SHORT_REFERRALS in model["summary"][0].sentences
     notes = [b.text for b in model.sections["contacts"] if isinstance(b, Note)]
-    assert notes == [front_door.NO_CONTACTS]
+    assert notes == [
+        "Contacts are not in this data: referrals come from the CIN census, which does not "
+        "collect contacts. An Annex A workbook (List 1) or contacts.csv gives this section."
+    ]
 
 
 def test_workforce(session, dfe, tmp_path):
