@@ -52,11 +52,12 @@ HEADERS = Path(__file__).with_name("annex_a.yaml")
 MiB = 1 << 20
 #: Limits read from the zip directory before anything is decompressed. A workbook beyond any
 #: of them is refused in one line. One part (a sheet's XML, the shared strings): 512 MiB
-#: uncompressed; the whole package: 1 GiB. A part over 16 MiB may expand at most 100 times
-#: its compressed size (Apache POI's default minimum inflate ratio, 0.01): sheet XML compresses
-#: 5-20 times, a zip bomb thousands. A read adds at most about twice the package's
-#: uncompressed size to memory (1.7 times measured, benchmarks/annex_a_memory.py), so the limits
-#: hold any workbook's read under about 2 GiB, and under 200 times its size on disk.
+#: uncompressed; the whole package: 1 GiB. A part, or the package, over 16 MiB may expand at
+#: most 100 times its compressed size (Apache POI's default minimum inflate ratio, 0.01):
+#: sheet XML compresses 5-20 times, a zip bomb thousands. A read adds at most about twice the
+#: package's uncompressed size to memory (1.7 times measured, benchmarks/annex_a_memory.py),
+#: so the limits hold any workbook's read under about 2 GiB, and under 200 times its size on
+#: disk (or 32 MiB).
 MAX_PART_BYTES = 512 * MiB
 MAX_BOOK_BYTES = 1024 * MiB
 MAX_INFLATE_RATIO = 100
@@ -249,6 +250,13 @@ def check_sizes(path: Path) -> None:
                 "5-20 times)"
             )
     total = sum(p.file_size for p in parts)
+    packed = sum(p.compress_size for p in parts)
+    if total > RATIO_FLOOR_BYTES and total > MAX_INFLATE_RATIO * max(packed, 1):
+        raise Unreadable(
+            f"its parts expand {total / max(packed, 1):,.0f} times ({_size(packed)} to "
+            f"{_size(total)}), beyond the limit of {MAX_INFLATE_RATIO} times: refused before "
+            "reading (a real workbook compresses 5-20 times)"
+        )
     if total > MAX_BOOK_BYTES:
         raise Unreadable(
             f"it expands to {_size(total)}, beyond the limit of {_size(MAX_BOOK_BYTES)} for a "

@@ -424,6 +424,22 @@ def test_an_expanding_workbook_is_refused_before_it_is_read_in_little_memory(tmp
     ), lines
 
 
+def test_many_small_expanding_parts_are_refused_together(tmp_path):
+    good = write_workbook(tmp_path / "good.xlsx")
+    path = tmp_path / "x.xlsx"
+    with zipfile.ZipFile(good) as a, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as b:
+        for info in a.infolist():
+            b.writestr(info.filename, a.read(info.filename))
+        for n in range(3):  # each 8 MiB, under the 16 MiB a part is checked from; 24 together
+            b.writestr(f"xl/media/padding{n}.xml", b"A" * (8 << 20))
+    _, report = load(path)
+    assert re.fullmatch(
+        r"x\.xlsx: its parts expand [\d,]+ times \(\d+ KiB to 24 MiB\), beyond the limit of "
+        r"100 times: refused before reading \(a real workbook compresses 5-20 times\)",
+        *report.lines(ERROR),
+    )
+
+
 def test_a_part_beyond_the_size_limit_is_refused(tmp_path, monkeypatch):
     monkeypatch.setattr(annex_a, "MAX_PART_BYTES", 1 << 10)  # 1 KiB, to try the rule
     _, report = load(write_workbook(tmp_path / "x.xlsx"))
