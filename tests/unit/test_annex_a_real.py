@@ -355,9 +355,17 @@ def _undefined_entity(path: Path) -> None:
     _rewrite(good, path, "xl/worksheets/sheet1.xml", lambda d: d.replace(b">K1<", b">&nbsp;K1<"))
 
 
+def _latin1_byte(path: Path) -> None:
+    good = write_workbook(path.with_suffix(".good.xlsx"))
+    _rewrite(good, path, "xl/worksheets/sheet1.xml", lambda d: d.replace(b">K1<", b">K\xe91<"))
+
+
 @pytest.mark.parametrize(
     ("make", "message"),
     [
+        (_latin1_byte,
+         "x.xlsx: sheet 'List_1' could not be read (cannot decode input using UTF-8: invalid "
+         "utf-8 sequence of 1 bytes from index 1)"),
         (_corrupt_member,
          "x.xlsx: sheet 'List_1' could not be read (I/O error: corrupt deflate stream)"),
         (_undefined_entity,
