@@ -404,20 +404,21 @@ def _date_of(value) -> tuple[pd.Timestamp, bool]:
     h, m, s = (int(found.group(k) or 0) for k in ("h", "m", "s"))
     if h > 23 or m > 59 or s > 59:
         return pd.NaT, False
+    timed = (h, m, s) != (0, 0, 0)
     for fmt in ("%d/%m/%Y", "%Y-%m-%d", "%d-%b-%Y"):
         try:
-            return pd.Timestamp(dt.datetime.strptime(found.group("date"), fmt)), (h, m, s) != (
-                0, 0, 0)  # fmt: skip
+            return pd.Timestamp(dt.datetime.strptime(found.group("date"), fmt)), timed
         except ValueError:
             continue
     return pd.NaT, False
 
 
 def _distinct(raw: pd.Series, convert) -> list:
-    """`convert` applied to each distinct value of `raw` once, spread back in order (lists
-    repeat the same dates and codes many times)."""
-    codes, distinct = pd.factorize(raw.map(lambda v: ("", v) if isinstance(v, str) else v))
-    done = [convert(v[1] if isinstance(v, tuple) else v) for v in distinct]
+    """`convert` applied to each distinct cell of `raw` once, spread back in order (lists
+    repeat the same dates and codes many times). Cells are told apart by type as well as
+    value, so that True, 1 and 1.0 are converted each as itself."""
+    codes, distinct = pd.factorize(raw.map(lambda v: (type(v).__name__, v)))
+    done = [convert(value) for _, value in distinct]
     return [done[c] for c in codes]
 
 
