@@ -54,10 +54,10 @@ MiB = 1 << 20
 #: of them is refused in one line. One part (a sheet's XML, the shared strings): 512 MiB
 #: uncompressed; the whole package: 1 GiB. A part, or the package, over 16 MiB may expand at
 #: most 100 times its compressed size (Apache POI's default minimum inflate ratio, 0.01):
-#: sheet XML compresses 5-20 times, a zip bomb thousands. A read adds at most about twice the
-#: package's uncompressed size to memory (1.7 times measured, benchmarks/annex_a_memory.py),
-#: so the limits hold any workbook's read under about 2 GiB, and under 200 times its size on
-#: disk (or 32 MiB).
+#: sheet XML compresses 5-20 times, a zip bomb thousands. A read adds 1.5-1.7 times the
+#: package's uncompressed size to memory, plus about 10 MiB (benchmarks/annex_a_memory.py),
+#: so the limits hold any workbook's read under 2 GiB, and under 200 times its size on disk
+#: plus 32 MiB.
 MAX_PART_BYTES = 512 * MiB
 MAX_BOOK_BYTES = 1024 * MiB
 MAX_INFLATE_RATIO = 100
