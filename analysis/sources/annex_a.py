@@ -607,6 +607,10 @@ def _read_book(path: Path, report: ValidationReport, label: str) -> dict[str, pd
         if table is not None:
             table.attrs["sheet"] = s.label
             found[spec.table] = (name, table)
+            if name in hidden:
+                report.notes.append(
+                    f"{s.label}: List {spec.number} ({spec.table}) read from a hidden sheet"
+                )
     if not found and ok:
         report.error(
             label,

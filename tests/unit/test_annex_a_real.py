@@ -318,6 +318,16 @@ def test_a_hidden_sheet_is_called_hidden(tmp_path):
     ]
 
 
+def test_a_list_read_from_a_hidden_sheet_is_said(tmp_path):
+    path = write_workbook(tmp_path / "x.xlsx")
+    wb = load_workbook(path)
+    wb["L5"].sheet_state = "hidden"
+    wb.save(path)
+    tables, report = load(path)
+    assert counts(tables) == COUNTS
+    assert "x.xlsx, sheet 'L5' (hidden): List 5 (s47) read from a hidden sheet" in report.notes
+
+
 def test_two_workbooks_give_one_line(tmp_path):
     folder = write_inputs(tmp_path / "raw", {"cin_cp.csv": None, "assessments.csv": None})
     write_workbook(folder / "a.xlsx")
