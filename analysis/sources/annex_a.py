@@ -413,23 +413,30 @@ def _date_of(value) -> tuple[pd.Timestamp, bool]:
     return pd.NaT, False
 
 
-def _distinct(raw: pd.Series, convert) -> list:
-    """`convert` applied to each distinct cell of `raw` once, spread back in order (lists
-    repeat the same dates and codes many times). Cells are told apart by type as well as
-    value, so that True, 1 and 1.0 are converted each as itself."""
-    codes, distinct = pd.factorize(raw.map(lambda v: (type(v).__name__, v)))
-    done = [convert(value) for _, value in distinct]
-    return [done[c] for c in codes]
+def _distinct(raw: pd.Series, convert) -> tuple[np.ndarray, list]:
+    """(codes, converted): `convert` applied to each distinct cell of `raw` once (lists repeat
+    the same dates and codes many times); `converted[codes[i]]` is row i's, code -1 a
+    missing cell."""
+    codes, distinct = pd.factorize(raw.to_numpy(dtype=object))
+    return codes, [convert(value) for value in distinct]
 
 
 def _dates(raw: pd.Series) -> tuple[pd.Series, pd.Series, int]:
     """(dates, which cells could not be read, how many held a time of day) of a column;
     blank cells are NaT and not bad."""
-    blank = raw.map(lambda v: v is None or (isinstance(v, str) and not v.strip()))
-    read = _distinct(raw.where(~blank, ""), lambda v: (pd.NaT, False) if v == "" else _date_of(v))
-    dates = pd.Series([d for d, _ in read], index=raw.index, dtype="datetime64[ns]")
-    timed = int(sum(t for _, t in read))
-    return dates, ~blank & dates.isna(), timed
+
+    def one(value) -> tuple[pd.Timestamp, bool, bool]:  # (date, a time of day, blank)
+        if isinstance(value, str) and not value.strip():
+            return pd.NaT, False, True
+        return (*_date_of(value), False)
+
+    codes, done = _distinct(raw, one)
+    done.append((pd.NaT, False, True))  # code -1: a missing cell
+    dates = pd.DatetimeIndex([d for d, _, _ in done]).to_numpy(dtype="datetime64[ns]")[codes]
+    timed = np.array([t for _, t, _ in done], dtype=bool)[codes]
+    blank = np.array([b for _, _, b in done], dtype=bool)[codes]
+    out = pd.Series(dates, index=raw.index)
+    return out, pd.Series(~blank & np.isnat(dates), index=raw.index), int(timed.sum())
 
 
 def _flag(value):
@@ -503,7 +510,8 @@ def _read_list(
                                      values=values[late].dt.strftime("%d/%m/%Y"))  # fmt: skip
             out[name] = values
         elif name in spec.flags:
-            flags = pd.Series(_distinct(raw, _flag), index=raw.index, dtype=object)
+            codes, done = _distinct(raw, _flag)
+            flags = pd.Series(np.array([*done, None], dtype=object)[codes], index=raw.index)
             bad = flags.eq("?")
             sheet.unknown(FLAG_RULE, heading, numbers[bad], raw[bad])
             out[name] = flags.mask(bad, None)
