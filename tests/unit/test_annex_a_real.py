@@ -303,6 +303,16 @@ def test_a_date_before_1990_is_warned_and_kept(tmp_path):
     assert len(tables["contacts"]) == 5
 
 
+def test_a_date_after_today_is_warned_and_kept(tmp_path):
+    lists = _cell("L6 CIN", 2, 2, "16/01/2099")  # K2's closure, a mistyped year
+    tables, report = load(write_workbook(tmp_path / "a.xlsx", lists))
+    assert report.lines(WARNING) == [
+        "a.xlsx, sheet 'L6 CIN' row 5, CIN Closure Date '16/01/2099': a date after today: read "
+        "as written; check it"
+    ]
+    assert len(tables["cin_cp"]) == 4
+
+
 # --- sheets, workbooks and messages --------------------------------------------------------
 
 
@@ -326,6 +336,18 @@ def test_a_list_read_from_a_hidden_sheet_is_said(tmp_path):
     tables, report = load(path)
     assert counts(tables) == COUNTS
     assert "x.xlsx, sheet 'L5' (hidden): List 5 (s47) read from a hidden sheet" in report.notes
+
+
+def test_the_front_door_says_why_contacts_are_missing_from_the_sources_loaded():
+    from analysis.reports.front_door import no_contacts
+
+    assert no_contacts({"referrals": "the Annex A workbook"}) == (
+        "Contacts are not in this data: the Annex A workbook has no List 1 (contacts). An Annex "
+        "A workbook (List 1) or contacts.csv gives this section."
+    )
+    assert no_contacts({}).startswith(
+        "Contacts are not in this data: no source holding contacts was given."
+    )
 
 
 def test_two_workbooks_give_one_line(tmp_path):
