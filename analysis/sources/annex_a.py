@@ -160,8 +160,7 @@ _PARSER = etree.XMLParser(resolve_entities=False, no_network=True)
 #: What the libraries raise on a damaged package: calamine, the zip reader, zlib, the XML
 #: parser and the codecs. Each becomes one line naming the workbook.
 LIBRARY_ERRORS = (
-    CalamineError, zipfile.BadZipFile, zlib.error, EOFError, etree.Error, UnicodeError,
-    KeyError, OSError,
+    CalamineError, zipfile.BadZipFile, zlib.error, EOFError, etree.Error, UnicodeError, OSError,
 )  # fmt: skip
 
 
@@ -274,8 +273,11 @@ def _library_reason(exc: BaseException) -> str:
 def _sheet_xml(path: Path) -> dict[str, str]:
     """Sheet name -> its XML part in the workbook package."""
     with zipfile.ZipFile(path) as z:
-        book = etree.fromstring(z.read("xl/workbook.xml"), _PARSER)
-        rels = etree.fromstring(z.read("xl/_rels/workbook.xml.rels"), _PARSER)
+        try:
+            book = etree.fromstring(z.read("xl/workbook.xml"), _PARSER)
+            rels = etree.fromstring(z.read("xl/_rels/workbook.xml.rels"), _PARSER)
+        except KeyError as exc:  # zipfile: no such member
+            raise Unreadable(f"not an Excel workbook package ({_library_reason(exc)})") from exc
     targets = {r.get("Id"): r.get("Target") for r in rels}
     rid = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
     out = {}
