@@ -12,6 +12,9 @@ from dataclasses import dataclass, field
 
 ERROR = "error"
 WARNING = "warning"
+#: The words ending a warning whose value failed its rule and is kept as unknown (or whose row
+#: is left out for it): the data quality report counts these cells.
+UNKNOWN = "counted as unknown"
 
 
 class BoardpackError(Exception):

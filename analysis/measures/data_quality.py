@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from analysis.errors import UNKNOWN, WARNING
 from analysis.measures import looked_after as la
 from analysis.names import same
 from analysis.periods import months_back, window
@@ -90,6 +91,21 @@ def problems(inputs: Inputs) -> pd.DataFrame:
         (g.severity, g.file, g.column or "", g.rule, g.count) for g in inputs.report.groups.values()
     ]
     return pd.DataFrame(records, columns=["Severity", "File", "Column", "Rule", "Rows"])
+
+
+def values_unknown(inputs: Inputs) -> pd.DataFrame:
+    """Values that failed their rule and were kept as unknown, by file (and sheet) and column:
+    how many cells the figures from that list do without. `Rows left out` counts those whose
+    row could not be placed in time without the value (its own date, an authorisation or an
+    end date) and so is in no figure; the rest are unknown only in the figures using that
+    column (an unknown Referral NFA? is left out of the NFA share's denominator)."""
+    rows = [
+        (g.file, g.column or "", g.count, g.count if "row is left out" in g.rule else 0)
+        for g in inputs.report.groups.values()
+        if g.severity == WARNING and UNKNOWN in g.rule
+    ]
+    frame = pd.DataFrame(rows, columns=["File", "Column", "Values unknown", "Rows left out"])
+    return frame.groupby(["File", "Column"], as_index=False, sort=False).sum()
 
 
 def headline(inputs: Inputs) -> dict:

@@ -30,6 +30,7 @@ def summary(inputs: Inputs, gaps: pd.DataFrame, complete: pd.DataFrame) -> list[
         "in the technical annex."
         if h["warnings_total"]
         else "Validation raised no warnings.",
+        *_unknown_sentence(dq.values_unknown(inputs)),
         f"Some records lack something a figure needs (see Incomplete records): {incomplete}."
         if incomplete
         else "No records lack anything the figures need.",
@@ -38,6 +39,18 @@ def summary(inputs: Inputs, gaps: pd.DataFrame, complete: pd.DataFrame) -> list[
         else f"{plural(len(with_gaps), 'source')} {'has' if len(with_gaps) == 1 else 'have'} "
         "months with no records: "
         f"{', '.join(with_gaps['Source'])}. Check the extracts before relying on those months.",
+    ]
+
+
+def _unknown_sentence(unknown: pd.DataFrame) -> list[str]:
+    """One sentence on the values counted as unknown, when there are any."""
+    if unknown.empty:
+        return []
+    values, left = int(unknown["Values unknown"].sum()), int(unknown["Rows left out"].sum())
+    return [
+        f"{values:,} value(s) in {len(unknown)} column(s) failed their rule and are counted as "
+        f"unknown; {left:,} of them leave their row out of every figure (see Values counted "
+        "as unknown)."
     ]
 
 
@@ -70,6 +83,13 @@ def build(s, lookback_months: int = 36, dip_sample: str = "NFA dip sample") -> R
             dq.problems(s.inputs),
             "Validation warnings by rule",
             note="An empty table means no problems were found.",
+        ),
+        Table(
+            dq.values_unknown(s.inputs),
+            "Values counted as unknown, by list and column",
+            note="Each value failed its rule (a date that is not a date, a Yes/No that is "
+            "neither) and is unknown in the figures that use its column; a row left out could "
+            "not be placed in time without it. An empty table means there were none.",
         ),
     )
     r.add(

@@ -32,10 +32,22 @@ TERMS = [
     "DfE",
     "CIN",
 ]
-NO_CONTACTS = (
-    "Contacts are not in this data: the CIN census holds referrals only. An Annex A workbook "
-    "(List 1) or the local contacts extract gives this section."
-)
+
+
+def no_contacts(sources: dict[str, str]) -> str:
+    """Why there are no contacts, from the sources actually loaded (`Inputs.sources`)."""
+    referrals = sources.get("referrals", "")
+    why = {
+        "the CIN census": "referrals come from the CIN census, which does not collect contacts",
+        "the Annex A workbook": "the Annex A workbook has no List 1 (contacts)",
+        "the SSD database": "the SSD database has no contacts table",
+    }.get(referrals, "no source holding contacts was given")
+    return (
+        f"Contacts are not in this data: {why}. An Annex A workbook (List 1) or the local "
+        "contacts extract gives this section."
+    )
+
+
 NO_REFERRALS = (
     "Referrals are not in this data. The CIN census, an Annex A workbook (List 3) or "
     "the local referrals extract gives this section."
@@ -177,8 +189,11 @@ def spc(values: pd.Series):
     return xmr(points, improvement="decrease") if len(points) >= MIN_POINTS else None
 
 
-def summary(h: dict, contact_chart, referral_chart, label: str, referrals: bool) -> list[str]:
-    """Sentences for the board from figures shown in the report."""
+def summary(
+    h: dict, contact_chart, referral_chart, label: str, referrals: bool, sources: dict | None = None
+) -> list[str]:
+    """Sentences for the board from figures shown in the report (`sources`: which source
+    gave each table, to say why contacts are missing)."""
     out = []
     if h["children_contacted_month"] is not None:
         out.append(
@@ -188,7 +203,7 @@ def summary(h: dict, contact_chart, referral_chart, label: str, referrals: bool)
             f"{_verdict(contact_chart)}."
         )
     else:
-        out.append(NO_CONTACTS)
+        out.append(no_contacts(sources or {}))
     if h["referrals_12m"] is None and referrals:
         out.append(SHORT_REFERRALS)
     elif h["referrals_12m"] is not None and h["rereferral_share_12m"] is None:
@@ -247,7 +262,16 @@ def build(
     r = Report("front_door")
     r.add(
         "summary",
-        Summary(summary(shown, contact_chart, referral_chart, label, referrals is not None)),
+        Summary(
+            summary(
+                shown,
+                contact_chart,
+                referral_chart,
+                label,
+                referrals is not None,
+                s.inputs.sources,
+            )
+        ),
     )
     r.add("summary", Glossary(TERMS))
     _contacts(s, r, months, contact_chart, contacts, lookback_months)
@@ -302,7 +326,7 @@ def _spc_blocks(chart, title: str, ylabel: str, rests_on) -> tuple:
 def _contacts(s, r: Report, months, chart, contacts, lookback_months: int) -> None:
     if months is None:
         for anchor in ("contacts", "repeat-contacts", "where-contacts-come-from"):
-            r.add(anchor, Note(NO_CONTACTS))
+            r.add(anchor, Note(no_contacts(s.inputs.sources)))
         return
     counts = months[["Contacts", "Children contacted"]]
     s.record_series("contacts_month", months["Contacts"])

@@ -171,6 +171,7 @@ def _returns(
             "more than one workbook in the data folder: keep the one Annex A workbook (or "
             "name it with --annex-a)",
         )
+        out["annex_a"] = {}  # given but not read: said once, here
     elif books:
         out["annex_a"] = annex_a.load(books[0], report)
     return out

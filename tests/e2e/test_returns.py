@@ -70,7 +70,10 @@ def test_the_front_door_from_the_census_says_why_contacts_are_absent(returns):
     metrics = returns["cin-census"][1]["front_door"]
     assert metrics["contacts_month"] is None and metrics["referrals_12m"] > 2000
     html = (returns["cin-census"][0].parent / "out" / PERIOD / "front_door.html").read_text()
-    assert "Contacts are not in this data: the CIN census holds referrals only." in html
+    assert (
+        "Contacts are not in this data: referrals come from the CIN census, which does not "
+        "collect contacts." in html
+    )
     # from the workbook, the contacts come through (List 1)
     assert returns["annex-a"][1]["front_door"]["contacts_month"] > 500
 

@@ -317,7 +317,10 @@ def test_front_door_from_the_census_alone_says_why_contacts_are_missing(tmp_path
     said = f"2 referrals in the 12 months to March 2017. {front_door.SHORT_LOOKBACK}"
     assert said in model["summary"][0].sentences
     notes = [b.text for b in model.sections["contacts"] if isinstance(b, Note)]
-    assert notes == [front_door.NO_CONTACTS]
+    assert notes == [
+        "Contacts are not in this data: referrals come from the CIN census, which does not "
+        "collect contacts. An Annex A workbook (List 1) or the local contacts extract gives this section."
+    ]
 
 
 def test_workforce(session, dfe, tmp_path):
