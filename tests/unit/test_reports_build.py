@@ -319,7 +319,8 @@ def test_front_door_from_the_census_alone_says_why_contacts_are_missing(tmp_path
     notes = [b.text for b in model.sections["contacts"] if isinstance(b, Note)]
     assert notes == [
         "Contacts are not in this data: referrals come from the CIN census, which does not "
-        "collect contacts. An Annex A workbook (List 1) or the local contacts extract gives this section."
+        "collect contacts. An Annex A workbook (List 1) or the local contacts extract gives "
+        "this section."
     ]
 
 
