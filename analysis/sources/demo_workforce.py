@@ -3,8 +3,9 @@ vacancy and turnover columns for staffing.csv, appraisals and the improvement pl
 calibrated to the board's minutes for the year to March 2017.
 
 - Caseloads: about 16 children per case-holding FTE (Wirral's published CSWW average for
-  2017 is 16.2); a few workers split across two teams in a month; agency workers (about a
-  fifth of social work FTE, falling) carry cases too.
+  2017 is 16.2); a few workers split across two teams in a month (0.2 FTE and a few
+  children in the second team, the rest in their own: the same FTE and cases as in one
+  team); agency workers (about a fifth of social work FTE, falling) carry cases too.
 - Appraisals 2016-17: every manager and about 94% of staff, most of those missed being on
   long-term sickness absence in the year ("the gap relates to staff that had long term
   sickness"); fewer in the years before.
@@ -56,12 +57,18 @@ def caseloads(rng, spec: DemoSpec, roster: pd.DataFrame) -> pd.DataFrame:
         newly = people["ROLE"].to_numpy() == "NEWLY_QUALIFIED"
         cases = np.where(newly, (cases * 0.7).astype(int), cases)  # protected caseloads
         frame = people.assign(MONTH=str(month), CASES=cases)
+        frame = frame.reset_index(drop=True)
         split = rng.random(len(frame)) < 0.02  # a worker in two teams this month
         other = frame[split].assign(
             TEAM=rng.choice(staff["TEAM"].unique(), int(split.sum())), FTE=0.2
         )
         other = other[other["TEAM"] != frame.loc[split, "TEAM"].to_numpy()]
-        other["CASES"] = rng.poisson(3, len(other))
+        # the second team takes 0.2 of the worker's FTE and a few of their children: the
+        # worker's FTE and cases over both teams are what they would be in one
+        home = other.index
+        other["CASES"] = np.minimum(rng.poisson(3, len(other)), frame.loc[home, "CASES"])
+        frame.loc[home, "FTE"] = (frame.loc[home, "FTE"] - 0.2).round(1)
+        frame.loc[home, "CASES"] -= other["CASES"]
         rows += [frame, other]
     out = pd.concat(rows, ignore_index=True)
     return out[["MONTH", "WORKER_ID", "TEAM", "ROLE", "FTE", "AGENCY", "CASES"]]
