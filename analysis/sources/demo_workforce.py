@@ -11,7 +11,7 @@ calibrated to the board's minutes for the year to March 2017.
   sickness"); fewer in the years before.
 - The action tracker: 25 actions, 23 complete and 5 with evidence of impact by the last
   month ("23 out of 25 actions have been completed ... 5 out of 25 actions show evidence of
-  impact"); dates are set back from the last month, so a later demo keeps the shape.
+  impact") by March 2017; an extract cut earlier shows the tracker as it then stood.
 """
 
 from __future__ import annotations
@@ -19,8 +19,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from analysis.sources.demo_common import DemoSpec, ids
+from analysis.sources.demo_common import CALIBRATED_DAY, ORIGIN, DemoSpec, ids
 
+#: April 2014 to March 2017: the months over which the calibrated trends run.
+_CALIBRATED_MONTHS = 35
 ROLES = ["SOCIAL_WORKER", "NEWLY_QUALIFIED", "SENIOR_PRACTITIONER", "ADVANCED_PRACTITIONER"]
 MANAGER_ROLES = ["TEAM_MANAGER", "SERVICE_MANAGER"]
 
@@ -50,8 +52,10 @@ def caseloads(rng, spec: DemoSpec, roster: pd.DataFrame) -> pd.DataFrame:
         ["WORKER_ID", "TEAM", "ROLE", "FTE"]
     ].assign(AGENCY="N")
     rows = []
-    for i, month in enumerate(months):
-        share = 1 - 0.35 * i / max(len(months) - 1, 1)  # agency cover falls over the span
+    for month in months:
+        # agency cover falls over the calibrated years (April 2014 to March 2017), then holds
+        i = min(max((month - pd.Period(ORIGIN, "M")).n, 0), _CALIBRATED_MONTHS)
+        share = 1 - 0.35 * i / _CALIBRATED_MONTHS
         people = pd.concat([staff, agency.iloc[: max(int(n_agency * share), 1)]])
         cases = rng.poisson(17.7 * people["FTE"].to_numpy() * rng.normal(1, 0.04))
         newly = people["ROLE"].to_numpy() == "NEWLY_QUALIFIED"
@@ -78,8 +82,8 @@ def staffing_columns(rng, staffing: pd.DataFrame, spec: DemoSpec) -> pd.DataFram
     """AGENCY_FTE (about a quarter of in-post FTE falling to a sixth), VACANT_FTE (about a
     fifth of establishment), STARTERS_FTE and LEAVERS_FTE (about 12% a year each)."""
     months = pd.PeriodIndex(staffing["MONTH"], freq="M")
-    progress = (months - pd.Period(spec.start, "M")).map(lambda d: d.n).to_numpy()
-    progress = progress / max(progress.max(), 1)
+    progress = (months - pd.Period(ORIGIN, "M")).map(lambda d: d.n).to_numpy()
+    progress = np.clip(progress, 0, _CALIBRATED_MONTHS) / _CALIBRATED_MONTHS
     fte = staffing["FTE"].to_numpy()
     out = staffing.copy()
     out["AGENCY_FTE"] = np.round(fte * (0.33 - 0.13 * progress) * rng.normal(1, 0.05, len(fte)), 1)
@@ -338,9 +342,10 @@ def _status(done, due: int) -> str:
     return "AT_RISK" if due > 0 else "ON_TRACK"
 
 
-def actions(spec: DemoSpec) -> pd.DataFrame:
-    """The 25 actions, dated back from the last month of the span."""
-    last = pd.Period(spec.end, "M")
+def actions(cut: pd.Timestamp) -> pd.DataFrame:
+    """The 25 actions, dated back from March 2017, as the tracker stood on the cut day (an
+    action completed after it still open: at risk once past its due date)."""
+    last = pd.Period(CALIBRATED_DAY, "M")
     rows = []
     for i, (theme, source, text, due, done, impact, note) in enumerate(ACTIONS, start=1):
         completed = (
@@ -348,6 +353,12 @@ def actions(spec: DemoSpec) -> pd.DataFrame:
             if done is not None
             else pd.NaT
         )
+        due_date = (last - due).end_time.normalize()
+        if not completed <= cut:  # not (yet) complete on the cut day
+            done, completed, impact, note = None, pd.NaT, False, ""
+            due = 1 if due_date < cut else 0
+        elif impact and completed + pd.DateOffset(months=3) > cut:  # not yet reviewed
+            impact, note = False, ""
         rows.append(
             {
                 "ACTION_ID": f"IP{i:02d}",
@@ -359,7 +370,7 @@ def actions(spec: DemoSpec) -> pd.DataFrame:
                     "Practice": "Head of service",
                     "Performance": "Head of performance",
                 }[theme],
-                "DUE_DATE": (last - due).end_time.normalize(),
+                "DUE_DATE": due_date,
                 "STATUS": _status(done, due),
                 "COMPLETED_DATE": completed,
                 "IMPACT_EVIDENCED": ("Y" if impact else "N") if done is not None else "",
