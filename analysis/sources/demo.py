@@ -13,6 +13,11 @@ long-term, a third mental health). Very young entrants more often have a sibling
 care and younger mothers, so the reports have a real association to find.
 
 `scale` multiplies the population (150 is roughly national scale).
+
+The world is anchored to the calendar (`world_tables`): it begins in April 2014 and every
+record is a function of the seed and the dates, never of where the extract ends, so a demo
+to March 2018 holds exactly the March 2017 demo's records up to 31 March 2017 (a date that
+fell after March 2017, such as a closure, is filled in), and carries on from there.
 """
 
 from __future__ import annotations
@@ -93,7 +98,12 @@ CANNOT_CARRY = {
     "ssd": {
         "assessments": _DERIVED_OUTCOMES,
         "data_quality": ["files_loaded", "rows_total"],
-        "workforce": ["caseload_average", "caseload_median", "caseload_above_threshold_share"],
+        "workforce": [
+            "caseload_average",
+            "caseload_median",
+            "caseload_above_threshold_share",
+            "caseload_average_30sep",
+        ],
     },
     "cin-census": {
         "assessments": _DERIVED_OUTCOMES,
@@ -203,7 +213,7 @@ def world_tables(spec: DemoSpec) -> tuple[dict[str, pd.DataFrame], demo_cin.Worl
     year = int(CALIBRATED_END[:4])
     while pd.Period(f"{year}-04", "M") <= pd.Period(spec.end, "M"):
         # a later year's run: its own stream and children numbered apart from the others
-        later = DemoSpec(f"{year - 3}-04", f"{year + 1}-03", (spec.seed, year), spec.scale,
+        later = DemoSpec(f"{year}-04", f"{year + 1}-03", (spec.seed, year), spec.scale,
                          cut=spec.end, id_offset=(year - 2016) * 100_000_000)  # fmt: skip
         more, more_cin, _, more_pending = _generated(later, roster, pending)
         tables, cin, pending = _splice(tables, cin, more, more_cin, more_pending, year)
