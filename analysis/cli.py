@@ -157,8 +157,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--out", required=True, help="folder to write")
     p.add_argument("--seed", type=int, default=2017, help="random seed (default 2017)")
-    p.add_argument("--start", default="2014-04", help="first month, YYYY-MM (default 2014-04)")
-    p.add_argument("--end", default=DEMO_END, help=f"last month, YYYY-MM (default {DEMO_END})")
+    p.add_argument(
+        "--start",
+        default="2014-04",
+        help="first month of the monthly staffing and caseload files, YYYY-MM, from 2014-04 "
+        "when the demo world begins (default 2014-04)",
+    )
+    p.add_argument(
+        "--end",
+        default=DEMO_END,
+        help=f"last month, YYYY-MM (default {DEMO_END}): the same world cut there, whatever "
+        "the month",
+    )
     p.add_argument(
         "--scale",
         type=float,

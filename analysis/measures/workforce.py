@@ -16,8 +16,13 @@
   long-term sickness spell (`long_term_threshold` working days or more) in that year,
   joined on EMPLOYEE_ID and only ever counted.
 
-CSWW counts at 30 September; these figures are for the period's month, so the comparison
-sets the LA's figure beside the published ones for the latest published year.
+The month's figures above are the board's running picture. DfE's CSWW collection counts on
+one **reference date**, 30 September: FTE in post, agency FTE, vacancies and case holders at
+30 September, leavers in the year to 30 September (1 October to 30 September). So the same
+definitions are also worked out at the latest 30 September on or before the period's end
+(`csww_reference_month`, `csww_on_reference_date`: the September rows of the monthly
+extracts, taken as at its last day), and only those are compared with DfE's published
+figures, for the same CSWW year where DfE has published it.
 """
 
 from __future__ import annotations
@@ -92,26 +97,61 @@ def caseload_summary(caseloads: pd.DataFrame, period, threshold: float = 20) -> 
 
 
 def by_team(caseloads: pd.DataFrame, period, threshold: float = 20) -> pd.DataFrame:
-    """Per team, the period month: case holders, cases, case-holding FTE, average caseload
-    and case holders above the threshold (a worker in two teams counts in each, with that
-    team's share of cases and FTE)."""
+    """Per team, the period month: case holders, cases, case-holding FTE, average caseload,
+    case holders above the threshold per FTE, and how many of the team's case holders also
+    work in another team. A worker in two teams counts in each, with that team's share of
+    cases and FTE (a team's case holders are those with children in it); the last row, "All
+    teams", counts each case holder once with all their cases and FTE (as
+    `caseload_summary`), so the teams' case holders add up to more than it by
+    the number of workers in two teams (one more for each extra team)."""
     month = caseloads[
         (caseloads["MONTH"].dt.to_period("M") == pd.Period(period, "M")) & (caseloads["CASES"] > 0)
     ]
-    rows = []
-    for team, part in month.groupby("TEAM"):
-        per = part["CASES"] / part["FTE"]
-        rows.append(
-            {
-                "Team": team,
-                "Case holders": part["WORKER_ID"].nunique(),
-                "Cases": int(part["CASES"].sum()),
-                "Case-holding FTE": float(part["FTE"].sum()),
-                "Average caseload": average_caseload(part["CASES"].sum(), part["FTE"].sum()),
-                f"Above {threshold:g} per FTE": int((per > threshold).sum()),
-            }
-        )
+    teams_of = month.groupby("WORKER_ID")["TEAM"].nunique()
+    above = f"Above {threshold:g} per FTE"
+
+    def row(name, holders, cases, fte, per, shared) -> dict:
+        return {
+            "Team": name,
+            "Case holders": holders,
+            "Cases": int(cases),
+            "Case-holding FTE": float(fte),
+            "Average caseload": average_caseload(cases, fte),
+            above: int((per > threshold).sum()),
+            "Also in another team": shared,
+        }
+
+    rows = [
+        row(team, part["WORKER_ID"].nunique(), part["CASES"].sum(), part["FTE"].sum(),
+            part["CASES"] / part["FTE"],
+            int((teams_of.reindex(part["WORKER_ID"].unique()) > 1).sum()))
+        for team, part in month.groupby("TEAM")
+    ]  # fmt: skip
+    if rows:
+        held = workers(caseloads, period)
+        held = held[held["CASES"] > 0]
+        rows.append(row("All teams", len(held), held["CASES"].sum(), held["FTE"].sum(),
+                        held["PER_FTE"], int((teams_of > 1).sum())))  # fmt: skip
     return pd.DataFrame(rows)
+
+
+def split_note(teams: pd.DataFrame) -> str | None:
+    """What the team table's rows add up to against its "All teams" row, in words (None
+    when no case holder works in two teams)."""
+    if teams.empty:
+        return None
+    total = teams.iloc[-1]
+    split = int(total["Also in another team"])
+    if not split:
+        return None
+    summed = int(teams.iloc[:-1]["Case holders"].sum())
+    who = "1 case holder works" if split == 1 else f"{split:,} case holders work"
+    return (
+        f"{who} in more than one team: counted in each team with that team's share of FTE "
+        f"and children, so the teams' rows add up to {summed:,} case holders; the all-teams "
+        f"row counts each person once ({int(total['Case holders']):,}) with their whole FTE "
+        "and all their children."
+    )
 
 
 def staffing_rates(staffing: pd.DataFrame, period) -> dict:
@@ -136,6 +176,79 @@ def staffing_rates(staffing: pd.DataFrame, period) -> dict:
         "starters_fte_12m": starters,
         "leavers_fte_12m": leavers,
     }
+
+
+def csww_reference_month(period) -> pd.Period:
+    """DfE's CSWW reference date for a period, as its month: the latest 30 September on or
+    before the period's last day (March 2017 -> September 2016; September 2017 -> itself)."""
+    month = pd.Period(period, "M")
+    return pd.Period(year=month.year if month.month >= 9 else month.year - 1, month=9, freq="M")
+
+
+def csww_on_reference_date(
+    caseloads: pd.DataFrame | None, staffing: pd.DataFrame | None, period, threshold: float = 20
+) -> dict:
+    """The CSWW figures on DfE's reference date for the period (`csww_reference_month`): the
+    average caseload of case holders at 30 September (`caseload_summary` of September), the
+    agency rate (agency FTE / (agency + in-post FTE)) and vacancy rate (vacant FTE / (vacant
+    + in-post FTE)) at 30 September, and the turnover rate: FTE leaving in the year to 30
+    September (October to September) / FTE in post at 30 September (`staffing_rates` of
+    September). A figure is None where its extract does not reach that September."""
+    ref = csww_reference_month(period)
+    out = {
+        "reference_date": ref.end_time.normalize(),
+        "csww_year": str(ref.year),
+        "case_holders": None,
+        "caseload_average": None,
+        "agency_rate": None,
+        "vacancy_rate": None,
+        "turnover_rate": None,
+    }
+    if caseloads is not None and caseloads["MONTH"].min() <= ref.start_time:
+        held = caseload_summary(caseloads, ref, threshold)
+        out |= {"case_holders": held["case_holders"], "caseload_average": held["average"]}
+    if staffing is not None and staffing["MONTH"].min() <= ref.start_time:
+        rates = staffing_rates(staffing, ref)
+        out |= {k: rates[k] for k in ("agency_rate", "vacancy_rate")}
+        # a whole year to 30 September is needed for turnover
+        if staffing["MONTH"].min() <= (ref - 11).start_time:
+            out["turnover_rate"] = rates["turnover_rate_12m"]
+    return out
+
+
+#: The CSWW measures compared on the reference date: (published column, row label, key in
+#: `csww_on_reference_date`, times what to match DfE's published form).
+CSWW_MEASURES = (
+    ("caseload_fte", "Average caseload (children per case-holding FTE)", "caseload_average", 1),
+    ("agency_rate_fte", "Agency rate (% of FTE)", "agency_rate", 100),
+    ("vacancy_rate_fte", "Vacancy rate (% of FTE)", "vacancy_rate", 100),
+    ("turnover_rate_fte", "Turnover rate (% of FTE in post)", "turnover_rate", 100),
+)
+
+
+def csww_comparison(own: dict, published: dict, la_label: str) -> pd.DataFrame:
+    """One row per CSWW measure: this authority's figure on the reference date worked out
+    from its own data (`csww_on_reference_date`; rates as percentages, as DfE publishes
+    them) beside DfE's published figures for the same CSWW year (the authority, England,
+    its statistical neighbours' median), blank where DfE's files have no such year.
+    `published` maps each measure's published column to its `comparisons.workforce` table
+    (or None)."""
+    rows = []
+    for column, label, key, times in CSWW_MEASURES:
+        table = published.get(column)
+        year = table[table["Year"] == own["csww_year"]] if table is not None else pd.DataFrame()
+        found = year.iloc[0] if len(year) else {}
+        value = own[key]
+        rows.append(
+            {
+                "Measure": label,
+                "This authority's data": None if value is None else value * times,
+                f"{la_label} (DfE published)": found.get(la_label),
+                "England (DfE published)": found.get("England"),
+                "Neighbours median (DfE published)": found.get("Neighbours median"),
+            }
+        )
+    return pd.DataFrame(rows).replace({np.nan: None})
 
 
 def appraisal_year(period) -> pd.Timestamp:

@@ -34,13 +34,18 @@ NO_RATES = (
 NO_APPRAISALS = "Appraisals are not in this data (the data dictionary says what they need)."
 
 
-def headline(caseload: dict | None, rates: dict | None, appraisals: dict | None) -> dict:
-    """The metrics recorded in metrics.json (report key `workforce`)."""
+def headline(
+    caseload: dict | None, rates: dict | None, appraisals: dict | None, csww: dict | None = None
+) -> dict:
+    """The metrics recorded in metrics.json (report key `workforce`); `csww` is
+    `csww_on_reference_date`'s result."""
     out = dict.fromkeys(
         ["case_holders", "caseload_average", "caseload_median", "caseload_above_threshold_share",
          "agency_rate", "vacancy_rate", "turnover_rate_12m", "appraisals_managers_listed",
          "appraisals_managers_share", "appraisals_staff_listed", "appraisals_staff_share",
-         "not_appraised_long_term_sick"]
+         "not_appraised_long_term_sick", "csww_year", "case_holders_30sep",
+         "caseload_average_30sep", "agency_rate_30sep", "vacancy_rate_30sep",
+         "turnover_rate_30sep"]
     )  # fmt: skip
     if caseload:
         out |= {
@@ -59,6 +64,11 @@ def headline(caseload: dict | None, rates: dict | None, appraisals: dict | None)
             "appraisals_staff_share": appraisals["STAFF"].share,
             "not_appraised_long_term_sick": appraisals["not_appraised_long_term_sick"],
         }
+    if csww:
+        out |= {"csww_year": csww["csww_year"]}
+        out |= {f"{k}_30sep": csww[k] for k in
+                ("case_holders", "caseload_average", "agency_rate", "vacancy_rate")}  # fmt: skip
+        out["turnover_rate_30sep"] = csww["turnover_rate"]
     return out
 
 
@@ -80,6 +90,13 @@ def summary(h: dict, appraisals: dict | None, label: str, threshold: float) -> l
             f"Agency workers filled {fmt(h['agency_rate'], 'percent')} of social work FTE; "
             f"vacancy rate {fmt(h['vacancy_rate'], 'percent')}; turnover "
             f"{fmt(h['turnover_rate_12m'], 'percent')} over the 12 months."
+        )
+    if h["csww_year"] is not None and h["agency_rate_30sep"] is not None:
+        out.append(
+            f"On DfE's reference date for its published workforce figures, 30 September "
+            f"{h['csww_year']}: agency rate {fmt(h['agency_rate_30sep'], 'percent')}, vacancy "
+            f"rate {fmt(h['vacancy_rate_30sep'], 'percent')}, turnover "
+            f"{fmt(h['turnover_rate_30sep'], 'percent')} in the year to that date."
         )
     if appraisals is not None and h["appraisals_staff_listed"]:
         out.append(
@@ -115,7 +132,8 @@ def build(
         if appraisal_rows is not None
         else None
     )
-    h = s.record_all(headline(caseload, rates, appraisals))
+    csww = wf.csww_on_reference_date(caseloads, staffing, s.period, caseload_threshold)
+    h = s.record_all(headline(caseload, rates, appraisals, csww))
     months = months_back(s.period, lookback_months)
     r = Report("workforce")
     r.add("summary", Summary(summary(h, appraisals, label, caseload_threshold)))
@@ -124,6 +142,7 @@ def build(
         r.add("caseloads", Note(NO_CASELOADS))
         s.record_series("caseload_median", pd.Series(float("nan"), index=months))
     else:
+        teams = wf.by_team(caseloads, s.period, caseload_threshold)
         each = [wf.caseload_summary(caseloads, m, caseload_threshold) for m in months]
         medians = pd.Series([e["median"] for e in each], index=months, dtype=float)
         holders = pd.Series([e["case_holders"] for e in each], index=months)
@@ -154,21 +173,45 @@ def build(
             ),  # fmt: skip
             Restricted(
                 Table(
-                    wf.by_team(caseloads, s.period, caseload_threshold),
+                    teams,
                     f"Caseloads by team, end of {label}",
                     {"Case-holding FTE": "decimal1", "Average caseload": "decimal1"},
+                    note=wf.split_note(teams) or "",
                 ),
                 "Caseloads by team are in the restricted version only: small teams would "
                 "show individual workers.",
             ),
         )
-    _rates(s, r, staffing, rates, months)
+    _rates(s, r, staffing, rates, months, csww)
     _appraisals(r, appraisals)
     bm = cmp.open_benchmarks(benchmark_dir, new_la_code, old_la_code)
     caseload_bm = cmp.workforce(bm, "caseload_fte") if bm else None
-    s.record_all(_caseload_comparison(cmp.section_metrics(caseload_bm, s.period, "caseload", bm)))
+    reference = wf.csww_reference_month(s.period)
+    s.record_all(_caseload_comparison(cmp.section_metrics(caseload_bm, reference, "caseload", bm)))
+    published = {m[0]: cmp.workforce(bm, m[0]) if bm else None for m in wf.CSWW_MEASURES}
+    on_date = f"30 September {csww['csww_year']}"
     r.add(
         "how-we-compare",
+        Table(
+            wf.csww_comparison(csww, published, cmp.la_label(bm)),
+            f"This authority at {on_date}, DfE's reference date, beside DfE's published "
+            "figures for that date",
+            dict.fromkeys(
+                [
+                    "This authority's data",
+                    f"{cmp.la_label(bm)} (DfE published)",
+                    "England (DfE published)",
+                    "Neighbours median (DfE published)",
+                ],
+                "decimal1",
+            ),  # fmt: skip
+            note=(
+                "Worked out from this authority's own extracts on DfE's definitions: FTE, "
+                f"agency workers, vacancies and caseloads at {on_date}, leavers in the year "
+                f"to {on_date}. A published column is blank where DfE's files hold no "
+                f"figure for {on_date}."
+            ),
+        ),
         published_table(
             caseload_bm,
             "Average caseload (children per case-holding FTE), DfE published",
@@ -184,7 +227,8 @@ def build(
         ),
         Note(
             "DfE's children's social work workforce statistics count at 30 September each "
-            "year; this authority's own figures above are for the period's month."
+            f"year, so only this authority's figures at {on_date} are compared with them; "
+            "the earlier sections give the latest month."
         ),
     )
     r.metrics = dict(s.metrics.values)
@@ -205,7 +249,8 @@ def _caseload_comparison(found: dict) -> dict:
     }
 
 
-def _rates(s, r: Report, staffing, rates: dict | None, months) -> None:
+def _rates(s, r: Report, staffing, rates: dict | None, months, csww: dict) -> None:
+    label = period_label(s.period)
     if rates is None or rates["agency_rate"] is None:
         r.add("agency-vacancies-and-turnover", Note(NO_RATES))
         s.record_series("agency_rate", pd.Series(float("nan"), index=months))
@@ -220,13 +265,23 @@ def _rates(s, r: Report, staffing, rates: dict | None, months) -> None:
                 "Vacancy rate (vacant FTE / (vacant + in post))",
                 "Turnover rate (FTE leaving in 12 months / in post)",
             ],
-            "Rate": [rates["agency_rate"], rates["vacancy_rate"], rates["turnover_rate_12m"]],
+            label: [rates["agency_rate"], rates["vacancy_rate"], rates["turnover_rate_12m"]],
+            f"At 30 September {csww['csww_year']}": [
+                csww["agency_rate"],
+                csww["vacancy_rate"],
+                csww["turnover_rate"],
+            ],
         }
-    )
+    ).replace({float("nan"): None})
     r.add(
         "agency-vacancies-and-turnover",
         Table(
-            table, "Agency, vacancy and turnover rates (DfE CSWW definitions)", {"Rate": "percent"}
+            table,
+            "Agency, vacancy and turnover rates (DfE CSWW definitions): the latest month, and "
+            "DfE's reference date",
+            {label: "percent", f"At 30 September {csww['csww_year']}": "percent"},
+            note="At 30 September: FTE on that date, leavers in the year to it, as DfE counts "
+            "them for its published figures.",
         ),
         Figure(
             charts.line_with_interval(series.dropna(), "Agency rate, each month", "FTE (%)"),

@@ -13,6 +13,11 @@ long-term, a third mental health). Very young entrants more often have a sibling
 care and younger mothers, so the reports have a real association to find.
 
 `scale` multiplies the population (150 is roughly national scale).
+
+The world is anchored to the calendar (`world_tables`): it begins in April 2014 and every
+record is a function of the seed and the dates, never of where the extract ends, so a demo
+to March 2018 holds exactly the March 2017 demo's records up to 31 March 2017 (a date that
+fell after March 2017, such as a closure, is filled in), and carries on from there.
 """
 
 from __future__ import annotations
@@ -30,10 +35,23 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from analysis.config import PROJECT_ROOT
+from analysis.errors import BoardpackError
 from analysis.lookup import member
 from analysis.sources import DEMO_FORMATS, demo_cin, demo_returns, demo_workforce
 from analysis.sources.demo_cin import TEAMS
-from analysis.sources.demo_common import DAY, YEAR, DemoSpec, dates, ids, poisson_days
+from analysis.sources.demo_common import (
+    CALIBRATED_END,
+    DAY,
+    FIRST_DAY,
+    ORIGIN,
+    YEAR,
+    DemoSpec,
+    dates,
+    id_strings,
+    ids,
+    poisson_days,
+    progress,
+)
 from analysis.workdays import working_day_index
 
 DATE_FORMAT = "%d/%m/%Y"
@@ -80,7 +98,12 @@ CANNOT_CARRY = {
     "ssd": {
         "assessments": _DERIVED_OUTCOMES,
         "data_quality": ["files_loaded", "rows_total"],
-        "workforce": ["caseload_average", "caseload_median", "caseload_above_threshold_share"],
+        "workforce": [
+            "caseload_average",
+            "caseload_median",
+            "caseload_above_threshold_share",
+            "caseload_average_30sep",
+        ],
     },
     "cin-census": {
         "assessments": _DERIVED_OUTCOMES,
@@ -152,15 +175,13 @@ def _generator_digest() -> str:
 
 def demo_folder(seed: int = 2017, cache: Path = DEMO_CACHE, covering: str = "") -> Path:
     """The synthetic demo input folder, generated on first use and kept in `.cache/` (named
-    by seed, months and generator code): the calibrated three years to March 2017, or - for
-    a later period `covering` - the same synthetic world shifted to the three years ending
-    with that month."""
+    by seed, last month and generator code): the calibrated world from April 2014 to March
+    2017, or - for a later period `covering` - the same world carried on to that month
+    (the same history to March 2017 and after it, whatever month is asked)."""
     spec = DemoSpec(seed=seed)
     if covering and pd.Period(covering, "M") > pd.Period(spec.end, "M"):
-        end = pd.Period(covering, "M")
-        spec = DemoSpec(start=str(end - 35), end=str(end), seed=seed)
-    name = f"demo-seed{seed}" + ("" if spec.end == DemoSpec.end else f"-to{spec.end}")
-    name += f"-{_generator_digest()}"
+        spec = DemoSpec(end=str(pd.Period(covering, "M")), seed=seed)
+    name = f"demo-seed{seed}-{spec.start}-to{spec.end}-{_generator_digest()}"
     target = Path(cache) / name
     if (target / "staffing.csv").exists():
         return target
@@ -175,29 +196,136 @@ def demo_folder(seed: int = 2017, cache: Path = DEMO_CACHE, covering: str = "") 
 
 
 def world_tables(spec: DemoSpec) -> tuple[dict[str, pd.DataFrame], demo_cin.World]:
-    """The synthetic world: every local CSV extract's table, by file name, and the children
-    in need world the returns and the SSD are written from."""
+    """The synthetic world cut at the spec's end: every local CSV extract's table, by file
+    name, and the children in need world the returns and the SSD are written from.
+
+    The world is anchored to the calendar (`demo_common.ORIGIN`): the calibrated years to
+    March 2017 come from the seed's stream, each later year (April to March) from its own
+    (the seed and the year), spliced on: the people and events that begin in that year,
+    beside those that began before it. So the same seed gives the same history up to any
+    date, whatever month the extract ends in; `end` only cuts it."""
+    if pd.Period(spec.start, "M") < pd.Period(ORIGIN, "M"):
+        raise BoardpackError(
+            f"the demo world begins in {ORIGIN}: --start {spec.start} is before it"
+        )
+    base = DemoSpec(ORIGIN, CALIBRATED_END, spec.seed, spec.scale, cut=spec.end)
+    tables, cin, roster, pending = _generated(base)
+    year = int(CALIBRATED_END[:4])
+    while pd.Period(f"{year}-04", "M") <= pd.Period(spec.end, "M"):
+        # a later year's run: its own stream and children numbered apart from the others
+        later = DemoSpec(f"{year}-04", f"{year + 1}-03", (spec.seed, year), spec.scale,
+                         cut=spec.end, id_offset=(year - 2016) * 100_000_000)  # fmt: skip
+        more, more_cin, _, more_pending = _generated(later, roster, pending)
+        tables, cin, pending = _splice(tables, cin, more, more_cin, more_pending, year)
+        year += 1
+    for name in ("staffing.csv", "caseloads.csv"):
+        tables[name] = tables[name][tables[name]["MONTH"] >= spec.start].reset_index(drop=True)
+    return tables, cin
+
+
+def _generated(spec: DemoSpec, roster: pd.DataFrame | None = None, pending=None):
+    """One run of the generators to the spec's end, cut at its cut day: the tables, the
+    children in need world, the roster (`roster`, when given, is the staff kept) and the
+    re-referrals pending at its end (`pending`: an earlier run's, made in this one)."""
     # one independent random stream per table, so changing one table leaves the others alone
-    streams = [np.random.default_rng(s) for s in np.random.SeedSequence(spec.seed).spawn(8)]
+    seed = spec.seed if isinstance(spec.seed, int) else list(spec.seed)
+    streams = [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(8)]
+    cut, horizon = pd.Timestamp(spec.cut_day), pd.Timestamp(spec.extract_day)
     tables = {}
     header, episodes, family = _looked_after(streams[0], spec)
     tables["ssda903/header.csv"] = header
     tables["ssda903/episodes.csv"] = episodes
     tables["family.csv"] = family
-    cin = demo_cin.world(streams[1], spec)
+    cin, pending = demo_cin.world_and_pending(streams[1], spec, pending)
     tables["cin_cp.csv"] = cin.cin_cp
     tables["assessments.csv"] = cin.assessments[ASSESSMENT_COLUMNS]
     tables["referrals.csv"] = cin.referrals
     tables["contacts.csv"] = cin.contacts
     tables["audits.csv"] = _audits(streams[3], spec)
-    absence, staffing, roster = _absence(streams[4], spec)
-    roster["ROLE"] = demo_workforce.roster_roles(streams[6], len(roster))
-    tables["absence.csv"] = absence
-    tables["staffing.csv"] = demo_workforce.staffing_columns(streams[6], staffing, spec)
-    tables["caseloads.csv"] = demo_workforce.caseloads(streams[6], spec, roster)
-    tables["appraisals.csv"] = demo_workforce.appraisals(streams[7], spec, roster, absence)
-    tables["actions.csv"] = demo_workforce.actions(spec)
-    return tables, cin
+    spells, staffing, staff = _absence(streams[4], spec, roster)
+    staff["ROLE"] = demo_workforce.roster_roles(streams[6], len(staff))
+    staff = staff if roster is None else roster
+    # as known at the generator's end (the appraisals are drawn from it), and at the cut
+    known = spells.assign(END_DATE=spells["END_DATE"].where(spells["END_DATE"] <= horizon))
+    tables["absence.csv"] = _cut_spells(spells, cut)
+    staffing = demo_workforce.staffing_columns(streams[6], staffing, spec)
+    caseloads = demo_workforce.caseloads(streams[6], spec, staff)
+    appraisals = demo_workforce.appraisals(streams[7], spec, staff, known)
+    month = str(pd.Period(cut, "M"))
+    tables["staffing.csv"] = staffing[staffing["MONTH"] <= month]
+    tables["caseloads.csv"] = caseloads[caseloads["MONTH"] <= month]
+    tables["appraisals.csv"] = appraisals[
+        pd.to_datetime(appraisals["YEAR"].str[:4] + "-04-01") <= cut
+    ].reset_index(drop=True)
+    tables["actions.csv"] = demo_workforce.actions(cut)
+    return tables, cin, staff, pending
+
+
+def _cut_spells(spells: pd.DataFrame, cut: pd.Timestamp) -> pd.DataFrame:
+    """Spells started by the cut day; an end after it blank (still off)."""
+    known = spells[spells["START_DATE"] <= cut]
+    return known.assign(END_DATE=known["END_DATE"].where(known["END_DATE"] <= cut))
+
+
+def _splice(tables: dict, cin, more: dict, more_cin, pending, year: int):
+    """The world so far, and from a later year's run the people and events that begin in
+    it (April of `year` on): children whose first care episode or first referral is then
+    (all their rows; an earlier child's re-referral, carried on, among them), contacts,
+    audits and sickness spells then (a spell only after the employee's last spell so far
+    has ended), and that year's months and appraisals. Returns the tables, the children in
+    need world and the re-referrals still pending."""
+    begin = pd.Timestamp(f"{year}-04-01")
+    out = dict(tables)
+    eps = more["ssda903/episodes.csv"]
+    first = eps.groupby("CHILD")["DECOM"].min()
+    kids = first.index[first >= begin]
+    for name in ("ssda903/header.csv", "ssda903/episodes.csv", "family.csv"):
+        part = more[name][more[name]["CHILD"].isin(kids)]
+        out[name] = pd.concat([tables[name], part], ignore_index=True)
+
+    # children its run referred before the year began are its own history, not this world's
+    refs = more_cin.referrals
+    first = refs.groupby("CHILD")["REFERRAL_DATE"].min()
+    earlier = first.index[first < begin]
+    parts = {}
+    for field in demo_cin.World.__dataclass_fields__:
+        frame = getattr(more_cin, field)
+        keep = ~frame["CHILD"].isin(earlier)
+        if field == "contacts":
+            keep &= frame["CONTACT_DATE"] >= begin
+        parts[field] = pd.concat([getattr(cin, field), frame[keep]], ignore_index=True)
+    parts["contacts"] = parts["contacts"].sort_values(["CONTACT_DATE", "CHILD"], kind="stable")
+    world = demo_cin.World(**{k: v.reset_index(drop=True) for k, v in parts.items()})
+    out["cin_cp.csv"] = world.cin_cp
+    out["assessments.csv"] = world.assessments[ASSESSMENT_COLUMNS]
+    out["referrals.csv"] = world.referrals
+    out["contacts.csv"] = world.contacts
+    dropped = np.isin(id_strings("C", pending.child).to_numpy(), np.asarray(earlier, str))
+    pending = pending.where(~dropped)
+
+    audits = more["audits.csv"][more["audits.csv"]["AUDIT_DATE"] >= begin]
+    audits = pd.concat([tables["audits.csv"], audits], ignore_index=True)
+    n = len(audits)
+    audits["AUDIT_ID"] = np.char.add("AU", np.char.zfill(np.arange(1, n + 1).astype(str), 6))
+    audits["CHILD"] = ids("C", 80_000_001, n)
+    out["audits.csv"] = audits
+
+    so_far = tables["absence.csv"]
+    last_end = so_far.groupby("EMPLOYEE_ID")["END_DATE"].max()
+    still_off = so_far.loc[so_far["END_DATE"].isna(), "EMPLOYEE_ID"]
+    spells = more["absence.csv"]
+    after = spells["START_DATE"] > spells["EMPLOYEE_ID"].map(last_end).fillna(pd.Timestamp.min)
+    keep = (spells["START_DATE"] >= begin) & after & ~spells["EMPLOYEE_ID"].isin(still_off)
+    out["absence.csv"] = pd.concat([so_far, spells[keep]], ignore_index=True)
+
+    month = f"{year}-04"
+    for name in ("staffing.csv", "caseloads.csv"):
+        later = more[name][more[name]["MONTH"] >= month]
+        out[name] = pd.concat([tables[name], later], ignore_index=True)
+    label = f"{year}-{str(year + 1)[2:]}"
+    later = more["appraisals.csv"][more["appraisals.csv"]["YEAR"] == label]
+    out["appraisals.csv"] = pd.concat([tables["appraisals.csv"], later], ignore_index=True)
+    return out, world, pending
 
 
 def write_csv(frame: pd.DataFrame, path: Path) -> None:
@@ -232,8 +360,8 @@ def write_csv(frame: pd.DataFrame, path: Path) -> None:
 
 
 def _looked_after(rng, spec: DemoSpec):
-    extract, first = spec.extract_day, spec.first_day
-    doubling_from = first + 2 * 365 * DAY  # year to March 2017 when run on the defaults
+    extract, first, cut = spec.extract_day, spec.first_day, spec.cut_day
+    doubling_from = FIRST_DAY + 2 * 365 * DAY  # from the year to March 2017
     starts = poisson_days(rng, 400 * spec.scale, first - 9 * 365 * DAY, extract)
     n = len(starts)
     under1 = rng.random(n) < np.where(starts >= doubling_from, 0.25, 0.125)
@@ -267,15 +395,17 @@ def _looked_after(rng, spec: DemoSpec):
     p_end = np.concatenate([end, np.maximum(re_end, re_start + DAY)])
     p_young = np.concatenate([under1, np.zeros(len(re_child), bool)])
 
-    episodes = _split_into_episodes(rng, p_child, p_start, p_end, p_young, extract)
+    episodes = _split_into_episodes(rng, p_child, p_start, p_end, p_young, cut)
     # children looked after only under short breaks (V3/V4): excluded by DfE convention
     breaks = _short_breaks(rng, spec, n)
     n_children = n + breaks["n_children"]
-    child_ids = ids("C", 1, n_children)
+    child_ids = ids("C", 1 + spec.id_offset, n_children)
     episodes = pd.concat([episodes, breaks["episodes"]], ignore_index=True)
     episodes["CHILD"] = child_ids[episodes.pop("_child").to_numpy()]
-    episodes = episodes[episodes["DECOM"] <= extract].sort_values(["CHILD", "DECOM"])
+    episodes = episodes[episodes["DECOM"] <= cut].sort_values(["CHILD", "DECOM"])
     all_dob = np.concatenate([dob, breaks["dob"]])
+    # a later year's children have their own UPNs (still nine digits)
+    upn = np.arange(1, n_children + 1) + spec.id_offset // 100
     header = pd.DataFrame(
         {
             "CHILD": child_ids,
@@ -286,20 +416,20 @@ def _looked_after(rng, spec: DemoSpec):
                 n_children,
                 p=[0.7, 0.06, 0.08, 0.06, 0.05, 0.05],
             ),
-            "UPN": np.char.add("FAKE", np.char.zfill(np.arange(1, n_children + 1).astype(str), 9)),
+            "UPN": np.char.add("FAKE", np.char.zfill(upn.astype(str), 9)),
             "MOTHER": "",
             "MC_DOB": "",
         }
     )
     header = header[member(header["CHILD"], episodes["CHILD"])]
     ep_out = episodes.assign(
-        DECOM=dates(episodes["DECOM"].to_numpy(), extract).to_numpy(),
-        DEC=dates(episodes["DEC"].to_numpy(), extract).to_numpy(),
+        DECOM=dates(episodes["DECOM"].to_numpy(), cut).to_numpy(),
+        DEC=dates(episodes["DEC"].to_numpy(), cut).to_numpy(),
     )
     ep_out = ep_out[["CHILD"] + [c for c in ep_out.columns if c != "CHILD"]]
     ep_out.loc[ep_out["DEC"].isna(), "REC"] = ""
     ep_out.loc[ep_out["DEC"].isna(), "REASON_PLACE_CHANGE"] = ""
-    family = _families(rng, child_ids[:n], starts, dob, under1)
+    family = _families(rng, child_ids[:n], starts, dob, under1, spec.id_offset)
     family = family[member(family["CHILD"], header["CHILD"])]
     return header, ep_out, family
 
@@ -399,9 +529,7 @@ def _short_breaks(rng, spec: DemoSpec, offset: int) -> dict:
             "CIN": "N1",
             "PLACE": "R1",
             "PLACE_PROVIDER": "PR1",
-            "DEC": np.where(
-                decom + 3 * DAY <= spec.extract_day, decom + 3 * DAY, np.datetime64("NaT")
-            ),
+            "DEC": np.where(decom + 3 * DAY <= spec.cut_day, decom + 3 * DAY, np.datetime64("NaT")),
             "REC": "E13",
             "REASON_PLACE_CHANGE": "",
             "HOME_POST": "",
@@ -413,7 +541,7 @@ def _short_breaks(rng, spec: DemoSpec, offset: int) -> dict:
     return {"n_children": n, "episodes": frame, "dob": dob}
 
 
-def _families(rng, child_ids, starts, dob, under1) -> pd.DataFrame:
+def _families(rng, child_ids, starts, dob, under1, offset: int = 0) -> pd.DataFrame:
     """Family links: very young entrants more often join a family already known to care."""
     n = len(child_ids)
     order = np.argsort(starts, kind="stable")
@@ -436,7 +564,7 @@ def _families(rng, child_ids, starts, dob, under1) -> pd.DataFrame:
     frame = pd.DataFrame(
         {
             "CHILD": child_ids,
-            "FAMILY_ID": np.char.add("F", np.char.zfill(family.astype(str), 7)),
+            "FAMILY_ID": np.char.add("F", np.char.zfill((family + offset).astype(str), 7)),
             "MOTHER_DOB": dates(mother_dob, np.datetime64("2100-01-01")),
             "FATHER_DOB": dates(father_dob, np.datetime64("2100-01-01")),
         }
@@ -460,9 +588,8 @@ def _audits(rng, spec: DemoSpec) -> pd.DataFrame:
     ):
         day = poisson_days(rng, per_year * spec.scale, first, extract)
         n = len(day)
-        progress = (day - first) / (extract - first)
         grade = rng.choice(4, n, p=[0.05, 0.42, 0.38, 0.15])
-        agree = rng.random(n) < 0.45 + 0.4 * progress
+        agree = rng.random(n) < 0.45 + 0.4 * progress(day)
         shift = np.where(rng.random(n) < 0.7, 1, -1)
         mod = np.where(agree, grade, np.clip(grade + shift, 0, 3))
         is_mod = rng.random(n) < moderated
@@ -491,6 +618,7 @@ def _audits(rng, spec: DemoSpec) -> pd.DataFrame:
         frame["REFERRED_BACK"] = np.where(nfa == "", "", np.where(nfa == "NO", "Y", "N"))
         frames.append(frame)
     audits = pd.concat(frames, ignore_index=True).sort_values("AUDIT_DATE", kind="stable")
+    audits = audits[audits["AUDIT_DATE"] <= spec.cut_day]
     n = len(audits)
     audits.insert(
         0, "AUDIT_ID", np.char.add("AU", np.char.zfill(np.arange(1, n + 1).astype(str), 6))
@@ -526,11 +654,17 @@ LONG_REASONS = (
 )
 
 
-def _absence(rng, spec: DemoSpec):
+def _absence(rng, spec: DemoSpec, roster: pd.DataFrame | None = None):
+    """Sickness spells starting by the spec's end (their END_DATE as it will be, blank only
+    when the spell has no end yet), each month's FTE per team, and the roster of employees
+    (`roster`, when given, is kept: a later year's staff are the same people)."""
     extract, first = spec.extract_day, spec.first_day
     n_emp = max(int(260 * spec.scale), 12)
     team = rng.choice(len(TEAMS), n_emp)
     fte = np.where(rng.random(n_emp) < 0.7, 1.0, rng.integers(5, 10, n_emp) / 10)
+    if roster is not None:
+        team = roster["TEAM"].map(TEAMS.index).to_numpy()
+        fte = roster["FTE"].to_numpy()
     days = working_day_index(str(first - 400 * DAY), str(extract + 400 * DAY))
     short_rate, long_rate = 1.55, 0.23  # spells per working year
     k = 40
@@ -558,7 +692,7 @@ def _absence(rng, spec: DemoSpec):
             "TEAM": np.array(TEAMS)[team[emp]],
             "FTE": fte[emp],
             "START_DATE": dates(start, extract),
-            "END_DATE": dates(end, extract),
+            "END_DATE": dates(end, np.datetime64("2100-01-01")),
             "REASON": reason,
         }
     )

@@ -7,8 +7,12 @@ most get an assessment; the assessment's decision sets what follows (closure wit
 action or to early help, a CIN plan, a Section 47 enquiry and conference, a child protection
 plan), and an open plan can be reviewed by a further assessment. About a fifth of referrals
 are re-referrals within a year. Contacts reach the front door first; the share of children
-contacted more than once in a month is about 19% until an inspection six months before the
-extract and falls to about 5% in its last month, as the board's papers describe.
+contacted more than once in a month is about 19% until an inspection in September 2016 and
+falls to about 5% by March 2017, as the board's papers describe, staying there after.
+
+A generator runs to its spec's `end`; what it decides by then (how many referrals, which
+come back) is drawn from the random stream whatever the extract's cut, so cutting earlier
+only leaves records out and blanks dates (`spec.cut_day`).
 """
 
 from __future__ import annotations
@@ -18,7 +22,15 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from analysis.sources.demo_common import DAY, YEAR, DemoSpec, dates, id_strings, poisson_days
+from analysis.sources.demo_common import (
+    CALIBRATED_DAY,
+    DAY,
+    YEAR,
+    DemoSpec,
+    dates,
+    id_strings,
+    poisson_days,
+)
 
 #: The board's assessment outcome categories as local labels (recorded by social workers).
 OUTCOME_LABELS = {
@@ -180,10 +192,41 @@ def _concat(parts: list[_Episodes]) -> _Episodes:
 _FIELDS = list(_Episodes.__dataclass_fields__)
 
 
-def _referral_world(rng, spec: DemoSpec) -> _Episodes:
+@dataclass
+class Pending:
+    """Re-referrals a world has not reached by its end: a child's next referral on `date`
+    (`decided`), or a closure on `date` after which the child may come back (not yet
+    decided); `depth` is the generation the re-referral would be (three at most). A later
+    year's world carries them on, so a child closed in March can come back in May."""
+
+    child: np.ndarray
+    dob: np.ndarray
+    date: np.ndarray
+    depth: np.ndarray
+    decided: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.child)
+
+    def where(self, mask) -> Pending:
+        return Pending(*(getattr(self, f)[mask] for f in _PENDING))
+
+    @staticmethod
+    def of(parts: list[Pending]) -> Pending:
+        if not parts:
+            return Pending(*(np.array([], t) for t in ("int64", "M8[D]", "M8[D]", "int64", bool)))
+        return Pending(*(np.concatenate([getattr(p, f) for p in parts]) for f in _PENDING))
+
+
+_PENDING = list(Pending.__dataclass_fields__)
+
+
+def _referral_world(rng, spec: DemoSpec, carried: Pending | None = None):
     """First referrals, plus re-referrals (same child) of a little under half of closed
     episodes within a year of closing, three generations deep: about a fifth of referrals
-    are re-referrals, as in the published figures."""
+    are re-referrals, as in the published figures. `carried`: an earlier world's pending
+    re-referrals, made here when they fall by the spec's end. Returns the episodes and
+    what is still pending at the end."""
     extract = spec.extract_day
     referral = poisson_days(rng, 2050 * spec.scale, spec.first_day - 3 * 365 * DAY, extract)
     n = len(referral)
@@ -197,19 +240,64 @@ def _referral_world(rng, spec: DemoSpec) -> _Episodes:
             rng.integers(3 * 365 + 30, int(17.8 * YEAR), n),
         ],
     )
-    child = np.arange(50_000_001, 50_000_001 + n)  # numbers until the tables are made
+    first = 50_000_001 + spec.id_offset
+    child = np.arange(first, first + n)  # numbers until the tables are made
     generations = [_episodes(rng, child, referral - age * DAY, referral)]
+    pending = []
     while len(generations) < 4:  # a re-referral can itself come back
         last = generations[-1]
         again = (rng.random(len(last.child)) < 0.38) & (last.closure < extract)
         back = last.closure[again] + rng.integers(7, 365, int(again.sum())) * DAY
         keep = back <= extract
+        depth = len(generations)
+        late = last.closure >= extract
+        pending += [
+            _pending(last.child[again][~keep], last.dob[again][~keep], back[~keep], depth, True),
+            _pending(last.child[late], last.dob[late], last.closure[late], depth, False),
+        ]
         if not keep.any():
             break
         generations.append(
             _episodes(rng, last.child[again][keep], last.dob[again][keep], back[keep])
         )
-    return _concat(generations)
+    if carried is not None and len(carried):
+        more, still = _resume(rng, carried, extract)
+        generations += more
+        pending.append(still)
+    return _concat(generations), Pending.of(pending)
+
+
+def _pending(child, dob, date, depth: int, decided: bool) -> Pending:
+    n = len(child)
+    return Pending(child, dob, date, np.full(n, depth), np.full(n, decided))
+
+
+def _resume(rng, pending: Pending, extract) -> tuple[list[_Episodes], Pending]:
+    """Make the pending re-referrals that fall by `extract` (deciding, for a closure now
+    reached, whether and when the child comes back), and theirs in turn; returns the
+    episodes made and what is still pending."""
+    made, later = [], []
+    while len(pending):
+        ready = ~pending.decided & (pending.date < extract)
+        again = np.zeros(len(pending), bool)
+        again[ready] = rng.random(int(ready.sum())) < 0.38
+        date = pending.date.copy()
+        date[again] = date[again] + rng.integers(7, 365, int(again.sum())) * DAY
+        referral = pending.decided | again
+        due = referral & (date <= extract)
+        wait = (~pending.decided & ~ready) | (referral & ~due)
+        later.append(Pending(pending.child, pending.dob, date, pending.depth, referral).where(wait))
+        if not due.any():
+            break
+        episodes = _episodes(rng, pending.child[due], pending.dob[due], date[due])
+        made.append(episodes)
+        depth = pending.depth[due] + 1
+        room = depth <= 3
+        pending = Pending(
+            episodes.child[room], episodes.dob[room], episodes.closure[room], depth[room],
+            np.zeros(int(room.sum()), bool),
+        )  # fmt: skip
+    return made, Pending.of(later)
 
 
 @dataclass
@@ -260,9 +348,17 @@ def _sorted(world: _Episodes) -> _Episodes:
 
 
 def world(rng, spec: DemoSpec) -> World:
-    """Generate the front door and children in need world of `spec`."""
-    extract, far = spec.extract_day, np.datetime64("2100-01-01")
-    w = _sorted(_referral_world(rng, spec))
+    """Generate the front door and children in need world of `spec`, cut at its cut day."""
+    return world_and_pending(rng, spec)[0]
+
+
+def world_and_pending(rng, spec: DemoSpec, carried: Pending | None = None):
+    """The world of `spec` (cut at its cut day), with `carried` re-referrals from an earlier
+    world made in it, and the re-referrals still pending at its end."""
+    horizon, far = spec.extract_day, np.datetime64("2100-01-01")
+    extract = spec.cut_day
+    episodes, pending = _referral_world(rng, spec, carried)
+    w = _sorted(episodes)
     seen = w.referral <= extract
     episode = {"CHILD": w.child, "DOB": dates(w.dob, far)}
     cin = pd.DataFrame(
@@ -295,7 +391,7 @@ def world(rng, spec: DemoSpec) -> World:
                 "AUTH": w.authorised,
                 "DECISION": w.decision,
             }
-        )[seen & ~w.nfa & (w.start <= extract)]
+        )[(w.referral <= horizon) & ~w.nfa & (w.start <= horizon)]
     ]
     for kind, begin, end in (
         ("UPDATE_CIN", w.plan_start, w.plan_end),
@@ -305,7 +401,7 @@ def world(rng, spec: DemoSpec) -> World:
         at = begin + (30 + rng.random(len(begin)) * np.maximum(length - 60, 0)).astype(int) * DAY
         took = np.maximum(rng.gamma(3.0, 10.0, len(at)).astype(int), 1) * DAY
         # a review is done while the plan is open (so within its episode of need)
-        pick = (rng.random(len(begin)) < 0.3) & (length > 90) & (at <= extract)
+        pick = (rng.random(len(begin)) < 0.3) & (length > 90) & (at <= horizon)
         pick &= np.nan_to_num((end - (at + took)) / DAY, nan=-1) >= 0
         parts.append(
             pd.DataFrame(
@@ -322,6 +418,7 @@ def world(rng, spec: DemoSpec) -> World:
     a = pd.concat(parts, ignore_index=True).sort_values(["CHILD", "START"], kind="stable")
     decision = a["DECISION"].to_numpy()
     done = a["AUTH"].to_numpy() <= extract
+    began = a["START"].to_numpy() <= extract
     assessments = pd.DataFrame(
         {
             "CHILD": a["CHILD"].to_numpy(),
@@ -335,7 +432,7 @@ def world(rng, spec: DemoSpec) -> World:
                 done, np.where(np.isin(decision, ["NFA", "STEP_DOWN"]), "N", "Y"), ""
             ),
         }
-    )
+    )[began]
     plans = _periods(w, w.plan_start, w.plan_end, extract, seen)
     cp_plans = _periods(w, w.cp_start, w.cp_end, extract, seen)
     s47 = pd.DataFrame(
@@ -363,7 +460,7 @@ def world(rng, spec: DemoSpec) -> World:
         cin_plans=tidy(plans),
         cp_plans=tidy(cp_plans),
         s47=tidy(s47),
-    )
+    ), pending
 
 
 def _periods(w: _Episodes, start, end, extract, seen) -> pd.DataFrame:
@@ -380,15 +477,15 @@ def _periods(w: _Episodes, start, end, extract, seen) -> pd.DataFrame:
 
 def _contacts(rng, spec: DemoSpec, referrals: pd.DataFrame) -> pd.DataFrame:
     """Every referral's contact (same day, same source), plus contacts that went no further.
-    About 19% of these children are contacted again within the next two weeks until six
-    months before the extract (an inspection), falling to about 5% by its last month."""
+    About 19% of these children are contacted again within the next two weeks until the
+    inspection (30 September 2016), falling to about 5% by March 2017 and staying there."""
     extract = spec.extract_day
     day = poisson_days(rng, 7000 * spec.scale, spec.first_day - 365 * DAY, extract)
     n = len(day)
-    child = np.arange(70_000_001, 70_000_001 + n)
+    child = np.arange(70_000_001 + spec.id_offset, 70_000_001 + spec.id_offset + n)
     dob = day - rng.integers(-100, int(17.8 * YEAR), n) * DAY
-    turn = extract - 182 * DAY
-    progress = np.clip((day - turn) / DAY / max((extract - turn) / DAY, 1), 0, 1)
+    turn = CALIBRATED_DAY - 182 * DAY  # the inspection, September 2016
+    progress = np.clip((day - turn) / DAY / max((CALIBRATED_DAY - turn) / DAY, 1), 0, 1)
     again = rng.random(n) < 0.40 - 0.30 * progress
     later = day[again] + rng.integers(1, 15, int(again.sum())) * DAY
     keep = later <= extract
@@ -403,7 +500,7 @@ def _contacts(rng, spec: DemoSpec, referrals: pd.DataFrame) -> pd.DataFrame:
             "CONTACT_DATE": dates(day, extract),
             "SOURCE": _choice(rng, REFERRAL_SOURCES, len(day)),
         }
-    )
+    )[day <= spec.cut_day]
     led = referrals.rename(columns={"REFERRAL_DATE": "CONTACT_DATE"})[
         ["CHILD", "DOB", "CONTACT_DATE", "SOURCE"]
     ]

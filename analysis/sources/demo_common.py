@@ -11,14 +11,40 @@ DAY = np.timedelta64(1, "D")
 YEAR = 365.25
 
 
+#: The demo world's calendar. It starts in April 2014 (with the history before it that the
+#: extracts need), is calibrated to the board's papers for the three years to March 2017,
+#: and goes on a year (April to March) at a time after that: each later year is generated
+#: from its own random stream (the seed and the year), so what happened by a date never
+#: depends on how far the extract reaches.
+ORIGIN = "2014-04"
+CALIBRATED_END = "2017-03"
+
+
+def month_end(month: str) -> np.datetime64:
+    return np.datetime64(pd.Period(month, "M").end_time.date(), "D")
+
+
+#: Days the calibrated story is anchored to: the first day of the world, the last day of
+#: the calibrated years.
+FIRST_DAY = np.datetime64(pd.Period(ORIGIN, "M").start_time.date(), "D")
+CALIBRATED_DAY = month_end(CALIBRATED_END)
+
+
 @dataclass(frozen=True)
 class DemoSpec:
-    """What to generate: months covered, random seed and population scale."""
+    """What to generate: the extract's first and last months, random seed and population
+    scale. The world is the same whatever the months: `end` is where the extract is cut
+    (nothing after its last day is known), `start` the first month of the monthly extracts
+    (staffing, caseloads; the world itself begins in April 2014, `ORIGIN`). `cut`, when
+    given, is the extract's last month for a generator asked to run to `end`; `id_offset`
+    is added to the numbers of the children it makes (a later year's are new children)."""
 
-    start: str = "2014-04"
-    end: str = "2017-03"
-    seed: int = 2017
+    start: str = ORIGIN
+    end: str = CALIBRATED_END
+    seed: int | tuple = 2017
     scale: float = 1.0
+    cut: str | None = None
+    id_offset: int = 0
 
     @property
     def first_day(self) -> np.datetime64:
@@ -26,7 +52,20 @@ class DemoSpec:
 
     @property
     def extract_day(self) -> np.datetime64:
-        return np.datetime64(pd.Period(self.end, "M").end_time.date(), "D")
+        """The last day the generator runs to (its horizon)."""
+        return month_end(self.end)
+
+    @property
+    def cut_day(self) -> np.datetime64:
+        """The extract's last day: later dates are blank, later records left out."""
+        return month_end(self.cut or self.end)
+
+
+def progress(days, first=FIRST_DAY, last=CALIBRATED_DAY) -> np.ndarray:
+    """How far each day is through the calibrated years (0 before, 1 after): the board's
+    trends (agency cover falling, audit agreement improving) run over those years and hold
+    after them."""
+    return np.clip((np.asarray(days) - first) / (last - first), 0, 1)
 
 
 def poisson_days(rng, rate_per_year: float, first, last) -> np.ndarray:

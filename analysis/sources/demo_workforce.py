@@ -3,14 +3,15 @@ vacancy and turnover columns for staffing.csv, appraisals and the improvement pl
 calibrated to the board's minutes for the year to March 2017.
 
 - Caseloads: about 16 children per case-holding FTE (Wirral's published CSWW average for
-  2017 is 16.2); a few workers split across two teams in a month; agency workers (about a
-  fifth of social work FTE, falling) carry cases too.
+  2017 is 16.2); a few workers split across two teams in a month (0.2 FTE and a few
+  children in the second team, the rest in their own: the same FTE and cases as in one
+  team); agency workers (about a fifth of social work FTE, falling) carry cases too.
 - Appraisals 2016-17: every manager and about 94% of staff, most of those missed being on
   long-term sickness absence in the year ("the gap relates to staff that had long term
   sickness"); fewer in the years before.
 - The action tracker: 25 actions, 23 complete and 5 with evidence of impact by the last
   month ("23 out of 25 actions have been completed ... 5 out of 25 actions show evidence of
-  impact"); dates are set back from the last month, so a later demo keeps the shape.
+  impact") by March 2017; an extract cut earlier shows the tracker as it then stood.
 """
 
 from __future__ import annotations
@@ -18,8 +19,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from analysis.sources.demo_common import DemoSpec, ids
+from analysis.sources.demo_common import CALIBRATED_DAY, ORIGIN, DemoSpec, ids
 
+#: April 2014 to March 2017: the months over which the calibrated trends run.
+_CALIBRATED_MONTHS = 35
 ROLES = ["SOCIAL_WORKER", "NEWLY_QUALIFIED", "SENIOR_PRACTITIONER", "ADVANCED_PRACTITIONER"]
 MANAGER_ROLES = ["TEAM_MANAGER", "SERVICE_MANAGER"]
 
@@ -49,19 +52,27 @@ def caseloads(rng, spec: DemoSpec, roster: pd.DataFrame) -> pd.DataFrame:
         ["WORKER_ID", "TEAM", "ROLE", "FTE"]
     ].assign(AGENCY="N")
     rows = []
-    for i, month in enumerate(months):
-        share = 1 - 0.35 * i / max(len(months) - 1, 1)  # agency cover falls over the span
+    for month in months:
+        # agency cover falls over the calibrated years (April 2014 to March 2017), then holds
+        i = min(max((month - pd.Period(ORIGIN, "M")).n, 0), _CALIBRATED_MONTHS)
+        share = 1 - 0.35 * i / _CALIBRATED_MONTHS
         people = pd.concat([staff, agency.iloc[: max(int(n_agency * share), 1)]])
         cases = rng.poisson(17.7 * people["FTE"].to_numpy() * rng.normal(1, 0.04))
         newly = people["ROLE"].to_numpy() == "NEWLY_QUALIFIED"
         cases = np.where(newly, (cases * 0.7).astype(int), cases)  # protected caseloads
         frame = people.assign(MONTH=str(month), CASES=cases)
+        frame = frame.reset_index(drop=True)
         split = rng.random(len(frame)) < 0.02  # a worker in two teams this month
         other = frame[split].assign(
             TEAM=rng.choice(staff["TEAM"].unique(), int(split.sum())), FTE=0.2
         )
         other = other[other["TEAM"] != frame.loc[split, "TEAM"].to_numpy()]
-        other["CASES"] = rng.poisson(3, len(other))
+        # the second team takes 0.2 of the worker's FTE and a few of their children: the
+        # worker's FTE and cases over both teams are what they would be in one
+        home = other.index
+        other["CASES"] = np.minimum(rng.poisson(3, len(other)), frame.loc[home, "CASES"])
+        frame.loc[home, "FTE"] = (frame.loc[home, "FTE"] - 0.2).round(1)
+        frame.loc[home, "CASES"] -= other["CASES"]
         rows += [frame, other]
     out = pd.concat(rows, ignore_index=True)
     return out[["MONTH", "WORKER_ID", "TEAM", "ROLE", "FTE", "AGENCY", "CASES"]]
@@ -71,8 +82,8 @@ def staffing_columns(rng, staffing: pd.DataFrame, spec: DemoSpec) -> pd.DataFram
     """AGENCY_FTE (about a quarter of in-post FTE falling to a sixth), VACANT_FTE (about a
     fifth of establishment), STARTERS_FTE and LEAVERS_FTE (about 12% a year each)."""
     months = pd.PeriodIndex(staffing["MONTH"], freq="M")
-    progress = (months - pd.Period(spec.start, "M")).map(lambda d: d.n).to_numpy()
-    progress = progress / max(progress.max(), 1)
+    progress = (months - pd.Period(ORIGIN, "M")).map(lambda d: d.n).to_numpy()
+    progress = np.clip(progress, 0, _CALIBRATED_MONTHS) / _CALIBRATED_MONTHS
     fte = staffing["FTE"].to_numpy()
     out = staffing.copy()
     out["AGENCY_FTE"] = np.round(fte * (0.33 - 0.13 * progress) * rng.normal(1, 0.05, len(fte)), 1)
@@ -340,9 +351,10 @@ def _status(done, due: int) -> str:
     return "AT_RISK" if due > 0 else "ON_TRACK"
 
 
-def actions(spec: DemoSpec) -> pd.DataFrame:
-    """The 25 actions, dated back from the last month of the span."""
-    last = pd.Period(spec.end, "M")
+def actions(cut: pd.Timestamp) -> pd.DataFrame:
+    """The 25 actions, dated back from March 2017, as the tracker stood on the cut day (an
+    action completed after it still open: at risk once past its due date)."""
+    last = pd.Period(CALIBRATED_DAY, "M")
     rows = []
     for i, (theme, source, text, due, done, impact, note) in enumerate(ACTIONS, start=1):
         completed = (
@@ -350,6 +362,12 @@ def actions(spec: DemoSpec) -> pd.DataFrame:
             if done is not None
             else pd.NaT
         )
+        due_date = (last - due).end_time.normalize()
+        if not completed <= cut:  # not (yet) complete on the cut day
+            done, completed, impact, note = None, pd.NaT, False, ""
+            due = 1 if due_date < cut else 0
+        elif impact and completed + pd.DateOffset(months=3) > cut:  # not yet reviewed
+            impact, note = False, ""
         rows.append(
             {
                 "ACTION_ID": f"IP{i:02d}",
@@ -361,7 +379,7 @@ def actions(spec: DemoSpec) -> pd.DataFrame:
                     "Practice": "Head of service",
                     "Performance": "Head of performance",
                 }[theme],
-                "DUE_DATE": (last - due).end_time.normalize(),
+                "DUE_DATE": due_date,
                 "STATUS": _status(done, due),
                 "COMPLETED_DATE": completed,
                 "IMPACT_EVIDENCED": ("Y" if impact else "N") if done is not None else "",

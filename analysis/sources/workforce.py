@@ -3,7 +3,9 @@ each month end) and `appraisals.csv` (who was appraised in each appraisal year).
 
 caseloads.csv: MONTH (yyyy-mm), WORKER_ID, TEAM, ROLE (code list `roles`), FTE (0-1],
 AGENCY (Y/N), CASES (children allocated at the month end). A worker in two teams in a month
-has two rows; the same worker, month and team twice is an error.
+has two rows, each with that team's share of their FTE; the same worker, month and team
+twice is an error, and a worker whose rows in a month add up to more than 1 FTE a warning
+(the shares of one person's FTE cannot exceed a whole post).
 appraisals.csv: YEAR (the appraisal year, yyyy-yy: April to March), EMPLOYEE_ID, GROUP
 (MANAGER or STAFF), APPRAISED (Y/N), REASON_NOT_APPRAISED (local words, blank allowed).
 """
@@ -16,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.config import codelists
-from analysis.errors import ERROR, ValidationReport
+from analysis.errors import ERROR, WARNING, ValidationReport
 from analysis.sources._table import ROW, Column, load_file, one_of, report_rows, yes_no
 
 CASELOADS, APPRAISALS = "caseloads.csv", "appraisals.csv"
@@ -41,7 +43,8 @@ _YEAR = re.compile(r"^(\d{4})-(\d{2})$")
 
 def load_caseloads(data_dir: Path, report: ValidationReport) -> pd.DataFrame | None:
     """Worker-months; FTE outside (0, 1], negative or fractional CASES, an unknown ROLE and
-    the same worker, month and team twice are errors."""
+    the same worker, month and team twice are errors; one worker's rows in a month adding
+    up to more than 1 FTE is a warning (shown as their total)."""
     frame = load_file(data_dir, CASELOADS, CASELOAD_COLUMNS, report, required=False)
     if frame is None:
         return None
@@ -57,6 +60,11 @@ def load_caseloads(data_dir: Path, report: ValidationReport) -> pd.DataFrame | N
     dup = frame.duplicated(["MONTH", "WORKER_ID", "TEAM"], keep=False)
     report_rows(report, ERROR, CASELOADS, "worker listed twice for the same month and team",
                 frame, dup, "WORKER_ID")  # fmt: skip
+    total = frame.groupby(["MONTH", "WORKER_ID"])["FTE"].transform("sum")
+    over = (total > 1 + 1e-9) & frame.duplicated(["MONTH", "WORKER_ID"], keep=False)
+    report_rows(report, WARNING, CASELOADS,
+                "a worker's FTE over their teams in a month adds up to more than 1", frame,
+                over, "FTE", shown=total.map("{:g}".format))  # fmt: skip
     return frame.drop(columns=[ROW])
 
 

@@ -332,8 +332,8 @@ def test_a_period_beyond_the_inputs_is_refused_and_published_only_when_allowed(t
 
 
 def test_the_demo_covers_the_period_asked_for(tmp_path):
-    """--demo --period latest publishes a full, non-empty pack (the synthetic world moved to
-    the three years to that month)."""
+    """--demo --period latest publishes a full, non-empty pack (the same synthetic world,
+    carried on to that month)."""
     result = boardpack("run", "--demo", "--period", "2020-01", "--out", str(tmp_path))
     assert result.returncode == 0, result.stderr
     metrics = json.loads((tmp_path / "2020-01" / "metrics.json").read_text())["reports"]

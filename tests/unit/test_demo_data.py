@@ -181,3 +181,77 @@ def test_workforce_and_actions_match_the_minutes(demo):
     caseloads = pd.read_csv(demo / "caseloads.csv")
     march = caseloads[(caseloads["MONTH"] == "2017-03") & (caseloads["CASES"] > 0)]
     assert 15.0 <= march["CASES"].sum() / march["FTE"].sum() <= 17.5
+
+
+#: Each dated list: the date that puts a record in the extract, and the later dates it may
+#: carry (blank until they happen), each with what is blank beside it until then.
+DATED = {
+    "ssda903/episodes.csv": ("DECOM", {"DEC": ["REC", "REASON_PLACE_CHANGE"]}),
+    "cin_cp.csv": ("START", {"END": []}),
+    "referrals.csv": ("REFERRAL_DATE", {"CLOSURE_DATE": ["CLOSURE_REASON"]}),
+    "assessments.csv": ("ASSESSMENT_START", {"ASSESSMENT_AUTHORISED": ["OUTCOME"]}),
+    "contacts.csv": ("CONTACT_DATE", {}),
+    "audits.csv": ("AUDIT_DATE", {}),
+    "absence.csv": ("START_DATE", {"END_DATE": []}),
+}
+
+
+def as_known_on(frame, day, key, later):
+    """The rows an extract ending on `day` holds, with what it could not yet know blank."""
+    when = pd.to_datetime(frame[key], format="%d/%m/%Y")
+    out = frame[when <= day].copy()
+    for col, beside in later.items():
+        after = pd.to_datetime(out[col].replace("", None), format="%d/%m/%Y") > day
+        out.loc[after, [col, *beside]] = ""
+    return out.sort_values(list(out.columns)).reset_index(drop=True)
+
+
+@pytest.fixture(scope="module")
+def two_ends(tmp_path_factory):
+    """The same small world (seed 5, scale 0.2) extracted to March 2017 and to March 2018."""
+    folder = tmp_path_factory.mktemp("ends")
+    for end in ("2017-03", "2018-03"):
+        write_demo_data(folder / end, DemoSpec(seed=5, scale=0.2, end=end))
+    return folder / "2017-03", folder / "2018-03"
+
+
+def test_the_same_seed_gives_the_same_history_whatever_the_extract_s_end(two_ends):
+    short, long = two_ends
+    for name, (key, later) in DATED.items():
+        a, b = (pd.read_csv(f / name, dtype=str, keep_default_na=False) for f in two_ends)
+        assert len(b) > len(a), name  # the longer extract goes on
+        pd.testing.assert_frame_equal(
+            as_known_on(a, END, key, later), as_known_on(b, END, key, later)
+        )
+    for name in ("staffing.csv", "caseloads.csv"):
+        a, b = (pd.read_csv(f / name, dtype=str) for f in two_ends)
+        pd.testing.assert_frame_equal(a, b[b["MONTH"] <= "2017-03"])
+    for name in ("ssda903/header.csv", "family.csv"):  # the children, and their families
+        a, b = (pd.read_csv(f / name, dtype=str) for f in two_ends)
+        pd.testing.assert_frame_equal(a, b[b["CHILD"].isin(a["CHILD"])].reset_index(drop=True))
+
+
+def test_the_march_2017_measures_are_the_same_from_either_extract(two_ends):
+    from analysis.measures import front_door as fd
+    from analysis.measures import looked_after as la
+    from analysis.measures import sickness as sk
+
+    year = (pd.Timestamp("2016-04-01"), END)
+    got = []
+    for folder in two_ends:
+        t = read_inputs(folder).tables
+        months = fd.contact_months(t["contacts"], t["referrals"], "2017-03", 12)
+        under1 = la.share_under(la.starts(t["episodes"], t["header"], *year), 1)
+        got.append(
+            (
+                months.loc[pd.Period("2017-03", "M")].to_dict(),
+                (under1.count, under1.total),
+                sk.per_fte(t["absence"], t["staffing"], *year),
+                fd.rereferral_share(t["referrals"], *year).share,
+            )
+        )
+    assert got[0] == got[1]
+    # and March 2018 carries on from it: repeat contacts stay low after the fall
+    t = read_inputs(two_ends[1]).tables
+    later = fd.contact_months(t["contacts"], t["referrals"], "2018-03", 12)
+    assert later["Share of children with more than one contact"].max() < 0.12

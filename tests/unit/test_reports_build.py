@@ -341,6 +341,9 @@ def test_workforce(session, dfe, tmp_path):
     # appraisals 2016-17: the manager appraised; staff 1 of 2
     assert (m["appraisals_managers_share"], m["appraisals_staff_share"]) == (1.0, 0.5)
     assert m["la_published_caseload"] == 16.2
+    # DfE's reference date, 30 September 2016, is before the mini extracts begin: no figure
+    assert m["csww_year"] == "2016" and m["agency_rate_30sep"] is None
+    assert m["case_holders_30sep"] is None and m["turnover_rate_30sep"] is None
 
 
 def test_improvement_plan(session):

@@ -321,3 +321,17 @@ def test_the_action_tracker_and_workforce_files_are_checked(tmp_path):
     assert "appraisals.csv row 5, YEAR '2016-18': YEAR must be an appraisal year like 2016-17" in (
         errors
     )
+
+
+def test_a_worker_whose_teams_add_up_to_more_than_one_fte_is_a_warning(tmp_path):
+    # E1: 1 FTE in Team A (the valid file) and 0.2 in Team B in January: 1.2 FTE in all;
+    # E2: 0.5 in Team A and 0.5 in Team B: one whole post, no warning
+    caseloads = VALID["caseloads.csv"] + (
+        "2017-01,E1,Team B,SOCIAL_WORKER,0.2,N,3\n2017-01,E2,Team B,SOCIAL_WORKER,0.5,Y,4\n"
+    )
+    warnings = lines(run(tmp_path, {"caseloads.csv": caseloads}), WARNING)
+    rule = "a worker's FTE over their teams in a month adds up to more than 1"
+    assert [w for w in warnings if rule in w] == [
+        f"caseloads.csv row 2, FTE '1.2': {rule}",
+        f"caseloads.csv row 4, FTE '1.2': {rule}",
+    ]

@@ -53,6 +53,97 @@ def test_by_team_counts_each_team_its_own_rows():
     assert teams.loc["South", "Cases"] == 24 and teams.loc["South", "Case holders"] == 2
 
 
+def test_a_worker_in_two_teams_is_counted_once_in_the_all_teams_row():
+    teams = wf.by_team(CASES, "2017-03", 20).set_index("Team")
+    # each team counts W1 with its share: North W1 (0.8 FTE, 14) + W2; South W1 (0.2, 4) + W3
+    assert teams.loc["North", "Case-holding FTE"] == pytest.approx(1.3)  # 0.8 + 0.5
+    assert teams.loc["South", "Case-holding FTE"] == pytest.approx(1.2)  # 0.2 + 1.0
+    assert teams.loc[["North", "South"], "Also in another team"].tolist() == [1, 1]
+    # all teams: W1 once with 1.0 FTE and 18 children, W2, W3 (W4 holds none): 3 case
+    # holders, 50 children on 2.5 FTE, as the headline; the teams' rows add up to 2 + 2 = 4
+    every = teams.loc["All teams"]
+    assert (every["Case holders"], every["Cases"]) == (3, 50)
+    assert every["Case-holding FTE"] == pytest.approx(2.5) and every["Average caseload"] == 20
+    assert every["Also in another team"] == 1 and every["Above 20 per FTE"] == 1  # W2: 24
+    note = wf.split_note(wf.by_team(CASES, "2017-03", 20))
+    assert "1 case holder works in more than one team" in note
+    assert "add up to 4 case holders" in note and "counts each person once (3)" in note
+    alone = CASES[CASES["TEAM"] == "North"]  # nobody in two teams: no note
+    assert wf.split_note(wf.by_team(alone, "2017-03", 20)) is None
+
+
+def test_the_csww_reference_date_is_the_latest_30_september():
+    assert wf.csww_reference_month("2017-03") == pd.Period("2016-09", "M")
+    assert wf.csww_reference_month("2016-09") == pd.Period("2016-09", "M")  # on the day
+    assert wf.csww_reference_month("2016-08") == pd.Period("2015-09", "M")
+
+
+def staffing_frame(months, **columns) -> pd.DataFrame:
+    return pd.DataFrame({"MONTH": pd.period_range(*months, freq="M").to_timestamp(),
+                         "TEAM": "North"} | columns)  # fmt: skip
+
+
+def test_csww_rates_on_30_september_beside_the_latest_month():
+    # October 2015 to March 2017 (18 months); September 2016 (row 11) differs from the rest
+    fte = [20.0] * 18
+    agency = [5.0 if i == 11 else 9.0 for i in range(18)]
+    vacant = [2.5 if i == 11 else 0.0 for i in range(18)]
+    leavers = [0.0] * 18
+    leavers[0], leavers[11], leavers[12] = 1.0, 2.0, 4.0  # Oct 2015, Sep 2016, Oct 2016
+    fte[17] = 30.0  # March 2017
+    staffing = staffing_frame(("2015-10", "2017-03"), FTE=fte, AGENCY_FTE=agency,
+                              VACANT_FTE=vacant, LEAVERS_FTE=leavers)  # fmt: skip
+    cases = caseloads(
+        ("2016-09", "W1", "North", "SOCIAL_WORKER", 0.8, "N", 12),  # W1 in two teams:
+        ("2016-09", "W1", "South", "SOCIAL_WORKER", 0.2, "N", 3),  # 15 children on 1.0 FTE
+        ("2016-09", "W2", "North", "SOCIAL_WORKER", 0.5, "N", 10),
+        ("2017-03", "W2", "North", "SOCIAL_WORKER", 1.0, "N", 30),  # the latest month
+    )
+    on = wf.csww_on_reference_date(cases, staffing, "2017-03")
+    assert on["csww_year"] == "2016" and on["reference_date"] == T("2016-09-30")
+    assert on["agency_rate"] == 5 / 25  # 5 agency / (5 + 20 in post) at 30 September
+    assert on["vacancy_rate"] == 2.5 / 22.5  # 2.5 vacant / (2.5 + 20)
+    # leavers in October 2015 to September 2016: 1 + 2 (October 2016's 4 come after) / 20
+    assert on["turnover_rate"] == 3 / 20
+    # case holders at 30 September: W1 once (15 on 1.0) and W2 (10 on 0.5): 25 / 1.5
+    assert on["case_holders"] == 2 and on["caseload_average"] == pytest.approx(25 / 1.5)
+    latest = wf.staffing_rates(staffing, "2017-03")  # the month: 9 / (9 + 30)
+    assert latest["agency_rate"] == 9 / 39
+    # a year to 30 September the extract does not wholly cover gives no turnover
+    short = wf.csww_on_reference_date(cases.iloc[3:], staffing.iloc[6:], "2017-03")
+    assert short["agency_rate"] == 5 / 25 and short["turnover_rate"] is None  # from April
+    assert short["case_holders"] is None and short["caseload_average"] is None  # not 0
+    early = wf.csww_on_reference_date(None, staffing, "2016-08")  # September 2015: none
+    assert early["agency_rate"] is None and early["csww_year"] == "2015"
+
+
+def test_the_csww_comparison_sets_30_september_beside_the_same_published_year():
+    own = {"csww_year": "2017", "caseload_average": 16.0, "agency_rate": 0.25,
+           "vacancy_rate": None, "turnover_rate": 0.1}  # fmt: skip
+    published = {
+        "caseload_fte": pd.DataFrame(
+            {
+                "Year": ["2017", "2018"],
+                "Wirral": [16.2, 15.0],
+                "England": [17.7, 17.4],
+                "Neighbours median": [17.0, 16.0],
+            }  # fmt: skip
+        ),
+        "agency_rate_fte": pd.DataFrame(
+            {"Year": ["2018"], "Wirral": [20.0], "England": [15.0], "Neighbours median": [14.0]}
+        ),
+    }
+    table = wf.csww_comparison(own, published, "Wirral").set_index("Measure")
+    caseload = table.loc["Average caseload (children per case-holding FTE)"]
+    assert caseload["This authority's data"] == 16.0 and caseload["Wirral (DfE published)"] == 16.2
+    assert caseload["England (DfE published)"] == 17.7  # 2017's, not 2018's
+    agency = table.loc["Agency rate (% of FTE)"]
+    assert agency["This authority's data"] == 25.0  # 0.25 as DfE's percentage
+    assert agency["Wirral (DfE published)"] is None  # no 2017 row: blank, not 2018's
+    assert table.loc["Vacancy rate (% of FTE)", "This authority's data"] is None
+    assert table.loc["Turnover rate (% of FTE in post)", "England (DfE published)"] is None
+
+
 def test_rates_from_staffing_with_a_starter_and_a_leaver_in_the_same_month():
     months = pd.period_range("2016-04", "2017-03", freq="M")
     staffing = pd.DataFrame(
