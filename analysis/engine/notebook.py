@@ -60,6 +60,7 @@ def detail_figures(period: str, data_dir: str = "") -> Path:
     pages), in the form the engine hands the board summary (period -> report -> metrics);
     returns the JSON file's path (a temporary file)."""
     reports = [r for r in available_reports() if r not in summary_reports()]
+    check_inputs(reports, period, data_dir)  # one message naming every report not covered
     figures = {}
     for report in reports:
         s, _ = open_report(report, period, data_dir)

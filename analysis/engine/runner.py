@@ -53,6 +53,9 @@ from analysis.periods import is_period, period_label
 from analysis.presentation.disclosure import check_mode
 
 STAGED_METRICS = "metrics.json"
+#: The tool's own LA name (params/defaults.yaml), for the demo: a run on real data with it
+#: is warned about.
+DEMO_LA_NAME = "Demo Borough Council (synthetic)"
 #: where a run builds its reports and new period versions, and where published versions live
 STAGING_DIR, PERIODS_DIR = ".staging", ".periods"
 
@@ -540,13 +543,11 @@ def marking(shared: dict) -> str:
     return shared.get("classification", "")
 
 
-def _check_coverage(
-    processed: Path, periods: list[str], reports: list[str], shared: dict, allow: bool
-) -> dict:
-    """Refuse periods that begin before or end beyond what the inputs each report reads
-    cover (one line per source and its first or last date), before any report runs; with
-    `allow` (--allow-partial), per period and report, the sources that do not cover it, for
-    the banner on every page."""
+def coverage_gaps(
+    processed: Path, periods: list[str], reports: list[str], shared: dict
+) -> dict[str, dict[str, list[str]]]:
+    """Per period and report, one line per source the report reads that does not cover the
+    period (begins after it or stops before its end, with the tolerance in `shared`)."""
     from analysis.sources.coverage import not_covering, reach, used_by
     from analysis.sources.inputs import load_processed
 
@@ -557,6 +558,17 @@ def _check_coverage(
             lines = not_covering(reached, period, used_by(report))
             if lines:
                 short.setdefault(period, {})[report] = lines
+    return short
+
+
+def _check_coverage(
+    processed: Path, periods: list[str], reports: list[str], shared: dict, allow: bool
+) -> dict:
+    """Refuse periods that begin before or end beyond what the inputs each report reads
+    cover (one line per source and its first or last date), before any report runs; with
+    `allow` (--allow-partial), per period and report, the sources that do not cover it, for
+    the banner on every page."""
+    short = coverage_gaps(processed, periods, reports, shared)
     if short and not allow:
         last = max(short)
         lines = list(dict.fromkeys(line for ls in short[last].values() for line in ls))
@@ -633,6 +645,11 @@ def run(req: RunRequest) -> list[Outcome]:
         if kernel == "forked":
             template().preload(str(processed))
         _say_if_no_published_files(shared.get("benchmark_dir", "data/reference"))
+        if not req.synthetic and shared.get("la_name") == DEMO_LA_NAME:
+            LOGGER.warning(
+                f"the pages will be titled '{DEMO_LA_NAME}': set la_name (and the LA's "
+                "codes) in the params folder's defaults.yaml"
+            )
         partial = _check_coverage(processed, req.periods, req.reports, shared, req.allow_partial)
         run_info = provenance.run_info(req.data_dir, processed) | {
             "la_name": shared.get("la_name", ""),

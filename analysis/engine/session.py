@@ -126,23 +126,33 @@ def is_synthetic(data_dir: str | Path = "") -> bool:
     return not data_dir or Path(data_dir).resolve().is_relative_to(DEMO_CACHE.resolve())
 
 
-def check_inputs(report: str, period: str, data_dir: str | Path = "") -> Path:
-    """The validated inputs' folder for `report` in `period`, checked as `boardpack run`
-    checks them: `data_dir` (blank: the demo, generated to cover the period), validated and
-    cached, and refused with one message when the sources the report reads do not cover
-    the period."""
-    from analysis.engine.runner import _check_coverage
+def check_inputs(reports: str | list[str], period: str, data_dir: str | Path = "") -> Path:
+    """The validated inputs' folder for `reports` (one or several) in `period`, checked as
+    `boardpack run` checks them: `data_dir` (blank: the demo, generated to cover the
+    period), validated and cached, and refused with one message when the sources the
+    reports read do not cover the period."""
+    from analysis.engine.runner import coverage_gaps
+    from analysis.periods import period_label
 
+    reports = [reports] if isinstance(reports, str) else list(reports)
     source = Path(data_dir) if data_dir else demo_folder(covering=period)
     processed = prepare(source, PROJECT_ROOT / "data" / "processed")
-    _check_coverage(processed, [period], [report], read_params("defaults.yaml"), allow=False)
+    gaps = coverage_gaps(processed, [period], reports, read_params("defaults.yaml"))
+    if gaps:
+        lines = list(dict.fromkeys(line for ls in gaps[period].values() for line in ls))
+        raise BoardpackError(
+            f"the inputs do not cover {period_label(period)} for {', '.join(gaps[period])}:\n"
+            + "\n".join(f"  {line}" for line in lines)
+            + "\n  (choose another period in the parameters cell, or set data_dir to extracts "
+            "that reach it)"
+        )
     return processed
 
 
 def show_marking(synthetic: bool) -> None:
     """Show the page's protective marking (that of the publication mode set), and for
     synthetic data the banner, as the notebook's first output."""
-    from IPython.display import HTML, display
+    from IPython.display import display
 
     shared = read_params("defaults.yaml")
     marking = (
@@ -163,7 +173,7 @@ def show_marking(synthetic: bool) -> None:
             "children or staff</p>"
         )
     if parts:
-        display(HTML("".join(parts)), metadata={MARKING_OUTPUT: True})
+        display(present.Shown("".join(parts)), metadata={MARKING_OUTPUT: True})
 
 
 def configure_publication(publication: str, threshold: int, metrics_path: str = ""):

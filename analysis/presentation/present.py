@@ -220,9 +220,29 @@ def as_published(
     return disclosure.protect_table(frame, PUBLICATION.threshold, formats, base, lines)[0]
 
 
+class Shown(HTML):
+    """A page fragment for the notebook: its HTML, and as plain text the same words and
+    figures (what a plain Python session prints, and a notebook's text/plain output)."""
+
+    def __repr__(self) -> str:
+        from lxml import html as lxml_html
+
+        root = lxml_html.fromstring(f"<div>{self.data}</div>")
+        for row in root.iter("tr"):
+            row.tail = "\n" + (row.tail or "")
+            for cell in row.iter("th", "td"):
+                cell.tail = "  " + (cell.tail or "")
+        for block in root.iter("li", "p", "caption", "dt"):
+            block.tail = "\n" + (block.tail or "")
+        for item in root.iter("li"):
+            item.text = "- " + (item.text or "")
+        lines = (line.rstrip() for line in root.text_content().splitlines())
+        return "\n".join(line for line in lines if line)
+
+
 def table(frame: pd.DataFrame, caption: str, *args, **options) -> None:
     """Display a table in the house style (arguments and options as for `table_html`)."""
-    display(HTML(table_html(frame, caption, *args, **options)))
+    display(Shown(table_html(frame, caption, *args, **options)))
 
 
 def figure_html(fig, alt: str, caption: str = "") -> str:
@@ -289,14 +309,14 @@ def summary(sentences: list[str]) -> None:
     if PUBLICATION.public and any(_WITHHELD_WORD.search(s) for s in sentences):
         sentences.append(disclosure.FOOTNOTE.format(threshold=PUBLICATION.threshold))
     items = "".join(f"<li>{html.escape(s)}</li>" for s in sentences)
-    display(HTML(f'<div class="summary"><ul>{items}</ul></div>'))
+    display(Shown(f'<div class="summary"><ul>{items}</ul></div>'))
 
 
 def note(text: str) -> None:
     """A short paragraph of explanation (method notes, caveats, 'data not available'); an
     empty one shows nothing."""
     if text:
-        display(HTML(f'<p class="note">{html.escape(text)}</p>'))
+        display(Shown(f'<p class="note">{html.escape(text)}</p>'))
 
 
 def _image(fig, alt: str) -> str:
@@ -427,7 +447,7 @@ def show(blocks, caption: str = "", formats: dict[str, str] | None = None) -> No
         elif isinstance(b, model.Scorecard):
             scorecard(b.card, b.period_label)
         elif isinstance(b, model.Glossary):
-            display(HTML(glossary_html(b.terms)))
+            display(Shown(glossary_html(b.terms)))
         else:
             raise BoardpackError(
                 f"show() takes a report section, one of its blocks or a DataFrame, not "

@@ -48,6 +48,10 @@ def test_a_dip_sample_spelt_another_way_is_found(folder, demo_pack):
     audits["SAMPLE"] = audits["SAMPLE"].str.replace("NFA dip sample", " NFA Dip  Sample ")
     audits.to_csv(folder / "audits.csv", index=False)
     result, metrics = run(folder, folder.parent / "out", "audit_agreement")
+    # a folder given with --data is the LA's own: the demo's LA name is warned about
+    assert "the pages will be titled 'Demo Borough Council (synthetic)'" in (
+        result.stdout + result.stderr
+    )
     assert result.returncode == 0, result.stderr
     demo = json.loads((demo_pack.out / PERIOD / "metrics.json").read_text())["reports"]
     assert (

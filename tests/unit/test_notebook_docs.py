@@ -92,3 +92,27 @@ def test_the_board_summary_in_a_notebook_links_to_the_published_pages(tmp_path):
         period / "front_door.html"
     ).resolve()
     assert open_summary("2017-03", staged_metrics="x.json") == ("x.json", "{report}.html")
+
+
+def test_a_period_the_inputs_do_not_cover_is_refused_in_a_notebook_s_words(tmp_path):
+    from analysis.engine.session import check_inputs
+    from analysis.sources.demo import demo_folder
+
+    with pytest.raises(BoardpackError) as refused:
+        check_inputs(["young_children", "front_door"], "2019-06", demo_folder())
+    message = str(refused.value)
+    assert message.startswith(
+        "the inputs do not cover June 2019 for young_children, front_door:\n"
+        "  SSDA903 episodes: last record 31/03/2017, covers to May 2017\n"
+    )
+    assert message.endswith(
+        "(choose another period in the parameters cell, or set data_dir to extracts that reach it)"
+    )
+    assert "--allow-partial" not in message and "published" not in message
+
+
+def test_in_plain_python_a_table_prints_its_words_and_figures(capsys):
+    from analysis.presentation.present import show
+
+    show(pd.DataFrame({"Team": ["A", "B"], "Cases": [3, 1200]}), caption="Cases by team")
+    assert capsys.readouterr().out == "Cases by team\nTeam  Cases\nA  3\nB  1,200\n"
