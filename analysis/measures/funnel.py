@@ -17,7 +17,6 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy import stats
-from scipy.stats import mstats
 
 #: Upper-tail probabilities of the two limits: 95% (about 2 SD) and 99.8% (about 3 SD).
 P95, P998 = 0.975, 0.999
@@ -73,12 +72,13 @@ def z_scores(values, denominators, target: float, kind: str) -> np.ndarray:
 
 
 def phi(z, winsorise: float = 0.1) -> float:
-    """The overdispersion factor: the mean of the squared z-scores after winsorising the
-    `winsorise` share at each end (scipy's mstats.winsorize: the most extreme 10% of units
-    at each end take the value of the next one in), the paper's equation (5.2)."""
+    """The overdispersion factor (the paper's section 5.2): the mean of the squared z-scores
+    after winsorising - z-scores below the 10th percentile set to it, above the 90th set to
+    it (percentiles interpolated linearly, numpy's default, as R's quantile type 7 that
+    FunnelPlotR's winsorisation uses) - so a few extreme units do not inflate it."""
     z = np.asarray(z, dtype=float)
-    kept = np.asarray(mstats.winsorize(z, limits=(winsorise, winsorise)), dtype=float)
-    return float(np.mean(kept**2))
+    low, high = np.quantile(z, [winsorise, 1 - winsorise])
+    return float(np.mean(np.clip(z, low, high) ** 2))
 
 
 def overdispersed(phi_value: float, units: int, level: float = 0.95) -> bool:
@@ -107,6 +107,10 @@ class Funnel:
         variance = self.target * (1 - self.target) if self.kind == PROPORTION else self.target
         value = self.target + stats.norm.ppf(p) * np.sqrt(self.phi * variance / n)
         return np.clip(value, 0.0, 1.0 if self.kind == PROPORTION else np.inf)
+
+    def unadjusted(self) -> Funnel:
+        """The same funnel without the overdispersion adjustment: chance alone."""
+        return Funnel(self.kind, self.target, self.phi, adjusted=False)
 
     def position(self, value: float, denominator: float) -> str:
         """Where the unit lies: 'above 99.8%', 'above 95%', 'within', 'below 95%' or

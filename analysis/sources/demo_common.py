@@ -19,6 +19,9 @@ class DemoSpec:
     end: str = "2017-03"
     seed: int = 2017
     scale: float = 1.0
+    # practice, as multipliers of the calibrated chances (a regional demo's LAs differ):
+    recontact: float = 1.0  # a contacted child being contacted again within two weeks
+    rereferral: float = 1.0  # a closed episode being referred again within a year
 
     @property
     def first_day(self) -> np.datetime64:

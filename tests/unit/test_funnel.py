@@ -29,7 +29,9 @@ def test_normal_limits_match_the_phe_worked_example(n, low95, high95, low998, hi
         fn.proportion_limit(target, n, 1 - fn.P998, exact=False),
         fn.proportion_limit(target, n, fn.P998, exact=False),
     ]
-    assert [float(g) * 100 for g in got] == pytest.approx([low95, high95, low998, high998], abs=1e-5)
+    assert [float(g) * 100 for g in got] == pytest.approx(
+        [low95, high95, low998, high998], abs=1e-5
+    )
 
 
 def test_exact_binomial_limit_interpolates_as_spiegelhalter_appendix():
@@ -50,10 +52,11 @@ def test_exact_poisson_limit_interpolates():
     assert float(fn.rate_limit(0.5, 2, 0.975)) == pytest.approx(1.4509743, abs=1e-6)
 
 
-def test_phi_winsorises_a_tenth_at_each_end():
-    # 10 units: the lowest (-3) and highest (4) take their neighbours' values (-1, 1);
-    # squares 1+1+1+0+0+0+0+1+1+1 = 6, over 10 units: phi = 0.6.
-    assert fn.phi([-3, -1, -1, 0, 0, 0, 0, 1, 1, 4]) == pytest.approx(0.6)
+def test_phi_winsorises_at_the_10th_and_90th_percentiles():
+    # sorted z: -3 -1 -1 0 0 0 0 1 1 4. 10th percentile (linear): position 0.9 between -3
+    # and -1: -3 + 0.9 x 2 = -1.2; 90th: position 8.1 between 1 and 4: 1 + 0.1 x 3 = 1.3.
+    # Winsorised: -1.2 -1 -1 0 0 0 0 1 1 1.3; squares 1.44 + 4 + 1.69 = 7.13; phi = 0.713.
+    assert fn.phi([-3, -1, -1, 0, 0, 0, 0, 1, 1, 4]) == pytest.approx(0.713)
 
 
 def test_overdispersion_test_uses_chi_squared_with_units_less_one():
@@ -64,15 +67,17 @@ def test_overdispersion_test_uses_chi_squared_with_units_less_one():
 
 def test_funnel_pools_the_target_and_widens_overdispersed_limits():
     # 10/100, 20/100, 30/100: target 60/300 = 0.2; z = -0.1 / sqrt(0.16/100) = -2.5, 0, 2.5;
-    # three units, none winsorised: phi = (6.25 + 0 + 6.25) / 3 = 4.1667; 3 phi = 12.5 >
-    # 5.991 (chi-squared, 2 df, 5%): adjusted. Upper 95% at n = 100:
-    # 0.2 + 1.959964 x sqrt(4.1667 x 0.16 / 100) = 0.2 + 1.959964 x 0.0816497 = 0.360030.
+    # 10th/90th percentiles: -2.5 + 0.2 x 2.5 = -2, and 2; winsorised z -2, 0, 2:
+    # phi = (4 + 0 + 4) / 3 = 2.6667; 3 phi = 8 > 5.991 (chi-squared, 2 df, 5%): adjusted.
+    # Upper 95% at n = 100: 0.2 + 1.959964 x sqrt(2.6667 x 0.16 / 100)
+    # = 0.2 + 1.959964 x 0.0653197 = 0.328025.
     f = fn.funnel([10, 20, 30], [100, 100, 100], fn.PROPORTION)
     assert f.target == pytest.approx(0.2)
-    assert f.phi == pytest.approx(12.5 / 3)
+    assert f.phi == pytest.approx(8 / 3)
     assert f.adjusted
-    assert float(f.limit(100, fn.P95)) == pytest.approx(0.360030, abs=1e-6)
+    assert float(f.limit(100, fn.P95)) == pytest.approx(0.328025, abs=1e-6)
     assert f.position(0.3, 100) == "within"
+    assert f.unadjusted().position(0.3, 100) == "above 95%"
     # unadjusted, 0.3 would be above the normal 95% limit 0.2 + 1.96 x 0.04 = 0.278
     plain = fn.Funnel(fn.PROPORTION, 0.2, 1.0, adjusted=False)
     assert plain.position(0.3, 100) == "above 95%"

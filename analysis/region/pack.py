@@ -1,0 +1,304 @@
+"""The regional pack: a funnel plot and a table per measure, built from the LAs' tidy
+indicator files alone, published as one page (HTML, and A4 PDF) with its metrics.json,
+the indicators it read and a manifest, into `<out>/<period>/` all at once."""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import os
+import shutil
+import uuid
+from datetime import datetime
+from pathlib import Path
+
+import nbformat
+import numpy as np
+import pandas as pd
+
+from analysis.fileio import write_json_atomic
+from analysis.measures import funnel as fn
+from analysis.periods import period_label
+from analysis.presentation import charts
+from analysis.presentation.formats import fmt
+from analysis.region.compare import Comparison, figures, outliers, region_comparisons
+from analysis.region.indicators import INDICATORS_FILE, SUPPRESSED, read_indicators
+
+TITLE = "How the region's LAs compare"
+PAGE = "region"
+
+
+def _value_format(c: Comparison) -> str:
+    if c.measure.kind == fn.RATE:
+        return "decimal1"
+    if c.measure.kind == fn.PROPORTION or c.measure.key == "agency_rate":
+        return "percent"
+    return "decimal2"
+
+
+def _shown(value, kind: str) -> str:
+    return value if isinstance(value, str) else fmt(value, kind)
+
+
+def funnel_chart(c: Comparison):
+    """The funnel plot of one measure: each LA's value against its denominator, the pooled
+    target, the 95% and 99.8% limits; with its alt text."""
+    table = c.table[c.table["LA"].isin(set(c.table["LA"]) - set(c.left_out))]
+    kind = c.measure.kind
+    scale = 10_000 if kind == fn.RATE else 1
+    den = pd.to_numeric(table["Denominator"]) / scale
+    value = pd.to_numeric(table["Value"])
+    percent = kind == fn.PROPORTION
+    show = 100 if percent else 1
+    xlabel = "Children aged 0-17" if kind == fn.RATE else "Denominator"
+    fig, ax = charts.new_chart(c.measure.label, "%" if percent else "per 10,000 children", xlabel)
+    xs = np.linspace(max(den.min() * 0.5, 1 / scale), den.max() * 1.2, 200)
+    f = c.funnel
+    for p, style, label in ((fn.P95, "--", "95% limits"), (fn.P998, "-", "99.8% limits")):
+        ax.plot(xs * scale, f.limit(xs, p) * show, style, color=charts.MUTED, label=label)
+        ax.plot(xs * scale, f.limit(xs, 1 - p) * show, style, color=charts.MUTED)
+    if f.adjusted:  # the limits of chance alone, for comparison
+        alone = f.unadjusted()
+        label = "99.8% limits, chance alone"
+        ax.plot(xs * scale, alone.limit(xs, fn.P998) * show, ":", color=charts.NEUTRAL, label=label)
+        ax.plot(xs * scale, alone.limit(xs, 1 - fn.P998) * show, ":", color=charts.NEUTRAL)
+    ax.axhline(f.target * show, color="#0b0c0c", linewidth=1, label="Region (pooled)")
+    ax.scatter(den * scale, value * show, color=charts.HIGHLIGHT, zorder=3)
+    for name, x, y in zip(table["LA"], den * scale, value * show, strict=True):
+        ax.annotate(name, (x, y), textcoords="offset points", xytext=(4, 4), fontsize=8)
+    ax.legend(loc="upper left", bbox_to_anchor=(1, 1))
+    out = outliers(c)
+    alt = (
+        f"Funnel plot: {c.measure.label}. Each of {len(table)} LAs' value against its "
+        f"denominator, with the region's pooled value {_shown(f.target, _value_format(c))} and "
+        f"95% and 99.8% limits{' widened for overdispersion' if f.adjusted else ''}. "
+        f"Above the 99.8% limits: {', '.join(out['above']) or 'none'}; "
+        f"below: {', '.join(out['below']) or 'none'}."
+    )
+    return fig, alt
+
+
+def sentences(c: Comparison) -> list[str]:
+    """What a measure's funnel says, in words: the pooled value, who lies outside the 99.8%
+    limits, whether the limits were widened for overdispersion, who was left out."""
+    if c.funnel is None:
+        return [f"{c.measure.label}: no LA's figures are available to compare."]
+    kind = _value_format(c)
+    out = outliers(c)
+    said = [f"{c.measure.label}: the region's pooled value is {_shown(c.funnel.target, kind)}."]
+    for side in ("above", "below"):
+        if out[side]:
+            said.append(
+                f"{', '.join(out[side])} {'is' if len(out[side]) == 1 else 'are'} {side} the "
+                "99.8% limits: a difference that chance alone very rarely produces, so worth "
+                "asking why (practice, or how the figure is recorded)."
+            )
+    if not out["above"] and not out["below"]:
+        said.append(
+            "No LA is beyond the 99.8% limits: the differences are within what chance gives."
+        )
+    if c.funnel.adjusted:
+        alone = outliers(c, "Position (chance alone)")
+        for side in ("above", "below"):
+            if alone[side]:
+                said.append(
+                    f"Against chance alone (no allowance for the LAs' extra variation), "
+                    f"{', '.join(alone[side])} {'is' if len(alone[side]) == 1 else 'are'} "
+                    f"{side} the 99.8% limits."
+                )
+        said.append(
+            f"The LAs vary more than chance allows (overdispersion factor {c.funnel.phi:.1f}), "
+            "so the limits are widened by its square root (Spiegelhalter's multiplicative "
+            "adjustment); an LA beyond them differs even allowing for that."
+        )
+    if c.left_out:
+        said.append(
+            f"Not in the funnel (figures not available or withheld): {', '.join(c.left_out)}."
+        )
+    return said
+
+
+def table_frame(c: Comparison) -> tuple[pd.DataFrame, dict]:
+    """The table as shown, with its formats."""
+    kind = _value_format(c)
+    table = c.table.drop(columns=["LA code"]).copy()
+    formats = {"Value": kind, "DfE published": kind}
+    if c.funnel is not None or "Numerator" in table:
+        formats |= {
+            "Numerator": "count",
+            "Denominator": "count",
+            "95% interval low": kind,
+            "95% interval high": kind,
+        }
+    if all(v is None for v in table["DfE published"]):
+        table = table.drop(columns=["DfE published"])
+    return table, formats
+
+
+def _html_table(frame: pd.DataFrame, caption: str, formats: dict) -> str:
+    head = "".join(f'<th scope="col">{html.escape(str(c))}</th>' for c in frame.columns)
+    rows = []
+    for record in frame.to_dict("records"):
+        cells = []
+        for i, (col, value) in enumerate(record.items()):
+            text = _shown(value, formats.get(col, "auto")) if value is not None else "–"
+            tag = 'th scope="row"' if i == 0 else 'td class="num"'
+            cells.append(f"<{tag}>{html.escape(text)}</{tag.split()[0]}>")
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    return (
+        f'<div class="table-wrap" tabindex="0" role="region" aria-label="{html.escape(caption)}">'
+        f"<table><caption>{html.escape(caption)}</caption><thead><tr>{head}</tr></thead>"
+        f"<tbody>{''.join(rows)}</tbody></table></div>"
+    )
+
+
+def _cell(markup: str):
+    return nbformat.v4.new_code_cell(
+        "", outputs=[nbformat.v4.new_output("display_data", data={"text/html": markup})]
+    )
+
+
+def build_notebook(name: str, comparisons: list[Comparison], public: bool, threshold: int):
+    """The regional page as a notebook of HTML outputs (no code runs), for the house
+    renderer."""
+    from analysis.presentation.present import figure_html
+
+    md = nbformat.v4.new_markdown_cell
+    funnels = [c for c in comparisons if c.funnel is not None]
+    beyond = [(c, outliers(c)) for c in funnels]
+    beyond = [(c, o) for c, o in beyond if o["above"] or o["below"]]
+    summary = [
+        f"{name}: {len(comparisons[0].table)} LAs, every figure computed from each LA's own "
+        "returns on the same definitions, so the comparison is like for like.",
+        f"{len(beyond)} of {len(funnels)} measures compared in funnels have an LA beyond "
+        "the 99.8% limits"
+        + (": " + "; ".join(f"{c.measure.label.lower()}" for c, _ in beyond) if beyond else "")
+        + ".",
+    ]
+    if public:
+        summary.append(
+            f"Public version: counts from 1 to {threshold} and the figures built on them are "
+            f"shown as {SUPPRESSED}, and those LAs are left out of that funnel."
+        )
+    items = "".join(f"<li>{html.escape(s)}</li>" for s in summary)
+    cells = [md("## Summary"), _cell(f'<div class="summary"><ul>{items}</ul></div>')]
+    for c in comparisons:
+        cells.append(md(f"## {c.measure.label}"))
+        words = "".join(f"<li>{html.escape(s)}</li>" for s in sentences(c))
+        if c.funnel is not None:
+            cells.append(_cell(f'<div class="summary"><ul>{words}</ul></div>'))
+            fig, alt = funnel_chart(c)
+            cells.append(_cell(figure_html(fig, alt)))
+        else:
+            cells.append(
+                _cell(
+                    '<p class="note">Shown without a funnel: the packs record this figure '
+                    "but not the counts it rests on.</p>"
+                )
+            )
+        frame, formats = table_frame(c)
+        cells.append(_cell(_html_table(frame, f"{c.measure.label}, by LA", formats)))
+    cells += [
+        md("## Method notes"),
+        md(
+            "Each LA's figures are read from the tidy indicators file its own pack wrote "
+            "(no child-level record leaves an LA's pack). The centre line is the region's "
+            "pooled value (all the LAs' numerators over all their denominators). Limits at 95% "
+            "and 99.8% follow Spiegelhalter (2005), *Funnel plots for comparing institutional "
+            "performance*: exact binomial (proportions) or Poisson (rates per 10,000 children) "
+            "limits, interpolated; where the LAs vary more than chance allows (ten times the "
+            "winsorised mean squared z-score beyond the chi-squared test's 95% point) the "
+            "limits are the normal ones widened by the square root of that factor. Each LA's "
+            "own 95% interval is Wilson's (proportions) or the exact Poisson interval (rates). "
+            "DfE published figures are DfE's own, on DfE's definitions and years."
+        ),
+    ]
+    return nbformat.v4.new_notebook(cells=cells)
+
+
+def build_region_pack(
+    indicator_files: list[Path],
+    out: Path,
+    name: str,
+    public: bool = False,
+    threshold: int = 5,
+    formats: tuple[str, ...] = ("html", "pdf"),
+    benchmark_dir: str | Path | None = None,
+    synthetic: bool = False,
+    classification: str = "",
+) -> list[Path]:
+    """Build and publish the regional pack of every period the files hold, into
+    `<out>/<period>/` (public: `<out>/public/<period>/`): region.html/.pdf, indicators.csv
+    (the rows read, suppressed as shown in public), metrics.json and manifest.json. Each
+    period is built in a staging folder and moved into place file by file with os.replace.
+    Returns the period folders written."""
+    from analysis.engine.render import render_html, render_pdf
+
+    tidy = read_indicators(indicator_files)
+    base = Path(out) / ("public" if public else "")
+    written = []
+    for period, rows in tidy.groupby("period", sort=True):
+        comparisons = region_comparisons(rows, public, threshold, benchmark_dir)
+        staging = base / ".staging" / uuid.uuid4().hex[:12]
+        staging.mkdir(parents=True)
+        nb = build_notebook(name, comparisons, public, threshold)
+        meta = {
+            "title": TITLE,
+            "la_name": name,
+            "classification": classification,
+            "period_label": period_label(period),
+            "synthetic": synthetic,
+            "layout": "",
+            "role": "detail",
+            "partial": [],
+        }
+        page = render_html(nb, meta)
+        if "html" in formats:
+            (staging / f"{PAGE}.html").write_text(page, encoding="utf-8")
+        if "pdf" in formats:
+            render_pdf(page, staging / f"{PAGE}.pdf")
+        shared = rows.drop(columns=["period"])
+        if public:
+            shared = _suppress_rows(shared, comparisons)
+        shared.to_csv(staging / INDICATORS_FILE, index=False, lineterminator="\n")
+        write_json_atomic(
+            staging / "metrics.json",
+            {"period": period, "region": name, "measures": figures(comparisons)},
+        )
+        write_json_atomic(
+            staging / "manifest.json",
+            {
+                "period": period,
+                "region": name,
+                "publication": "public" if public else "restricted",
+                "suppression_threshold": threshold if public else None,
+                "generated": datetime.now().isoformat(timespec="seconds"),
+                "inputs": [
+                    {"file": str(p), "sha256": hashlib.sha256(Path(p).read_bytes()).hexdigest()}
+                    for p in indicator_files
+                ],
+            },
+        )
+        target = base / period
+        target.mkdir(parents=True, exist_ok=True)
+        for ext in ("html", "pdf"):
+            if ext not in formats:
+                (target / f"{PAGE}.{ext}").unlink(missing_ok=True)
+        for item in staging.iterdir():
+            os.replace(item, target / item.name)
+        shutil.rmtree(base / ".staging", ignore_errors=True)
+        written.append(target)
+    return written
+
+
+def _suppress_rows(tidy: pd.DataFrame, comparisons: list[Comparison]) -> pd.DataFrame:
+    """The tidy rows with every cell the public tables show as `c` set to `c` too."""
+    tidy = tidy.copy()
+    for c in comparisons:
+        if "Numerator" not in c.table:
+            continue
+        hidden = c.table.loc[c.table["Value"].astype(str) == SUPPRESSED, "LA code"]
+        rows = tidy["new_la_code"].isin(set(hidden))
+        for col in (f"{c.measure.key}_numerator", f"{c.measure.key}_denominator", c.measure.key):
+            tidy.loc[rows, col] = SUPPRESSED
+    return tidy
