@@ -130,7 +130,7 @@ def table_frame(c: Comparison) -> tuple[pd.DataFrame, dict]:
             "95% interval low": kind,
             "95% interval high": kind,
         }
-    if all(v is None for v in table["DfE published"]):
+    if table["DfE published"].isna().all():
         table = table.drop(columns=["DfE published"])
     return table, formats
 
@@ -141,7 +141,8 @@ def _html_table(frame: pd.DataFrame, caption: str, formats: dict) -> str:
     for record in frame.to_dict("records"):
         cells = []
         for i, (col, value) in enumerate(record.items()):
-            text = _shown(value, formats.get(col, "auto")) if value is not None else "–"
+            missing = value is None or (isinstance(value, float) and np.isnan(value))
+            text = "–" if missing else _shown(value, formats.get(col, "auto"))
             tag = 'th scope="row"' if i == 0 else 'td class="num"'
             cells.append(f"<{tag}>{html.escape(text)}</{tag.split()[0]}>")
         rows.append("<tr>" + "".join(cells) + "</tr>")
