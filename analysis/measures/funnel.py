@@ -85,7 +85,7 @@ def overdispersed(phi_value: float, units: int, level: float = 0.95) -> bool:
     """Whether the data call for the adjustment: units x phi beyond the upper `level` point
     of chi-squared with units - 1 degrees of freedom (the target is estimated from the same
     units), the paper's test of no overdispersion."""
-    return units > 1 and units * phi_value > stats.chi2.ppf(level, units - 1)
+    return bool(units > 1 and units * phi_value > stats.chi2.ppf(level, units - 1))
 
 
 @dataclass

@@ -78,39 +78,51 @@ def funnel_chart(c: Comparison):
     return fig, alt
 
 
+def _names(names: list[str]) -> str:
+    return f"{', '.join(names)} {'is' if len(names) == 1 else 'are'}"
+
+
 def sentences(c: Comparison) -> list[str]:
-    """What a measure's funnel says, in words: the pooled value, who lies outside the 99.8%
-    limits, whether the limits were widened for overdispersion, who was left out."""
+    """What a measure's funnel says, in words: the pooled value; who lies beyond the 99.8%
+    limits; when the LAs vary more than chance allows, who lies beyond chance alone's limits
+    and that the limits were widened; who was left out."""
     if c.funnel is None:
         return [f"{c.measure.label}: no LA's figures are available to compare."]
     kind = _value_format(c)
     out = outliers(c)
     said = [f"{c.measure.label}: the region's pooled value is {_shown(c.funnel.target, kind)}."]
-    for side in ("above", "below"):
-        if out[side]:
-            said.append(
-                f"{', '.join(out[side])} {'is' if len(out[side]) == 1 else 'are'} {side} the "
-                "99.8% limits: a difference that chance alone very rarely produces, so worth "
-                "asking why (practice, or how the figure is recorded)."
-            )
-    if not out["above"] and not out["below"]:
-        said.append(
-            "No LA is beyond the 99.8% limits: the differences are within what chance gives."
-        )
     if c.funnel.adjusted:
         alone = outliers(c, "Position (chance alone)")
+        said.append(
+            f"The LAs differ by more than chance allows (overdispersion factor "
+            f"{c.funnel.phi:.1f}): on identical definitions, that is a difference in practice "
+            "or population, not in counting."
+        )
         for side in ("above", "below"):
             if alone[side]:
+                said.append(f"Against chance alone, {_names(alone[side])} {side} the 99.8% limits.")
+        for side in ("above", "below"):
+            if out[side]:
                 said.append(
-                    f"Against chance alone (no allowance for the LAs' extra variation), "
-                    f"{', '.join(alone[side])} {'is' if len(alone[side]) == 1 else 'are'} "
-                    f"{side} the 99.8% limits."
+                    f"{_names(out[side])} {side} the 99.8% limits even when they are widened "
+                    "for that extra variation (Spiegelhalter's multiplicative adjustment)."
                 )
-        said.append(
-            f"The LAs vary more than chance allows (overdispersion factor {c.funnel.phi:.1f}), "
-            "so the limits are widened by its square root (Spiegelhalter's multiplicative "
-            "adjustment); an LA beyond them differs even allowing for that."
-        )
+        if not out["above"] and not out["below"]:
+            said.append(
+                "Widened for that extra variation (Spiegelhalter's multiplicative adjustment), "
+                "the 99.8% limits hold every LA: with few LAs, one far from the others widens "
+                "them itself."
+            )
+    else:
+        for side in ("above", "below"):
+            if out[side]:
+                said.append(
+                    f"{_names(out[side])} {side} the 99.8% limits: a difference chance alone "
+                    "very rarely produces, so worth asking why (practice, population, or how "
+                    "the figure is recorded)."
+                )
+        if not out["above"] and not out["below"]:
+            said.append("No LA is beyond the 99.8% limits: the differences are within chance.")
     if c.left_out:
         said.append(
             f"Not in the funnel (figures not available or withheld): {', '.join(c.left_out)}."
@@ -166,14 +178,18 @@ def build_notebook(name: str, comparisons: list[Comparison], public: bool, thres
 
     md = nbformat.v4.new_markdown_cell
     funnels = [c for c in comparisons if c.funnel is not None]
-    beyond = [(c, outliers(c)) for c in funnels]
-    beyond = [(c, o) for c, o in beyond if o["above"] or o["below"]]
+    beyond = [c for c in funnels if any(outliers(c).values())]
+    alone = [c for c in funnels if any(outliers(c, "Position (chance alone)").values())]
     summary = [
         f"{name}: {len(comparisons[0].table)} LAs, every figure computed from each LA's own "
         "returns on the same definitions, so the comparison is like for like.",
-        f"{len(beyond)} of {len(funnels)} measures compared in funnels have an LA beyond "
-        "the 99.8% limits"
-        + (": " + "; ".join(f"{c.measure.label.lower()}" for c, _ in beyond) if beyond else "")
+        f"Against chance alone, {len(alone)} of {len(funnels)} measures compared in funnels "
+        "have an LA beyond the 99.8% limits"
+        + (": " + "; ".join(c.measure.label.lower() for c in alone) if alone else "")
+        + ".",
+        f"Allowing for the LAs' usual spread where they vary more than chance allows, "
+        f"{len(beyond)} of {len(funnels)} do"
+        + (": " + "; ".join(c.measure.label.lower() for c in beyond) if beyond else "")
         + ".",
     ]
     if public:
@@ -190,6 +206,8 @@ def build_notebook(name: str, comparisons: list[Comparison], public: bool, thres
             cells.append(_cell(f'<div class="summary"><ul>{words}</ul></div>'))
             fig, alt = funnel_chart(c)
             cells.append(_cell(figure_html(fig, alt)))
+        elif c.measure.kind is not None:
+            cells.append(_cell(f'<div class="summary"><ul>{words}</ul></div>'))
         else:
             cells.append(
                 _cell(

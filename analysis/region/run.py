@@ -107,7 +107,7 @@ def run_la(la: LA, options: RunOptions) -> LAResult:
         try:
             outcomes = run(req)
         except InputError as exc:
-            result.error = f"{exc} ({exc.report.error_count} error(s); first: {_first(exc)})"
+            result.error = f"{exc}; first: {_first(exc)}"
             return result
         except BoardpackError as exc:
             result.error = str(exc).splitlines()[0]
@@ -130,8 +130,9 @@ def run_la(la: LA, options: RunOptions) -> LAResult:
 
 
 def _first(exc) -> str:
-    lines = exc.report.format().splitlines()
-    return lines[0] if lines else ""
+    """The first validation error's line (file, row, column, value, rule)."""
+    lines = exc.report.lines("error")
+    return lines[0].strip() if lines else ""
 
 
 def _worker_name() -> str:
@@ -143,16 +144,32 @@ def _worker_name() -> str:
         return "local"
 
 
-def cluster(scheduler: str = "", workers: int = 2):
+def _template_plugin(kernel: str):
+    """A Dask WorkerPlugin that starts the engine's kernel template on every worker as it
+    joins (forked kernels), so its imports are done before the worker's first LA."""
+    from distributed import WorkerPlugin
+
+    class KernelTemplate(WorkerPlugin):
+        name = "boardpack-kernel-template"
+
+        def setup(self, worker) -> None:
+            from analysis.engine.forkserver import kernel_mode, template
+
+            if kernel_mode(kernel) == "forked":
+                template()
+
+    return KernelTemplate()
+
+
+def cluster(scheduler: str = "", workers: int = 2, kernel: str = ""):
     """A Dask client: to the scheduler at `scheduler` (tcp://host:port), else on a new
-    LocalCluster of `workers` processes with one thread each (the workers are not daemonic,
-    so the engine can start its kernel template and kernels from them)."""
-    import dask
+    LocalCluster of `workers` processes with one thread each; every worker's kernel
+    template started as it joins."""
     from distributed import Client, LocalCluster
 
     if scheduler:
-        return Client(scheduler, timeout="30s"), None
-    with dask.config.set({"distributed.worker.daemon": False}):
+        client, local = Client(scheduler, timeout="30s"), None
+    else:
         local = LocalCluster(
             n_workers=workers,
             threads_per_worker=1,
@@ -160,7 +177,9 @@ def cluster(scheduler: str = "", workers: int = 2):
             dashboard_address=None,
             host="127.0.0.1",
         )
-    return Client(local), local
+        client = Client(local)
+    client.register_plugin(_template_plugin(kernel))
+    return client, local
 
 
 def run_region(
@@ -169,7 +188,7 @@ def run_region(
     """Every LA's pack, one Dask task per LA, results as they finish (logged as they come)."""
     from distributed import as_completed
 
-    client, local = cluster(scheduler, workers)
+    client, local = cluster(scheduler, workers, options.kernel)
     try:
         futures = [
             client.submit(

@@ -169,3 +169,24 @@ def test_public_comparison_withholds_small_counts_and_leaves_them_out_of_the_fun
     # a figure the LA's public pack already withheld stays withheld
     tidy = tidy_of([(100, 500, 0.2), (50, 250, 0.2), ("c", 250, "c")])
     assert compare_measure(tidy, REREFERRALS, public=True).table.iloc[2]["Value"] == "c"
+
+
+def test_sentences_say_what_the_funnel_shows():
+    from analysis.region.pack import sentences
+
+    # the first example: LA 2 (3/250) is far below chance alone's limits; the three LAs
+    # vary more than chance allows, and widened limits then hold all three
+    c = compare_measure(tidy_of([(100, 500, 0.2), (50, 250, 0.2), (3, 250, 0.012)]), REREFERRALS)
+    said = sentences(c)
+    assert said[0].endswith("the region's pooled value is 15.3%.")  # 153 / 1000
+    assert "Against chance alone, LA 2 is below the 99.8% limits." in said
+    assert any("hold every LA" in s for s in said)
+    # 100/500, 52/250, 40/250, 60/300: pooled 252/1300 = 19.4%, all within chance
+    c = compare_measure(
+        tidy_of([(100, 500, 0.2), (52, 250, 0.2), (40, 250, 0.16), (60, 300, 0.2)]), REREFERRALS
+    )
+    assert not c.funnel.adjusted
+    assert sentences(c) == [
+        "Re-referrals within 12 months (12 months): the region's pooled value is 19.4%.",
+        "No LA is beyond the 99.8% limits: the differences are within chance.",
+    ]
