@@ -42,7 +42,9 @@ def _shared(args) -> dict:
     return shared
 
 
-def _publish_region(files, out: Path, name: str, args, synthetic: bool) -> list[Path]:
+def _publish_region(
+    files, out: Path, name: str, args, synthetic: bool, la_folders: dict | None = None
+) -> list[Path]:
     from analysis.engine.runner import marking, publication
     from analysis.region.pack import build_region_pack
 
@@ -59,6 +61,7 @@ def _publish_region(files, out: Path, name: str, args, synthetic: bool) -> list[
         benchmark_dir=benchmarks,
         synthetic=synthetic,
         classification=marking(shared),
+        la_folders=la_folders,
     )
 
 
@@ -105,7 +108,10 @@ def _run(args: argparse.Namespace) -> int:
     if not files:
         print("boardpack: no LA published, so no regional pack", file=sys.stderr)
         return 1
-    folders = _publish_region(files, out / REGION_FOLDER, region.name, args, region.synthetic)
+    packs = {r.code: Path(r.folders[0]).parent for r in results if r.folders}
+    folders = _publish_region(
+        files, out / REGION_FOLDER, region.name, args, region.synthetic, packs
+    )
     print(
         f"published {len(results) - len(failed)} of {len(results)} LA pack(s) under {out}; "
         f"regional pack: {', '.join(str(f) for f in folders)}"

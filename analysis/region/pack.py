@@ -16,7 +16,7 @@ import nbformat
 import numpy as np
 import pandas as pd
 
-from analysis.fileio import write_json_atomic
+from analysis.fileio import write_atomic, write_json_atomic
 from analysis.measures import funnel as fn
 from analysis.periods import period_label
 from analysis.presentation import charts
@@ -25,6 +25,21 @@ from analysis.region.compare import Comparison, figures, outliers, region_compar
 from analysis.region.indicators import INDICATORS_FILE, SUPPRESSED, read_indicators
 
 TITLE = "How the region's LAs compare"
+LA_TITLE = "How we compare in the region"
+METHOD = (
+    "Each LA's figures are read from the tidy indicators file its own pack wrote (no "
+    "child-level record leaves an LA's pack). The centre line is the region's pooled value "
+    "(all the LAs' numerators over all their denominators). Limits at 95% and 99.8% follow "
+    "Spiegelhalter (2005), *Funnel plots for comparing institutional performance*: exact "
+    "binomial (proportions) or Poisson (rates per 10,000 children) limits, interpolated. "
+    "Where the LAs vary more than chance allows (the number of LAs times the mean squared "
+    "z-score, winsorised at the 10th and 90th percentiles, beyond the 95% point of "
+    "chi-squared), the limits are the normal ones widened by the square root of that mean "
+    "square, and the limits of chance alone are drawn beside them. With few LAs that "
+    "estimate is rough. Each LA's own 95% interval is Wilson's (proportions) or the exact "
+    "Poisson interval (rates). DfE published figures are DfE's own, on DfE's definitions "
+    "and years."
+)
 PAGE = "region"
 
 
@@ -40,9 +55,10 @@ def _shown(value, kind: str) -> str:
     return value if isinstance(value, str) else fmt(value, kind)
 
 
-def funnel_chart(c: Comparison):
+def funnel_chart(c: Comparison, highlight: str = ""):
     """The funnel plot of one measure: each LA's value against its denominator, the pooled
-    target, the 95% and 99.8% limits; with its alt text."""
+    target, the 95% and 99.8% limits (and chance alone's, when widened); with its alt text.
+    `highlight`: an LA's name, drawn in the concern colour, the others muted."""
     table = c.table[c.table["LA"].isin(set(c.table["LA"]) - set(c.left_out))]
     kind = c.measure.kind
     scale = 10_000 if kind == fn.RATE else 1
@@ -63,9 +79,14 @@ def funnel_chart(c: Comparison):
         ax.plot(xs * scale, alone.limit(xs, fn.P998) * show, ":", color=charts.NEUTRAL, label=label)
         ax.plot(xs * scale, alone.limit(xs, 1 - fn.P998) * show, ":", color=charts.NEUTRAL)
     ax.axhline(f.target * show, color="#0b0c0c", linewidth=1, label="Region (pooled)")
-    ax.scatter(den * scale, value * show, color=charts.HIGHLIGHT, zorder=3)
+    colours = [
+        charts.HIGHLIGHT if not highlight else charts.CONCERN if n == highlight else charts.MUTED
+        for n in table["LA"]
+    ]
+    ax.scatter(den * scale, value * show, color=colours, zorder=3)
     for name, x, y in zip(table["LA"], den * scale, value * show, strict=True):
-        ax.annotate(name, (x, y), textcoords="offset points", xytext=(4, 4), fontsize=8)
+        if not highlight or name == highlight:
+            ax.annotate(name, (x, y), textcoords="offset points", xytext=(4, 4), fontsize=8)
     ax.legend(loc="upper left", bbox_to_anchor=(1, 1))
     out = outliers(c)
     alt = (
@@ -128,6 +149,66 @@ def sentences(c: Comparison) -> list[str]:
             f"Not in the funnel (figures not available or withheld): {', '.join(c.left_out)}."
         )
     return said
+
+
+def la_sentence(c: Comparison, code: str) -> str:
+    """One LA's place in a measure: its value against the region's pooled value and where
+    it lies (chance alone's limits; the widened ones when the LAs are overdispersed), or
+    for a measure without a funnel, against the region's range."""
+    rows = c.table[c.table["LA code"] == code]
+    label = c.measure.label
+    kind = _value_format(c)
+    if rows.empty:
+        return f"{label}: not available for this LA."
+    row = rows.iloc[0]
+    value = row["Value"]
+    if isinstance(value, str):
+        why = "withheld (small numbers)" if value == SUPPRESSED else "not available"
+        return f"{label}: {why} for this LA."
+    if c.funnel is None:
+        values = pd.to_numeric(c.table["Value"], errors="coerce").dropna()
+        return (
+            f"{label}: {_shown(value, kind)}; the region's LAs range from "
+            f"{_shown(values.min(), kind)} to {_shown(values.max(), kind)}."
+        )
+    said = f"{label}: {_shown(value, kind)} against the region's {_shown(c.funnel.target, kind)}"
+    chance = row["Position (chance alone)"]
+    if chance == "within":
+        return f"{said}, within what chance alone gives."
+    said = f"{said}, {chance} limit of chance alone"
+    if c.funnel.adjusted:
+        where = row["Position"]
+        widened = "within them" if where == "within" else f"{where} limit"
+        said += f"; once the limits are widened for the LAs' extra variation, {widened}"
+    return said + "."
+
+
+def build_la_notebook(code: str, la_name: str, comparisons: list[Comparison]):
+    """An LA's "How we compare in the region" page: its sentence, the funnel with it
+    highlighted, and the table, per measure (the regional pack's figures)."""
+    from analysis.presentation.present import figure_html
+
+    md = nbformat.v4.new_markdown_cell
+    lines = "".join(f"<li>{html.escape(la_sentence(c, code))}</li>" for c in comparisons)
+    cells = [
+        md("## Summary"),
+        _cell(
+            '<div class="summary"><ul>'
+            f"<li>{html.escape(la_name)} against the other LAs of the region, every figure on "
+            "the same definitions, computed from each LA's own returns.</li>"
+            f"{lines}</ul></div>"
+        ),
+    ]
+    for c in comparisons:
+        if c.funnel is None:
+            continue
+        cells.append(md(f"## {c.measure.label}"))
+        fig, alt = funnel_chart(c, la_name)
+        cells.append(_cell(figure_html(fig, alt)))
+        frame, formats = table_frame(c)
+        cells.append(_cell(_html_table(frame, f"{c.measure.label}, by LA", formats)))
+    cells += [md("## Method notes"), md(METHOD)]
+    return nbformat.v4.new_notebook(cells=cells)
 
 
 def table_frame(c: Comparison) -> tuple[pd.DataFrame, dict]:
@@ -219,18 +300,7 @@ def build_notebook(name: str, comparisons: list[Comparison], public: bool, thres
         cells.append(_cell(_html_table(frame, f"{c.measure.label}, by LA", formats)))
     cells += [
         md("## Method notes"),
-        md(
-            "Each LA's figures are read from the tidy indicators file its own pack wrote "
-            "(no child-level record leaves an LA's pack). The centre line is the region's "
-            "pooled value (all the LAs' numerators over all their denominators). Limits at 95% "
-            "and 99.8% follow Spiegelhalter (2005), *Funnel plots for comparing institutional "
-            "performance*: exact binomial (proportions) or Poisson (rates per 10,000 children) "
-            "limits, interpolated; where the LAs vary more than chance allows (ten times the "
-            "winsorised mean squared z-score beyond the chi-squared test's 95% point) the "
-            "limits are the normal ones widened by the square root of that factor. Each LA's "
-            "own 95% interval is Wilson's (proportions) or the exact Poisson interval (rates). "
-            "DfE published figures are DfE's own, on DfE's definitions and years."
-        ),
+        md(METHOD),
     ]
     return nbformat.v4.new_notebook(cells=cells)
 
@@ -245,12 +315,15 @@ def build_region_pack(
     benchmark_dir: str | Path | None = None,
     synthetic: bool = False,
     classification: str = "",
+    la_folders: dict[str, Path] | None = None,
 ) -> list[Path]:
     """Build and publish the regional pack of every period the files hold, into
     `<out>/<period>/` (public: `<out>/public/<period>/`): region.html/.pdf, indicators.csv
     (the rows read, suppressed as shown in public), metrics.json and manifest.json. Each
     period is built in a staging folder and moved into place file by file with os.replace.
-    Returns the period folders written."""
+    `la_folders` (new LA code -> the LA pack's output folder): each LA's pack also gets
+    `<period>/region.html` (and .pdf), "How we compare in the region", from the same
+    figures. Returns the regional period folders written."""
     from analysis.engine.render import render_html, render_pdf
 
     tidy = read_indicators(indicator_files)
@@ -307,7 +380,26 @@ def build_region_pack(
             os.replace(item, target / item.name)
         shutil.rmtree(base / ".staging", ignore_errors=True)
         written.append(target)
+        for code, folder in (la_folders or {}).items():
+            names = rows.loc[rows["new_la_code"] == code, "la_name"]
+            if names.empty or not (Path(folder) / period).is_dir():
+                continue
+            la_meta = meta | {"title": LA_TITLE, "la_name": names.iloc[0]}
+            page = render_html(build_la_notebook(code, names.iloc[0], comparisons), la_meta)
+            _publish_page(page, Path(folder) / period / PAGE, formats)
     return written
+
+
+def _publish_page(page: str, stem: Path, formats: tuple[str, ...]) -> None:
+    """A page's HTML and PDF, each written beside and moved into place."""
+    from analysis.engine.render import render_pdf
+
+    if "html" in formats:
+        write_atomic(stem.with_suffix(".html"), page)
+    if "pdf" in formats:
+        tmp = stem.with_name(f".{stem.name}.{os.getpid()}.pdf")
+        render_pdf(page, tmp)
+        os.replace(tmp, stem.with_suffix(".pdf"))
 
 
 def _suppress_rows(tidy: pd.DataFrame, comparisons: list[Comparison]) -> pd.DataFrame:

@@ -158,6 +158,7 @@ def _check_published(out: Path) -> None:
         folder = out / code / PERIOD
         assert (folder / "front_door.html").is_file() and (folder / "young_children.html").is_file()
         assert (folder / "indicators.csv").is_file()
+        assert (folder / "region.html").is_file()  # "How we compare in the region"
         assert (out / code / "index.html").is_file()
     assert (out / "region" / PERIOD / "region.html").is_file()
     assert not (out / BROKEN / PERIOD / "metrics.json").exists()

@@ -190,3 +190,21 @@ def test_sentences_say_what_the_funnel_shows():
         "Re-referrals within 12 months (12 months): the region's pooled value is 19.4%.",
         "No LA is beyond the 99.8% limits: the differences are within chance.",
     ]
+
+
+def test_an_las_own_sentence_places_it_in_the_region():
+    from analysis.region.pack import la_sentence
+
+    c = compare_measure(tidy_of([(100, 500, 0.2), (50, 250, 0.2), (3, 250, 0.012)]), REREFERRALS)
+    # LA 2: 3/250 = 1.2% against 153/1000 = 15.3%; below chance alone's 99.8% limit; the
+    # widened limits (phi 10.8) hold it
+    assert la_sentence(c, "E08000002") == (
+        "Re-referrals within 12 months (12 months): 1.2% against the region's 15.3%, "
+        "below 99.8% limit of chance alone; once the limits are widened for the LAs' extra "
+        "variation, within them."
+    )
+    assert la_sentence(c, "E09999999").endswith("not available for this LA.")
+    public = compare_measure(
+        tidy_of([(100, 500, 0.2), (50, 250, 0.2), (3, 250, 0.012)]), REREFERRALS, public=True
+    )
+    assert la_sentence(public, "E08000002").endswith("withheld (small numbers) for this LA.")
