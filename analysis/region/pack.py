@@ -41,6 +41,15 @@ METHOD = (
     "and years."
 )
 PAGE = "region"
+#: The funnels' x axes: what each denominator counts.
+DENOMINATORS = {
+    "children_contacted_month": "Children contacted in the month",
+    "contacts_month": "Contacts in the month",
+    "referrals_12m": "Referrals in the 12 months",
+    "starts_12m": "Starts to care in the 12 months",
+    "appraisals_staff_listed": "Staff due an appraisal",
+    "population_0_17": "Children aged 0-17",
+}
 
 
 def _value_format(c: Comparison) -> str:
@@ -66,9 +75,11 @@ def funnel_chart(c: Comparison, highlight: str = ""):
     value = pd.to_numeric(table["Value"])
     percent = kind == fn.PROPORTION
     show = 100 if percent else 1
-    xlabel = "Children aged 0-17" if kind == fn.RATE else "Denominator"
+    xlabel = DENOMINATORS.get(c.measure.denominator, "Denominator")
     fig, ax = charts.new_chart(c.measure.label, "%" if percent else "per 10,000 children", xlabel)
-    xs = np.linspace(max(den.min() * 0.5, 1 / scale), den.max() * 1.2, 200)
+    xs = np.geomspace(max(den.min() * 0.5, 1 / scale), den.max() * 1.2, 200)
+    if kind == fn.PROPORTION:  # binomial limits exist at whole denominators only
+        xs = np.unique(np.maximum(np.round(xs), 1))
     f = c.funnel
     for p, style, label in ((fn.P95, "--", "95% limits"), (fn.P998, "-", "99.8% limits")):
         ax.plot(xs * scale, f.limit(xs, p) * show, style, color=charts.MUTED, label=label)
@@ -96,6 +107,12 @@ def funnel_chart(c: Comparison, highlight: str = ""):
         f"Above the 99.8% limits: {', '.join(out['above']) or 'none'}; "
         f"below: {', '.join(out['below']) or 'none'}."
     )
+    if f.adjusted:
+        alone = outliers(c, "Position (chance alone)")
+        alt += (
+            f" Beyond the 99.8% limits of chance alone: above {', '.join(alone['above']) or 'none'}"
+            f"; below {', '.join(alone['below']) or 'none'}."
+        )
     return fig, alt
 
 
