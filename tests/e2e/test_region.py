@@ -224,3 +224,21 @@ def test_the_regional_pack_from_shared_tidy_files_equals_the_runs(region, tmp_pa
         pd.read_csv(ran / "indicators.csv").sort_values("new_la_code", ignore_index=True),
     )
     assert (built / "region.html").is_file()
+
+
+def test_boardpack_run_writes_the_tidy_indicators_of_its_own_metrics(demo_pack):
+    """The README's demo pack (shared session fixture): its indicators.csv holds its own
+    metrics.json's figures; the public one holds `c` wherever the public metrics do."""
+    for folder in (demo_pack.out / PERIOD, demo_pack.out / "public" / PERIOD):
+        reports = _metrics(folder / "metrics.json")["reports"]
+        row = pd.read_csv(folder / "indicators.csv", dtype=str).iloc[0]
+        assert (row["new_la_code"], row["old_la_code"]) == ("E08000015", "344")
+        assert row["population_0_17"] == "x"  # not in the demo's params
+        door = reports["front_door"]
+        for column, value in (
+            ("rereferrals_12m", door["rereferral_share_12m"]),
+            ("rereferrals_12m_numerator", door["rereferrals_12m"]),
+            ("multiple_contacts", door["multiple_contacts_children_share_month"]),
+            ("agency_rate", reports["workforce"]["agency_rate"]),
+        ):
+            assert row[column] == "c" if value == "c" else float(row[column]) == value, column

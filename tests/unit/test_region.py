@@ -208,3 +208,9 @@ def test_an_las_own_sentence_places_it_in_the_region():
         tidy_of([(100, 500, 0.2), (50, 250, 0.2), (3, 250, 0.012)]), REREFERRALS, public=True
     )
     assert la_sentence(public, "E08000002").endswith("withheld (small numbers) for this LA.")
+
+
+def test_demo_region_size_is_checked_in_one_line(tmp_path):
+    result = boardpack("demo-data", "--region", "14", "--out", str(tmp_path / "r"))
+    assert result.returncode == 1
+    assert result.stderr == "boardpack: --region takes 1 to 13 LAs, not 14\n"
