@@ -238,7 +238,7 @@ def read_indicators(paths: list[Path]) -> pd.DataFrame:
         missing = [c for c in FRAME_COLUMNS if c not in frame.columns]
         if missing:
             raise BoardpackError(f"{path}: column(s) {', '.join(missing)} missing")
-        frames.append(frame)
+        frames.append(frame.assign(_file=str(path)))
     if not frames:
         raise BoardpackError(f"no {INDICATORS_FILE} files found")
     tidy = pd.concat(frames, ignore_index=True).fillna(NOT_AVAILABLE)
@@ -246,7 +246,12 @@ def read_indicators(paths: list[Path]) -> pd.DataFrame:
         str(pd.Period(f"{m} {y}", "M"))
         for y, m in zip(tidy["time_period"], tidy["time_identifier"], strict=True)
     ]
-    return tidy
+    twice = tidy[tidy.duplicated(["new_la_code", "period"], keep=False)]
+    if len(twice):
+        code, period = twice.iloc[0][["new_la_code", "period"]]
+        files = twice.loc[twice["new_la_code"] == code, "_file"].tolist()
+        raise BoardpackError(f"LA {code} appears twice for {period}: {', '.join(files)}")
+    return tidy.drop(columns=["_file"])
 
 
 def find_indicator_files(folders: list[Path], period: str) -> list[Path]:

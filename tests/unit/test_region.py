@@ -122,6 +122,8 @@ def test_indicators_file_round_trips(tmp_path):
     assert tidy["old_la_code"].tolist() == ["344"]  # text, leading digits kept
     assert tidy["appraisals_staff"].tolist() == ["c"]
     assert float(tidy["multiple_contacts"].iloc[0]) == 3 / 36
+    with pytest.raises(BoardpackError, match="LA E08000015 appears twice for 2017-03"):
+        read_indicators([path, path])
     bad = tmp_path / "bad.csv"
     bad.write_text("a,b\n1,2\n")
     with pytest.raises(BoardpackError, match="bad.csv: column"):
