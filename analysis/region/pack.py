@@ -41,6 +41,8 @@ METHOD = (
     "and years."
 )
 PAGE = "region"
+#: Below this many LAs in a funnel, the sentences warn that phi is a rough estimate.
+FEW_LAS = 10
 #: The funnels' x axes: what each denominator counts.
 DENOMINATORS = {
     "children_contacted_month": "Children contacted in the month",
@@ -146,10 +148,15 @@ def sentences(c: Comparison) -> list[str]:
                     "for that extra variation (Spiegelhalter's multiplicative adjustment)."
                 )
         if not out["above"] and not out["below"]:
+            pooled = len(c.table) - len(c.left_out)
             said.append(
                 "Widened for that extra variation (Spiegelhalter's multiplicative adjustment), "
-                "the 99.8% limits hold every LA: with few LAs, one far from the others widens "
-                "them itself."
+                "the 99.8% limits hold every LA"
+                + (
+                    f": with only {pooled} LAs, one far from the others can widen them by itself."
+                    if pooled < FEW_LAS
+                    else "."
+                )
             )
     else:
         for side in ("above", "below"):
