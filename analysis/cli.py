@@ -11,6 +11,7 @@ from pathlib import Path
 from analysis import commands as engine_commands
 from analysis.config import LOCAL_PARAMS
 from analysis.errors import BoardpackError, InputError
+from analysis.region import commands as region_commands
 from analysis.sources import DEMO_FORMATS
 
 
@@ -50,6 +51,14 @@ def _validate(args: argparse.Namespace) -> int:
 def _demo_data(args: argparse.Namespace) -> int:
     from analysis.sources.demo import DemoSpec, write_demo_data
 
+    if args.region is not None:  # a synthetic region: N LAs and their region.yaml
+        from analysis.region.demo import write_region_demo
+
+        path = write_region_demo(
+            Path(args.out), args.region, args.scale, args.seed, args.start, args.end
+        )
+        print(f"synthetic region of {args.region} LA(s) written: {path}")
+        return 0
     spec = DemoSpec(start=args.start, end=args.end, seed=args.seed, scale=args.scale)
     url = engine_commands.db_url(args)
     if (args.format == "ssd") != (url is not None):
@@ -184,10 +193,18 @@ def build_parser() -> argparse.ArgumentParser:
         "(cin-census), or the SSD's tables in the database --db names (ssd; the local HR, "
         "audit and action files go to --out); the same children in each",
     )
+    p.add_argument(
+        "--region",
+        type=int,
+        metavar="N",
+        help="write N synthetic LAs of different sizes and practices (csv) and their "
+        "region.yaml, for `boardpack region run`",
+    )
     engine_commands.add_db_option(p)
     p.set_defaults(func=_demo_data)
 
     engine_commands.add_commands(sub)
+    region_commands.add_commands(sub)
     return parser
 
 

@@ -246,7 +246,7 @@ def _referral_world(rng, spec: DemoSpec, carried: Pending | None = None):
     pending = []
     while len(generations) < 4:  # a re-referral can itself come back
         last = generations[-1]
-        again = (rng.random(len(last.child)) < 0.38) & (last.closure < extract)
+        again = (rng.random(len(last.child)) < 0.38 * spec.rereferral) & (last.closure < extract)
         back = last.closure[again] + rng.integers(7, 365, int(again.sum())) * DAY
         keep = back <= extract
         depth = len(generations)
@@ -486,7 +486,7 @@ def _contacts(rng, spec: DemoSpec, referrals: pd.DataFrame) -> pd.DataFrame:
     dob = day - rng.integers(-100, int(17.8 * YEAR), n) * DAY
     turn = CALIBRATED_DAY - 182 * DAY  # the inspection, September 2016
     progress = np.clip((day - turn) / DAY / max((CALIBRATED_DAY - turn) / DAY, 1), 0, 1)
-    again = rng.random(n) < 0.40 - 0.30 * progress
+    again = rng.random(n) < (0.40 - 0.30 * progress) * spec.recontact
     later = day[again] + rng.integers(1, 15, int(again.sum())) * DAY
     keep = later <= extract
     day = np.concatenate([day, later[keep]])

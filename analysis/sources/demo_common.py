@@ -45,6 +45,9 @@ class DemoSpec:
     scale: float = 1.0
     cut: str | None = None
     id_offset: int = 0
+    # practice, as multipliers of the calibrated chances (a regional demo's LAs differ):
+    recontact: float = 1.0  # a contacted child being contacted again within two weeks
+    rereferral: float = 1.0  # a closed episode being referred again within a year
 
     @property
     def first_day(self) -> np.datetime64:

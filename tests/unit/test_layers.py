@@ -17,6 +17,7 @@ LAYERS = {
     "analysis.presentation": 3,
     "analysis.reports": 4,
     "analysis.engine": 5,
+    "analysis.region": 5,  # a region's packs (Dask) and the regional pack: beside the engine
     "analysis.cli": 6,
     "analysis.commands": 6,
     "analysis.__main__": 6,

@@ -1,0 +1,439 @@
+"""The regional pack: a funnel plot and a table per measure, built from the LAs' tidy
+indicator files alone, published as one page (HTML, and A4 PDF) with its metrics.json,
+the indicators it read and a manifest, into `<out>/<period>/` all at once."""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import os
+import shutil
+import uuid
+from datetime import datetime
+from pathlib import Path
+
+import nbformat
+import numpy as np
+import pandas as pd
+
+from analysis.fileio import write_atomic, write_json_atomic
+from analysis.measures import funnel as fn
+from analysis.periods import period_label
+from analysis.presentation import charts
+from analysis.presentation.formats import fmt
+from analysis.region.compare import Comparison, figures, outliers, region_comparisons
+from analysis.region.indicators import INDICATORS_FILE, SUPPRESSED, read_indicators
+
+TITLE = "How the region's LAs compare"
+LA_TITLE = "How we compare in the region"
+METHOD = (
+    "Each LA's figures are read from the tidy indicators file its own pack wrote (no "
+    "child-level record leaves an LA's pack). The centre line is the region's pooled value "
+    "(all the LAs' numerators over all their denominators). Limits at 95% and 99.8% follow "
+    "Spiegelhalter (2005), *Funnel plots for comparing institutional performance*: exact "
+    "binomial (proportions) or Poisson (rates per 10,000 children) limits, interpolated. "
+    "Where the LAs vary more than chance allows (the number of LAs times the mean squared "
+    "z-score, winsorised at the 10th and 90th percentiles, beyond the 95% point of "
+    "chi-squared), the limits are the normal ones widened by the square root of that mean "
+    "square, and the limits of chance alone are drawn beside them. With few LAs that "
+    "estimate is rough. Each LA's own 95% interval is Wilson's (proportions) or the exact "
+    "Poisson interval (rates). DfE published figures are DfE's own, on DfE's definitions "
+    "and years."
+)
+PAGE = "region"
+#: Below this many LAs in a funnel, the sentences warn that phi is a rough estimate.
+FEW_LAS = 10
+#: The funnels' x axes: what each denominator counts.
+DENOMINATORS = {
+    "children_contacted_month": "Children contacted in the month",
+    "contacts_month": "Contacts in the month",
+    "referrals_12m": "Referrals in the 12 months",
+    "starts_12m": "Starts to care in the 12 months",
+    "appraisals_staff_listed": "Staff due an appraisal",
+    "population_0_17": "Children aged 0-17",
+}
+
+
+def _value_format(c: Comparison) -> str:
+    if c.measure.kind == fn.RATE:
+        return "decimal1"
+    if c.measure.kind == fn.PROPORTION or c.measure.key == "agency_rate":
+        return "percent"
+    return "decimal2"
+
+
+def _shown(value, kind: str) -> str:
+    return value if isinstance(value, str) else fmt(value, kind)
+
+
+def funnel_chart(c: Comparison, highlight: str = ""):
+    """The funnel plot of one measure: each LA's value against its denominator, the pooled
+    target, the 95% and 99.8% limits (and chance alone's, when widened); with its alt text.
+    `highlight`: an LA's name, drawn in the concern colour, the others muted."""
+    table = c.table[c.table["LA"].isin(set(c.table["LA"]) - set(c.left_out))]
+    kind = c.measure.kind
+    scale = 10_000 if kind == fn.RATE else 1
+    den = pd.to_numeric(table["Denominator"]) / scale
+    value = pd.to_numeric(table["Value"])
+    percent = kind == fn.PROPORTION
+    show = 100 if percent else 1
+    xlabel = DENOMINATORS.get(c.measure.denominator, "Denominator")
+    fig, ax = charts.new_chart(c.measure.label, "%" if percent else "per 10,000 children", xlabel)
+    xs = np.geomspace(max(den.min() * 0.5, 1 / scale), den.max() * 1.2, 200)
+    if kind == fn.PROPORTION:  # binomial limits exist at whole denominators only
+        xs = np.unique(np.maximum(np.round(xs), 1))
+    f = c.funnel
+    for p, style, label in ((fn.P95, "--", "95% limits"), (fn.P998, "-", "99.8% limits")):
+        ax.plot(xs * scale, f.limit(xs, p) * show, style, color=charts.MUTED, label=label)
+        ax.plot(xs * scale, f.limit(xs, 1 - p) * show, style, color=charts.MUTED)
+    if f.adjusted:  # the limits of chance alone, for comparison
+        alone = f.unadjusted()
+        label = "99.8% limits, chance alone"
+        ax.plot(xs * scale, alone.limit(xs, fn.P998) * show, ":", color=charts.NEUTRAL, label=label)
+        ax.plot(xs * scale, alone.limit(xs, 1 - fn.P998) * show, ":", color=charts.NEUTRAL)
+    ax.axhline(f.target * show, color="#0b0c0c", linewidth=1, label="Region (pooled)")
+    colours = [
+        charts.HIGHLIGHT if not highlight else charts.CONCERN if n == highlight else charts.MUTED
+        for n in table["LA"]
+    ]
+    ax.scatter(den * scale, value * show, color=colours, zorder=3)
+    for name, x, y in zip(table["LA"], den * scale, value * show, strict=True):
+        if not highlight or name == highlight:
+            ax.annotate(name, (x, y), textcoords="offset points", xytext=(4, 4), fontsize=8)
+    ax.legend(loc="upper left", bbox_to_anchor=(1, 1))
+    out = outliers(c)
+    alt = (
+        f"Funnel plot: {c.measure.label}. Each of {len(table)} LAs' value against its "
+        f"denominator, with the region's pooled value {_shown(f.target, _value_format(c))} and "
+        f"95% and 99.8% limits{' widened for overdispersion' if f.adjusted else ''}. "
+        f"Above the 99.8% limits: {', '.join(out['above']) or 'none'}; "
+        f"below: {', '.join(out['below']) or 'none'}."
+    )
+    if f.adjusted:
+        alone = outliers(c, "Position (chance alone)")
+        alt += (
+            f" Beyond the 99.8% limits of chance alone: above {', '.join(alone['above']) or 'none'}"
+            f"; below {', '.join(alone['below']) or 'none'}."
+        )
+    return fig, alt
+
+
+def _names(names: list[str]) -> str:
+    return f"{', '.join(names)} {'is' if len(names) == 1 else 'are'}"
+
+
+def sentences(c: Comparison) -> list[str]:
+    """What a measure's funnel says, in words: the pooled value; who lies beyond the 99.8%
+    limits; when the LAs vary more than chance allows, who lies beyond chance alone's limits
+    and that the limits were widened; who was left out."""
+    if c.funnel is None:
+        return [f"{c.measure.label}: no LA's figures are available to compare."]
+    kind = _value_format(c)
+    out = outliers(c)
+    said = [f"{c.measure.label}: the region's pooled value is {_shown(c.funnel.target, kind)}."]
+    if c.funnel.adjusted:
+        alone = outliers(c, "Position (chance alone)")
+        said.append(
+            f"The LAs differ by more than chance allows (overdispersion factor "
+            f"{c.funnel.phi:.1f}): on identical definitions, that is a difference in practice "
+            "or population, not in counting."
+        )
+        for side in ("above", "below"):
+            if alone[side]:
+                said.append(f"Against chance alone, {_names(alone[side])} {side} the 99.8% limits.")
+        for side in ("above", "below"):
+            if out[side]:
+                said.append(
+                    f"{_names(out[side])} {side} the 99.8% limits even when they are widened "
+                    "for that extra variation (Spiegelhalter's multiplicative adjustment)."
+                )
+        if not out["above"] and not out["below"]:
+            pooled = len(c.table) - len(c.left_out)
+            said.append(
+                "Widened for that extra variation (Spiegelhalter's multiplicative adjustment), "
+                "the 99.8% limits hold every LA"
+                + (
+                    f": with only {pooled} LAs, one far from the others can widen them by itself."
+                    if pooled < FEW_LAS
+                    else "."
+                )
+            )
+    else:
+        for side in ("above", "below"):
+            if out[side]:
+                said.append(
+                    f"{_names(out[side])} {side} the 99.8% limits: a difference chance alone "
+                    "very rarely produces, so worth asking why (practice, population, or how "
+                    "the figure is recorded)."
+                )
+        if not out["above"] and not out["below"]:
+            said.append("No LA is beyond the 99.8% limits: the differences are within chance.")
+    if c.left_out:
+        said.append(
+            f"Not in the funnel (figures not available or withheld): {', '.join(c.left_out)}."
+        )
+    return said
+
+
+def la_sentence(c: Comparison, code: str) -> str:
+    """One LA's place in a measure: its value against the region's pooled value and where
+    it lies (chance alone's limits; the widened ones when the LAs are overdispersed), or
+    for a measure without a funnel, against the region's range."""
+    rows = c.table[c.table["LA code"] == code]
+    label = c.measure.label
+    kind = _value_format(c)
+    if rows.empty:
+        return f"{label}: not available for this LA."
+    row = rows.iloc[0]
+    value = row["Value"]
+    if isinstance(value, str):
+        why = "withheld (small numbers)" if value == SUPPRESSED else "not available"
+        return f"{label}: {why} for this LA."
+    if c.funnel is None:
+        values = pd.to_numeric(c.table["Value"], errors="coerce").dropna()
+        return (
+            f"{label}: {_shown(value, kind)}; the region's LAs range from "
+            f"{_shown(values.min(), kind)} to {_shown(values.max(), kind)}."
+        )
+    said = f"{label}: {_shown(value, kind)} against the region's {_shown(c.funnel.target, kind)}"
+    chance = row["Position (chance alone)"]
+    if chance == "within":
+        return f"{said}, within what chance alone gives."
+    said = f"{said}, {chance} limit of chance alone"
+    if c.funnel.adjusted:
+        where = row["Position"]
+        widened = "within them" if where == "within" else f"{where} limit"
+        said += f"; once the limits are widened for the LAs' extra variation, {widened}"
+    return said + "."
+
+
+def build_la_notebook(code: str, la_name: str, comparisons: list[Comparison]):
+    """An LA's "How we compare in the region" page: its sentence, the funnel with it
+    highlighted, and the table, per measure (the regional pack's figures)."""
+    from analysis.presentation.present import figure_html
+
+    md = nbformat.v4.new_markdown_cell
+    lines = "".join(f"<li>{html.escape(la_sentence(c, code))}</li>" for c in comparisons)
+    cells = [
+        md("## Summary"),
+        _cell(
+            '<div class="summary"><ul>'
+            f"<li>{html.escape(la_name)} against the other LAs of the region, every figure on "
+            "the same definitions, computed from each LA's own returns.</li>"
+            f"{lines}</ul></div>"
+        ),
+    ]
+    for c in comparisons:
+        if c.funnel is None:
+            continue
+        cells.append(md(f"## {c.measure.label}"))
+        fig, alt = funnel_chart(c, la_name)
+        cells.append(_cell(figure_html(fig, alt)))
+        frame, formats = table_frame(c)
+        cells.append(_cell(_html_table(frame, f"{c.measure.label}, by LA", formats)))
+    cells += [md("## Method notes"), md(METHOD)]
+    return nbformat.v4.new_notebook(cells=cells)
+
+
+def table_frame(c: Comparison) -> tuple[pd.DataFrame, dict]:
+    """The table as shown, with its formats."""
+    kind = _value_format(c)
+    table = c.table.drop(columns=["LA code"]).copy()
+    formats = {"Value": kind, "DfE published": kind}
+    if c.funnel is not None or "Numerator" in table:
+        formats |= {
+            "Numerator": "count",
+            "Denominator": "count",
+            "95% interval low": kind,
+            "95% interval high": kind,
+        }
+    if table["DfE published"].isna().all():
+        table = table.drop(columns=["DfE published"])
+    return table, formats
+
+
+def _html_table(frame: pd.DataFrame, caption: str, formats: dict) -> str:
+    head = "".join(f'<th scope="col">{html.escape(str(c))}</th>' for c in frame.columns)
+    rows = []
+    for record in frame.to_dict("records"):
+        cells = []
+        for i, (col, value) in enumerate(record.items()):
+            missing = value is None or (isinstance(value, float) and np.isnan(value))
+            text = "–" if missing else _shown(value, formats.get(col, "auto"))
+            tag = 'th scope="row"' if i == 0 else 'td class="num"'
+            cells.append(f"<{tag}>{html.escape(text)}</{tag.split()[0]}>")
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    return (
+        f'<div class="table-wrap" tabindex="0" role="region" aria-label="{html.escape(caption)}">'
+        f"<table><caption>{html.escape(caption)}</caption><thead><tr>{head}</tr></thead>"
+        f"<tbody>{''.join(rows)}</tbody></table></div>"
+    )
+
+
+def _cell(markup: str):
+    return nbformat.v4.new_code_cell(
+        "", outputs=[nbformat.v4.new_output("display_data", data={"text/html": markup})]
+    )
+
+
+def build_notebook(name: str, comparisons: list[Comparison], public: bool, threshold: int):
+    """The regional page as a notebook of HTML outputs (no code runs), for the house
+    renderer."""
+    from analysis.presentation.present import figure_html
+
+    md = nbformat.v4.new_markdown_cell
+    funnels = [c for c in comparisons if c.funnel is not None]
+    beyond = [c for c in funnels if any(outliers(c).values())]
+    alone = [c for c in funnels if any(outliers(c, "Position (chance alone)").values())]
+    summary = [
+        f"{name}: {len(comparisons[0].table)} LAs, every figure computed from each LA's own "
+        "returns on the same definitions, so the comparison is like for like.",
+        f"Against chance alone, {len(alone)} of {len(funnels)} measures compared in funnels "
+        "have an LA beyond the 99.8% limits"
+        + (": " + "; ".join(c.measure.label.lower() for c in alone) if alone else "")
+        + ".",
+        f"Allowing for the LAs' usual spread where they vary more than chance allows, "
+        f"{len(beyond)} of {len(funnels)} do"
+        + (": " + "; ".join(c.measure.label.lower() for c in beyond) if beyond else "")
+        + ".",
+    ]
+    if public:
+        summary.append(
+            f"Public version: counts from 1 to {threshold} and the figures built on them are "
+            f"shown as {SUPPRESSED}, and those LAs are left out of that funnel."
+        )
+    items = "".join(f"<li>{html.escape(s)}</li>" for s in summary)
+    cells = [md("## Summary"), _cell(f'<div class="summary"><ul>{items}</ul></div>')]
+    for c in comparisons:
+        cells.append(md(f"## {c.measure.label}"))
+        words = "".join(f"<li>{html.escape(s)}</li>" for s in sentences(c))
+        if c.funnel is not None:
+            cells.append(_cell(f'<div class="summary"><ul>{words}</ul></div>'))
+            fig, alt = funnel_chart(c)
+            cells.append(_cell(figure_html(fig, alt)))
+        elif c.measure.kind is not None:
+            cells.append(_cell(f'<div class="summary"><ul>{words}</ul></div>'))
+        else:
+            cells.append(
+                _cell(
+                    '<p class="note">Shown without a funnel: the packs record this figure '
+                    "but not the counts it rests on.</p>"
+                )
+            )
+        frame, formats = table_frame(c)
+        cells.append(_cell(_html_table(frame, f"{c.measure.label}, by LA", formats)))
+    cells += [
+        md("## Method notes"),
+        md(METHOD),
+    ]
+    return nbformat.v4.new_notebook(cells=cells)
+
+
+def build_region_pack(
+    indicator_files: list[Path],
+    out: Path,
+    name: str,
+    public: bool = False,
+    threshold: int = 5,
+    formats: tuple[str, ...] = ("html", "pdf"),
+    benchmark_dir: str | Path | None = None,
+    synthetic: bool = False,
+    classification: str = "",
+    la_folders: dict[str, Path] | None = None,
+) -> list[Path]:
+    """Build and publish the regional pack of every period the files hold, into
+    `<out>/<period>/` (public: `<out>/public/<period>/`): region.html/.pdf, indicators.csv
+    (the rows read, suppressed as shown in public), metrics.json and manifest.json. Each
+    period is built in a staging folder and moved into place file by file with os.replace.
+    `la_folders` (new LA code -> the LA pack's output folder): each LA's pack also gets
+    `<period>/region.html` (and .pdf), "How we compare in the region", from the same
+    figures. Returns the regional period folders written."""
+    from analysis.engine.render import render_html, render_pdf
+
+    tidy = read_indicators(indicator_files)
+    base = Path(out) / ("public" if public else "")
+    written = []
+    for period, rows in tidy.groupby("period", sort=True):
+        comparisons = region_comparisons(rows, public, threshold, benchmark_dir)
+        staging = base / ".staging" / uuid.uuid4().hex[:12]
+        staging.mkdir(parents=True)
+        nb = build_notebook(name, comparisons, public, threshold)
+        meta = {
+            "title": TITLE,
+            "la_name": name,
+            "classification": classification,
+            "period_label": period_label(period),
+            "synthetic": synthetic,
+            "layout": "",
+            "role": "detail",
+            "partial": [],
+        }
+        page = render_html(nb, meta)
+        if "html" in formats:
+            (staging / f"{PAGE}.html").write_text(page, encoding="utf-8")
+        if "pdf" in formats:
+            render_pdf(page, staging / f"{PAGE}.pdf")
+        shared = rows.drop(columns=["period"])
+        if public:
+            shared = _suppress_rows(shared, comparisons)
+        shared.to_csv(staging / INDICATORS_FILE, index=False, lineterminator="\n")
+        write_json_atomic(
+            staging / "metrics.json",
+            {"period": period, "region": name, "measures": figures(comparisons)},
+        )
+        write_json_atomic(
+            staging / "manifest.json",
+            {
+                "period": period,
+                "region": name,
+                "publication": "public" if public else "restricted",
+                "suppression_threshold": threshold if public else None,
+                "generated": datetime.now().isoformat(timespec="seconds"),
+                "inputs": [
+                    {"file": str(p), "sha256": hashlib.sha256(Path(p).read_bytes()).hexdigest()}
+                    for p in indicator_files
+                ],
+            },
+        )
+        target = base / period
+        target.mkdir(parents=True, exist_ok=True)
+        for ext in ("html", "pdf"):
+            if ext not in formats:
+                (target / f"{PAGE}.{ext}").unlink(missing_ok=True)
+        for item in staging.iterdir():
+            os.replace(item, target / item.name)
+        shutil.rmtree(base / ".staging", ignore_errors=True)
+        written.append(target)
+        for code, folder in (la_folders or {}).items():
+            names = rows.loc[rows["new_la_code"] == code, "la_name"]
+            if names.empty or not (Path(folder) / period).is_dir():
+                continue
+            la_meta = meta | {"title": LA_TITLE, "la_name": names.iloc[0]}
+            page = render_html(build_la_notebook(code, names.iloc[0], comparisons), la_meta)
+            _publish_page(page, Path(folder) / period / PAGE, formats)
+    return written
+
+
+def _publish_page(page: str, stem: Path, formats: tuple[str, ...]) -> None:
+    """A page's HTML and PDF, each written beside and moved into place."""
+    from analysis.engine.render import render_pdf
+
+    if "html" in formats:
+        write_atomic(stem.with_suffix(".html"), page)
+    if "pdf" in formats:
+        tmp = stem.with_name(f".{stem.name}.{os.getpid()}.pdf")
+        render_pdf(page, tmp)
+        os.replace(tmp, stem.with_suffix(".pdf"))
+
+
+def _suppress_rows(tidy: pd.DataFrame, comparisons: list[Comparison]) -> pd.DataFrame:
+    """The tidy rows with every cell the public tables show as `c` set to `c` too."""
+    tidy = tidy.copy()
+    for c in comparisons:
+        if "Numerator" not in c.table:
+            continue
+        hidden = c.table.loc[c.table["Value"].astype(str) == SUPPRESSED, "LA code"]
+        rows = tidy["new_la_code"].isin(set(hidden))
+        for col in (f"{c.measure.key}_numerator", f"{c.measure.key}_denominator", c.measure.key):
+            tidy.loc[rows, col] = SUPPRESSED
+    return tidy

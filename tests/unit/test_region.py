@@ -1,0 +1,221 @@
+"""Regional packs without kernels: region.yaml, the tidy indicators file, the comparison."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+from support.cli import boardpack
+
+from analysis.errors import BoardpackError
+from analysis.measures import funnel as fn
+from analysis.region.compare import compare_measure
+from analysis.region.config import load_region
+from analysis.region.indicators import (
+    MEASURES,
+    read_indicators,
+    tidy_row,
+    write_indicators,
+)
+
+GOOD_LA = """
+  - name: North
+    new_la_code: E08000015
+    old_la_code: "344"
+    data: north/raw
+    population_0_17: 20000
+"""
+
+
+def region_file(tmp_path, las: str = GOOD_LA, head: str = "name: Test region\n") -> str:
+    (tmp_path / "north" / "raw").mkdir(parents=True, exist_ok=True)
+    path = tmp_path / "region.yaml"
+    path.write_text(f"{head}las:{las}")
+    return str(path)
+
+
+def test_region_file_paths_are_relative_to_it(tmp_path):
+    region = load_region(region_file(tmp_path))
+    assert region.name == "Test region"
+    (la,) = region.las
+    assert la.data == (tmp_path / "north" / "raw").resolve()
+    assert (la.new_la_code, la.old_la_code, la.population_0_17) == ("E08000015", "344", 20000)
+    assert la.params is None and la.db is None
+
+
+@pytest.mark.parametrize(
+    "las, message",
+    [
+        (GOOD_LA.replace("E08000015", "E0800015"), "new_la_code 'E0800015' is not a 9-character"),
+        (GOOD_LA.replace('"344"', "3440"), "old_la_code '3440' is not a 3-digit code"),
+        (GOOD_LA.replace("north/raw", "south/raw"), "data folder"),
+        (GOOD_LA.replace("20000", "-5"), "population_0_17 '-5' must be a positive whole number"),
+        (GOOD_LA.replace("    data: north/raw\n", ""), "give 'data' (a folder) or 'db'"),
+        (
+            GOOD_LA + GOOD_LA.replace("North", "South"),
+            "new_la_code E08000015 appears more than once",
+        ),
+        (GOOD_LA.replace("population_0_17", "populaton"), "unknown key(s) populaton"),
+    ],
+)
+def test_region_file_problems_are_one_line_naming_the_la(tmp_path, las, message):
+    with pytest.raises(BoardpackError) as err:
+        load_region(region_file(tmp_path, las))
+    text = str(err.value)
+    assert message in text and "\n" not in text and "region.yaml" in text
+
+
+def test_region_run_with_a_bad_file_exits_1_with_one_line(tmp_path):
+    path = region_file(tmp_path, GOOD_LA.replace('"344"', "3440"))
+    result = boardpack(
+        "region", "run", "--config", path, "--period", "2017-03", "--out", str(tmp_path / "o")
+    )
+    assert result.returncode == 1
+    assert result.stderr.count("\n") == 1 and "old_la_code '3440'" in result.stderr
+
+
+METRICS = {
+    "period": "2017-03",
+    "reports": {
+        "front_door": {
+            "contacts_month": 40,
+            "children_contacted_month": 36,
+            "multiple_children_month": 3,
+            "multiple_contacts_children_share_month": 3 / 36,
+            "repeat_contacts_30d_share_month": 0.25,
+            "referrals_12m": 0,
+            "rereferrals_12m": 0,
+            "rereferral_share_12m": None,
+        },
+        "workforce": {"appraisals_staff_listed": "c", "appraisals_staff_share": "c"},
+    },
+}
+
+
+def test_tidy_row_takes_the_pack_figures_and_marks_the_rest():
+    row = tidy_row(METRICS, "North", "E08000015", "344", 20000)
+    assert (row["time_period"], row["time_identifier"]) == (2017, "March")
+    assert row["geographic_level"] == "Local authority" and row["old_la_code"] == "344"
+    assert (row["multiple_contacts_numerator"], row["multiple_contacts_denominator"]) == (3, 36)
+    assert row["multiple_contacts"] == 3 / 36  # the pack's own figure, unchanged
+    # repeat contacts: share 0.25 of 40 contacts = 10 contacts
+    assert row["repeat_contacts_30d_numerator"] == 10
+    # contacts per 10,000 children: 40 / 20,000 x 10,000 = 20
+    assert row["contacts_per_10k"] == pytest.approx(20.0)
+    # no referrals: the share of nothing is not applicable
+    assert row["rereferrals_12m_denominator"] == 0 and row["rereferrals_12m"] == "z"
+    # withheld in a public pack: c; a report not run: x
+    assert row["appraisals_staff_numerator"] == "c" and row["appraisals_staff"] == "c"
+    assert row["under1_starts_share_12m"] == "x" and row["agency_rate"] == "x"
+    no_population = tidy_row(METRICS, "North", "E08000015", "344", None)
+    assert no_population["population_0_17"] == "x" and no_population["contacts_per_10k"] == "x"
+
+
+def test_indicators_file_round_trips(tmp_path):
+    (tmp_path / "metrics.json").write_text(json.dumps(METRICS))
+    shared = {"la_name": "North", "new_la_code": "E08000015", "old_la_code": "344"}
+    path = write_indicators(tmp_path, shared, 20000)
+    assert path == tmp_path / "indicators.csv"
+    tidy = read_indicators([path])
+    assert tidy["period"].tolist() == ["2017-03"]
+    assert tidy["old_la_code"].tolist() == ["344"]  # text, leading digits kept
+    assert tidy["appraisals_staff"].tolist() == ["c"]
+    assert float(tidy["multiple_contacts"].iloc[0]) == 3 / 36
+    with pytest.raises(BoardpackError, match="LA E08000015 appears twice for 2017-03"):
+        read_indicators([path, path])
+    bad = tmp_path / "bad.csv"
+    bad.write_text("a,b\n1,2\n")
+    with pytest.raises(BoardpackError, match="bad.csv: column"):
+        read_indicators([bad])
+
+
+def tidy_of(rows: list[tuple[str, object, object]]) -> pd.DataFrame:
+    """Three LAs' re-referral columns (numerator, denominator) as the files hold them."""
+    return pd.DataFrame(
+        {
+            "la_name": [f"LA {i}" for i in range(len(rows))],
+            "new_la_code": [f"E0800000{i}" for i in range(len(rows))],
+            "rereferrals_12m_numerator": [str(r[0]) for r in rows],
+            "rereferrals_12m_denominator": [str(r[1]) for r in rows],
+            "rereferrals_12m": [str(r[2]) for r in rows],
+        }
+    )
+
+
+REREFERRALS = next(m for m in MEASURES if m.key == "rereferrals_12m")
+
+
+def test_comparison_pools_the_region_and_places_each_la():
+    # 100/500, 50/250, 3/250: pooled 153/1000 = 0.153. LA 2's 3/250 = 0.012 is far below:
+    # exact Bin(250, 0.153) has mean 38.25, sd 5.69, so 3 is more than 6 sd under.
+    tidy = tidy_of([(100, 500, 0.2), (50, 250, 0.2), (3, 250, 0.012)])
+    c = compare_measure(tidy, REREFERRALS, published={"E08000000": 0.21})
+    assert c.funnel.target == pytest.approx(0.153)
+    assert c.table["Position (chance alone)"].tolist()[2] == "below 99.8%"
+    assert c.table["Numerator"].tolist() == [100, 50, 3]
+    assert c.table["Value"].tolist() == pytest.approx([0.2, 0.2, 0.012])
+    assert c.table["DfE published"].iloc[0] == 0.21
+    assert c.table["DfE published"].iloc[1:].isna().all()
+    low, high = c.table.loc[0, ["95% interval low", "95% interval high"]]
+    assert (low, high) == pytest.approx(fn.interval(100, 500, fn.PROPORTION))
+
+
+def test_public_comparison_withholds_small_counts_and_leaves_them_out_of_the_funnel():
+    # LA 2's 3 re-referrals are a small count: shown as c, not pooled (target 150/750 = 0.2)
+    tidy = tidy_of([(100, 500, 0.2), (50, 250, 0.2), (3, 250, 0.012)])
+    c = compare_measure(tidy, REREFERRALS, public=True, threshold=5)
+    assert c.funnel.target == pytest.approx(0.2)
+    assert c.table.iloc[2][["Numerator", "Value", "Position"]].tolist() == ["c", "c", "c"]
+    assert c.left_out == ["LA 2"]
+    # a figure the LA's public pack already withheld stays withheld
+    tidy = tidy_of([(100, 500, 0.2), (50, 250, 0.2), ("c", 250, "c")])
+    assert compare_measure(tidy, REREFERRALS, public=True).table.iloc[2]["Value"] == "c"
+
+
+def test_sentences_say_what_the_funnel_shows():
+    from analysis.region.pack import sentences
+
+    # the first example: LA 2 (3/250) is far below chance alone's limits; the three LAs
+    # vary more than chance allows, and widened limits then hold all three
+    c = compare_measure(tidy_of([(100, 500, 0.2), (50, 250, 0.2), (3, 250, 0.012)]), REREFERRALS)
+    said = sentences(c)
+    assert said[0].endswith("the region's pooled value is 15.3%.")  # 153 / 1000
+    assert "Against chance alone, LA 2 is below the 99.8% limits." in said
+    assert said[-1].endswith(
+        "the 99.8% limits hold every LA: with only 3 LAs, one far from the others can widen "
+        "them by itself."
+    )
+    # 100/500, 52/250, 40/250, 60/300: pooled 252/1300 = 19.4%, all within chance
+    c = compare_measure(
+        tidy_of([(100, 500, 0.2), (52, 250, 0.2), (40, 250, 0.16), (60, 300, 0.2)]), REREFERRALS
+    )
+    assert not c.funnel.adjusted
+    assert sentences(c) == [
+        "Re-referrals within 12 months (12 months): the region's pooled value is 19.4%.",
+        "No LA is beyond the 99.8% limits: the differences are within chance.",
+    ]
+
+
+def test_an_las_own_sentence_places_it_in_the_region():
+    from analysis.region.pack import la_sentence
+
+    c = compare_measure(tidy_of([(100, 500, 0.2), (50, 250, 0.2), (3, 250, 0.012)]), REREFERRALS)
+    # LA 2: 3/250 = 1.2% against 153/1000 = 15.3%; below chance alone's 99.8% limit; the
+    # widened limits (phi 10.8) hold it
+    assert la_sentence(c, "E08000002") == (
+        "Re-referrals within 12 months (12 months): 1.2% against the region's 15.3%, "
+        "below 99.8% limit of chance alone; once the limits are widened for the LAs' extra "
+        "variation, within them."
+    )
+    assert la_sentence(c, "E09999999").endswith("not available for this LA.")
+    public = compare_measure(
+        tidy_of([(100, 500, 0.2), (50, 250, 0.2), (3, 250, 0.012)]), REREFERRALS, public=True
+    )
+    assert la_sentence(public, "E08000002").endswith("withheld (small numbers) for this LA.")
+
+
+def test_demo_region_size_is_checked_in_one_line(tmp_path):
+    result = boardpack("demo-data", "--region", "14", "--out", str(tmp_path / "r"))
+    assert result.returncode == 1
+    assert result.stderr == "boardpack: --region takes 1 to 13 LAs, not 14\n"
