@@ -192,15 +192,22 @@ class Verdict:
     test: Test | None = None
     target: float | None = None
     assurance: str | None = None
+    #: decimal places the figure is read to (None: exact): two figures the same at that
+    #: precision are the same, never "rose from 16.0 to 16.0"
+    decimals: int | None = field(default=None, compare=False)
 
     @property
     def change(self) -> str:
-        """The change on a year earlier: up, down, same, or "" (no comparable figure)."""
+        """The change on a year earlier, at the figure's precision: up, down, same, or ""
+        (no comparable figure)."""
         if not (_number(self.value) and _number(self.year_earlier)):
             return ""
-        if self.value == self.year_earlier:
+        now, before = self.value, self.year_earlier
+        if self.decimals is not None:
+            now, before = round(now, self.decimals), round(before, self.decimals)
+        if now == before:
             return "same"
-        return "up" if self.value > self.year_earlier else "down"
+        return "up" if now > before else "down"
 
     @property
     def direction(self) -> str:
@@ -265,6 +272,7 @@ def judge(
     test: tuple = (),
     target: float | None = None,
     min_points: int = MIN_SPC_POINTS,
+    decimals: int | None = None,
 ) -> Verdict:
     """The verdict on one measure for `period`.
 
@@ -292,6 +300,7 @@ def judge(
         "year_earlier": year_earlier,
         "test": Test.of(tuple(test)),
         "target": target,
+        "decimals": decimals,
     }
     if value is None:
         return Verdict(**base, variation="not available")

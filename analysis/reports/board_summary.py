@@ -129,6 +129,10 @@ def series(reports: dict, m: Measure, period: str) -> pd.Series:
     return s.sort_index()
 
 
+#: The decimal places of a figure as each format shows it (a percent to one place: 23.8%).
+DECIMALS = {"count": 0, "percent": 3, "decimal1": 1, "decimal2": 2}
+
+
 def judged(reports: dict, m: Measure, period: str, min_points: int = MIN_SPC_POINTS) -> Verdict:
     """The one verdict on measure `m` for `period` (`verdict.judge`): its figure, the same
     figure a year earlier (the metric the registry names, else the series point a year back
@@ -146,6 +150,7 @@ def judged(reports: dict, m: Measure, period: str, min_points: int = MIN_SPC_POI
         test=tuple(value(reports, m, name) for name in m.test),
         target=m.target,
         min_points=min_points,
+        decimals=DECIMALS.get(m.format),
     )
 
 

@@ -27,7 +27,7 @@ USES = {
     "assessments": ("assessments", "cin_cp", "episodes"),
     "front_door": ("contacts", "referrals"),
     "audit_agreement": ("audits",),
-    "improvement_plan": (),
+    "improvement_plan": ("contacts", "audits"),  # the impact checks read them
 }
 COLUMNS = ["Table", "Source", "First record", "Last record", "Covers from", "Covers to", "Stated"]
 

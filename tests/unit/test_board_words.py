@@ -3,6 +3,7 @@ plurals, and the "Words used" box of pages whose words are not fixed in advance.
 
 from __future__ import annotations
 
+import pandas as pd
 from support.words import problems, unglossed
 
 from analysis.presentation.formats import plural
@@ -72,16 +73,18 @@ def test_the_words_used_box_names_the_abbreviations_a_page_uses():
 def test_a_figure_shown_the_same_as_a_year_earlier_is_not_said_to_move():
     from types import SimpleNamespace
 
+    from analysis.measures.verdict import judge
     from analysis.presentation.dashboard import change_words
     from analysis.reports.board_summary import Measure, change_sentence
 
     median = Measure("Median caseload", "workforce", "caseload_median", "decimal1")
 
     def row(now, before):
-        return SimpleNamespace(
-            measure=median, value=now, year_earlier=before, label=median.label, test=(),
-            point_type="",
+        v = judge(
+            pd.Series(dtype=float), now, period="2017-03", series_kind="stock",
+            year_earlier=before, decimals=1,
         )  # fmt: skip
+        return SimpleNamespace(measure=median, label=median.label, judged=v, target="")
 
     # 16.04 and 15.96 both show as 16.0: the same, never "unchanged from 16.0 to 16.0" or
     # "up from 16.0"
