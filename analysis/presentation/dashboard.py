@@ -16,7 +16,7 @@ import io
 import numpy as np
 import pandas as pd
 
-from analysis.measures.spc import IMPROVEMENT_OF, WORDS, xmr
+from analysis.measures.spc import WORDS
 from analysis.presentation.formats import VARIATION_ICONS, is_number, shown
 
 #: Characters that make a spreadsheet treat a text cell as a formula (CSV injection).
@@ -32,12 +32,15 @@ def safe_cell(value) -> str:
     return "'" + text if text.startswith(FORMULA_START) else text
 
 
-def chart_frame(points: pd.Series, better: str) -> pd.DataFrame:
-    """The chart's data: per period the value and, with enough points for XmR limits (as the
-    board summary decides), the mean, limits and the Making Data Count point type."""
+def chart_frame(points: pd.Series, chart: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The chart's data: per period the value and, where the board's verdict drew an XmR
+    chart (`chart`: `measures.verdict.judge`'s, on these same points; None where SPC does not
+    apply), that chart's mean, limits and Making Data Count point type. The dashboard never
+    computes limits of its own, so its chart cannot disagree with the board summary."""
     frame = pd.DataFrame({"value": points.astype(float)})
-    if len(points) >= 2:
-        chart = xmr(points.to_numpy(dtype=float), improvement=IMPROVEMENT_OF[better])
+    if chart is not None:
+        if len(chart) != len(frame) or not np.allclose(chart["value"], frame["value"]):
+            raise ValueError("the verdict's chart is not of these points")
         for col in ("mean", "lpl", "upl", "point_type"):
             frame[col] = chart[col].to_numpy()
     return frame
