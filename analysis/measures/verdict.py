@@ -192,13 +192,16 @@ class Verdict:
     test: Test | None = None
     target: float | None = None
     assurance: str | None = None
+    #: The two figures show the same at the measure's format (16.04 and 15.96 both "16.0"):
+    #: no change is claimed, in words or in the attention list.
+    same_as_shown: bool = False
 
     @property
     def change(self) -> str:
         """The change on a year earlier: up, down, same, or "" (no comparable figure)."""
         if not (_number(self.value) and _number(self.year_earlier)):
             return ""
-        if self.value == self.year_earlier:
+        if self.value == self.year_earlier or self.same_as_shown:
             return "same"
         return "up" if self.value > self.year_earlier else "down"
 

@@ -16,7 +16,7 @@ record, shows as not available.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
@@ -143,8 +143,9 @@ def judged(reports: dict, m: Measure, period: str, min_points: int = MIN_SPC_POI
     """The one verdict on measure `m` for `period` (`verdict.judge`): its figure, the same
     figure a year earlier (the metric the registry names, else the series point a year back
     when each point is the measure's own definition), SPC where its series kind allows, the
-    report's own test and the assurance against the board's target."""
-    return judge(
+    report's own test and the assurance against the board's target. Figures that show the
+    same at the measure's format are the same: no change is claimed."""
+    v = judge(
         series(reports, m, period),
         value(reports, m),
         period=period,
@@ -157,6 +158,9 @@ def judged(reports: dict, m: Measure, period: str, min_points: int = MIN_SPC_POI
         target=m.target,
         min_points=min_points,
     )
+    if v.change in ("up", "down") and shown(v.value, m.format) == shown(v.year_earlier, m.format):
+        v = replace(v, same_as_shown=True)
+    return v
 
 
 #: A cumulative measure's progress note: the list its report records, and what it counts.
@@ -205,6 +209,8 @@ def short_verdict(m: Measure, v: Verdict) -> str:
         return SHORT[v.point_type]
     if m.series_kind == "cumulative" and is_number(v.value):
         return "running total"
+    if withheld(v.value):
+        return "withheld"  # the page's closing note says why
     return v.variation.split(":")[0]
 
 
