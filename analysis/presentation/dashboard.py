@@ -75,12 +75,18 @@ def _scale(values, low, high, size, pad):
 WIDTH, HEIGHT, LEFT, RIGHT, TOP, BOTTOM = 580, 280, 64, 136, 16, 44
 
 
-def _spread(ys: list[float], gap: float = 14.0) -> list[float]:
-    """Label positions at `ys` moved apart just enough that no two overlap (order kept)."""
+def _spread(ys: list[float], gap: float = 14.0, bottom: float | None = None) -> list[float]:
+    """Label positions at `ys` moved apart just enough that no two overlap (order kept), and
+    none below `bottom` (the x axis, whose dates sit under it): labels pushed past it move
+    back up together."""
     order = sorted(range(len(ys)), key=lambda i: ys[i])
     out = list(ys)
     for a, b in zip(order, order[1:], strict=False):
         out[b] = max(out[b], out[a] + gap)
+    if bottom is not None and order and out[order[-1]] > bottom:
+        out[order[-1]] = bottom
+        for a, b in zip(reversed(order[:-1]), reversed(order[1:]), strict=True):
+            out[a] = min(out[a], out[b] - gap)
     return out
 
 
@@ -150,7 +156,8 @@ def chart_svg(
         marked.append((y_of(target), "target", f"Target {shown(target, fmt)}"))
     latest = shown(values[-1], fmt)
     marked.append((ys[-1], "latest", f"Latest {latest}"))
-    for (y, cls, text), at in zip(marked, _spread([m[0] for m in marked]), strict=True):
+    spread = _spread([m[0] for m in marked], bottom=TOP + plot_h)
+    for (y, cls, text), at in zip(marked, spread, strict=True):
         if cls != "latest":
             parts.append(
                 f'<line class="{cls}" x1="{LEFT}" x2="{LEFT + plot_w}" y1="{y:.1f}" y2="{y:.1f}"/>'

@@ -89,6 +89,10 @@ def test_the_chart_has_axes_dates_values_labelled_lines_and_the_target():
 def test_labels_on_the_right_never_overlap():
     # 100, 105 and 200 with a 14-unit gap: 105 moves down to 114; 200 stays
     assert dash._spread([105.0, 100.0, 200.0]) == [114.0, 100.0, 200.0]
+    # near the x axis (at 220) the labels move up instead, clear of the dates under it: the
+    # target at 218 and the latest at 220 would push the latest to 232; it stays at 220 and
+    # the target moves up to 220 - 14 = 206
+    assert dash._spread([218.0, 220.0], bottom=220.0) == [206.0, 220.0]
 
 
 def test_a_quarterly_chart_says_quarter_ending_and_percent_ticks():
