@@ -118,6 +118,15 @@ def _tolerance(value) -> str | None:
     return None
 
 
+def _measures(value) -> str | None:
+    want = "a list of measures, each with report and metric, e.g. [{report: a, metric: b}]"
+    ok = isinstance(value, list) and all(
+        isinstance(v, dict) and all(isinstance(v.get(k), str) for k in ("report", "metric"))
+        for v in value
+    )
+    return None if ok else want
+
+
 #: The settings of defaults.yaml, each with the check of its value (None when it passes, else
 #: what it should be). Report parameters may also be set there (see engine/params.py).
 SETTINGS = {
@@ -134,6 +143,7 @@ SETTINGS = {
     "old_la_code": _text,
     "benchmark_dir": _text,
     "dashboard_themes": _texts,
+    "dashboard_measures": _measures,
     "dip_sample": _text,
     "coverage_tolerance_months": _tolerance,
     "next_step_working_days": _whole(0, 60),

@@ -16,7 +16,6 @@ from functools import cache
 from pathlib import Path
 
 import jinja2
-import pandas as pd
 
 from analysis.config import PACKAGE_DIR
 from analysis.engine.params import summary_reports
@@ -85,9 +84,8 @@ def _tile(period: str, row, index: int) -> dict:
     }
     tile |= {"target": row.target.capitalize(), "series_note": row.series_note}
     if len(row.trend) >= 2:
-        # the board's one verdict decides the chart: XmR only where it applies
-        frame = dash.chart_frame(row.trend, m.better) if row.chart is not None else None
-        frame = frame if frame is not None else pd.DataFrame({"value": row.trend.astype(float)})
+        # the board's one verdict draws the chart: its XmR limits, only where SPC applies
+        frame = dash.chart_frame(row.trend, row.chart)
         tile |= {
             "chart": dash.chart_svg(
                 m.label, frame, m.format, m.frequency, f"c{period}-{index}", target=m.target
@@ -111,16 +109,21 @@ def _dashboard(out: Path, period: str, manifest: dict) -> dict | None:
     if not summaries:
         return None
     reports = _load(Path(out) / period / "metrics.json").get("reports", {})
-    card = board.scorecard(reports, board.measures(), period)
+    card = board.scorecard(reports, board.dashboard_measures(), period)
     tiles = [(row.measure.theme, _tile(period, row, i)) for i, row in enumerate(card.itertuples())]
+    # the dashboard's own measures (no room on the summary's page) by the same rules, after
+    # the summary's lists
+    shared = board.measures()
+    own = card[[m not in shared for m in card["measure"]]]
+    recorded = reports.get(summaries[0], {})
     order = board.themes() + sorted({t for t, _ in tiles} - set(board.themes()))
     name = summaries[0]
     return {
         "period": period,
         "label": period_label(period),
-        "points": reports.get(name, {}).get("key_points", []),
-        "attention": reports.get(name, {}).get("attention", []),
-        "improvements": reports.get(name, {}).get("improvements", []),
+        "points": recorded.get("key_points", []),
+        "attention": recorded.get("attention", []) + board.attention(own, {}),
+        "improvements": recorded.get("improvements", []) + board.improvements(own),
         "links": _links(out, period, name, manifest["reports"][name].get("title", name)),
         "themes": [
             {"name": theme or "Other measures", "tiles": [x for t, x in tiles if t == theme]}
@@ -166,7 +169,7 @@ def build_index(out: Path) -> str:
     words = [
         text
         for d in dashboards
-        for text in [*d["points"]]
+        for text in [*d["points"], *d["attention"], *d["improvements"]]
         + [t[k] for theme in d["themes"] for t in theme["tiles"] for k in ("label", "verdict")]
     ]
     return _template().render(

@@ -71,11 +71,12 @@ class Session:
 
     def record_series(
         self, name: str, points: pd.Series, rests_on: pd.DataFrame | None = None
-    ) -> None:
+    ) -> pd.Series:
         """Record a headline figure's per-period series (indexed by month periods; a quarter
         by the month it ends) at the frequency the registry declares for it. In the public
         mode a point that is a small count, or rests on one (`rests_on`: the counts behind
-        each point, same index), is withheld."""
+        each point, same index), is withheld. Returns the series as recorded, for a verdict
+        on the page to read the same points as the board's."""
         declared = metric(self.report, name)
         if not declared.frequency:
             raise BoardpackError(f"{self.report}.{name} declares no frequency for a series")
@@ -85,6 +86,7 @@ class Session:
         self.metrics.record_series(
             name, declared.frequency, points, declared.series, declared.series_label
         )
+        return points
 
 
 def open_session(

@@ -192,20 +192,16 @@ class Verdict:
     test: Test | None = None
     target: float | None = None
     assurance: str | None = None
-    #: decimal places the figure is read to (None: exact): two figures the same at that
-    #: precision are the same, never "rose from 16.0 to 16.0"
-    decimals: int | None = field(default=None, compare=False)
+    #: The two figures show the same at the measure's format (16.04 and 15.96 both "16.0"):
+    #: no change is claimed, in words or in the attention list.
+    same_as_shown: bool = False
 
     @property
     def change(self) -> str:
-        """The change on a year earlier, at the figure's precision: up, down, same, or ""
-        (no comparable figure)."""
+        """The change on a year earlier: up, down, same, or "" (no comparable figure)."""
         if not (_number(self.value) and _number(self.year_earlier)):
             return ""
-        now, before = self.value, self.year_earlier
-        if self.decimals is not None:
-            now, before = round(now, self.decimals), round(before, self.decimals)
-        if now == before:
+        if self.value == self.year_earlier or self.same_as_shown:
             return "same"
         return "up" if now > before else "down"
 
@@ -272,7 +268,6 @@ def judge(
     test: tuple = (),
     target: float | None = None,
     min_points: int = MIN_SPC_POINTS,
-    decimals: int | None = None,
 ) -> Verdict:
     """The verdict on one measure for `period`.
 
@@ -300,7 +295,6 @@ def judge(
         "year_earlier": year_earlier,
         "test": Test.of(tuple(test)),
         "target": target,
-        "decimals": decimals,
     }
     if value is None:
         return Verdict(**base, variation="not available")

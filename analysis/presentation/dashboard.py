@@ -16,7 +16,7 @@ import io
 import numpy as np
 import pandas as pd
 
-from analysis.measures.spc import IMPROVEMENT_OF, WORDS, xmr
+from analysis.measures.spc import WORDS
 from analysis.presentation.formats import VARIATION_ICONS, is_number, shown
 
 #: Characters that make a spreadsheet treat a text cell as a formula (CSV injection).
@@ -32,12 +32,15 @@ def safe_cell(value) -> str:
     return "'" + text if text.startswith(FORMULA_START) else text
 
 
-def chart_frame(points: pd.Series, better: str) -> pd.DataFrame:
-    """The chart's data: per period the value and, with enough points for XmR limits (as the
-    board summary decides), the mean, limits and the Making Data Count point type."""
+def chart_frame(points: pd.Series, chart: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The chart's data: per period the value and, where the board's verdict drew an XmR
+    chart (`chart`: `measures.verdict.judge`'s, on these same points; None where SPC does not
+    apply), that chart's mean, limits and Making Data Count point type. The dashboard never
+    computes limits of its own, so its chart cannot disagree with the board summary."""
     frame = pd.DataFrame({"value": points.astype(float)})
-    if len(points) >= 2:
-        chart = xmr(points.to_numpy(dtype=float), improvement=IMPROVEMENT_OF[better])
+    if chart is not None:
+        if len(chart) != len(frame) or not np.allclose(chart["value"], frame["value"]):
+            raise ValueError("the verdict's chart is not of these points")
         for col in ("mean", "lpl", "upl", "point_type"):
             frame[col] = chart[col].to_numpy()
     return frame
@@ -72,12 +75,18 @@ def _scale(values, low, high, size, pad):
 WIDTH, HEIGHT, LEFT, RIGHT, TOP, BOTTOM = 580, 280, 64, 136, 16, 44
 
 
-def _spread(ys: list[float], gap: float = 14.0) -> list[float]:
-    """Label positions at `ys` moved apart just enough that no two overlap (order kept)."""
+def _spread(ys: list[float], gap: float = 14.0, bottom: float | None = None) -> list[float]:
+    """Label positions at `ys` moved apart just enough that no two overlap (order kept), and
+    none below `bottom` (the x axis, whose dates sit under it): labels pushed past it move
+    back up together."""
     order = sorted(range(len(ys)), key=lambda i: ys[i])
     out = list(ys)
     for a, b in zip(order, order[1:], strict=False):
         out[b] = max(out[b], out[a] + gap)
+    if bottom is not None and order and out[order[-1]] > bottom:
+        out[order[-1]] = bottom
+        for a, b in zip(reversed(order[:-1]), reversed(order[1:]), strict=True):
+            out[a] = min(out[a], out[b] - gap)
     return out
 
 
@@ -147,7 +156,8 @@ def chart_svg(
         marked.append((y_of(target), "target", f"Target {shown(target, fmt)}"))
     latest = shown(values[-1], fmt)
     marked.append((ys[-1], "latest", f"Latest {latest}"))
-    for (y, cls, text), at in zip(marked, _spread([m[0] for m in marked]), strict=True):
+    spread = _spread([m[0] for m in marked], bottom=TOP + plot_h)
+    for (y, cls, text), at in zip(marked, spread, strict=True):
         if cls != "latest":
             parts.append(
                 f'<line class="{cls}" x1="{LEFT}" x2="{LEFT + plot_w}" y1="{y:.1f}" y2="{y:.1f}"/>'

@@ -389,6 +389,7 @@ SIGNALS = {
     "CIN": r"\bCIN\b",
     "ONS": r"\bONS\b",
     "SPC (statistical process control)": r"\bSPC\b|\bspecial.cause\b|\bcommon cause\b",
+    "confidence interval": r"\bCI\b|\bconfidence interval\b",
 }
 
 

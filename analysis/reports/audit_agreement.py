@@ -10,7 +10,7 @@ from analysis.measures.stats import WILSON
 from analysis.measures.verdict import Verdict, judge, variation_parts
 from analysis.periods import window
 from analysis.presentation import charts
-from analysis.presentation.formats import INTERVAL_FORMATS, fmt, shown
+from analysis.presentation.formats import INTERVAL_FORMATS, fmt, is_number, shown
 from analysis.presentation.formats import p_value as format_p
 from analysis.presentation.model import Figure, Glossary, Report, Summary, Table
 from analysis.presentation.present import as_published, link
@@ -243,9 +243,11 @@ def build(
     dips = ag.dip_quarterly(audits, dip_sample, s.period, lookback_months // 3)
     s.record_series("dip_nfa_appropriate_share", dips["Share appropriate"], dips.iloc[:, :2])
     kappas = ag.quarterly(audits, s.period, lookback_months // 3)
-    s.record_series("kappa", kappas["Kappa"], kappas[["Pairs"]])
+    # the verdict reads the series as recorded (small quarters withheld in public), as the
+    # board summary does
+    recorded = s.record_series("kappa", kappas["Kappa"], kappas[["Pairs"]])
     kappa_verdict = judge(
-        kappas["Kappa"].dropna(),
+        recorded[recorded.map(is_number)].astype(float),
         shown["kappa"],
         period=str(s.period),
         series_kind="flow",

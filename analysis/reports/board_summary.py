@@ -16,7 +16,7 @@ record, shows as not available.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
@@ -82,6 +82,16 @@ def measures(config: list[dict] | None = None) -> list[Measure]:
     return [measure(metric(item["report"], item["metric"]), item) for item in config]
 
 
+def dashboard_measures(config: list[dict] | None = None) -> list[Measure]:
+    """The dashboard's measures: the board summary's (`measures`), then the
+    `dashboard_measures` of `params/defaults.yaml` (or `config`), in the same form: the
+    dashboard has no page limit, so a measure the one-page summary has no room for - with
+    its target - still has a tile."""
+    if config is None:
+        config = read_params("defaults.yaml").get("dashboard_measures", []) or []
+    return measures() + [measure(metric(i["report"], i["metric"]), i) for i in config]
+
+
 def themes() -> list[str]:
     """The dashboard's groups of measures, in order (params/defaults.yaml)."""
     return list(read_params("defaults.yaml").get("dashboard_themes", []))
@@ -129,16 +139,13 @@ def series(reports: dict, m: Measure, period: str) -> pd.Series:
     return s.sort_index()
 
 
-#: The decimal places of a figure as each format shows it (a percent to one place: 23.8%).
-DECIMALS = {"count": 0, "percent": 3, "decimal1": 1, "decimal2": 2}
-
-
 def judged(reports: dict, m: Measure, period: str, min_points: int = MIN_SPC_POINTS) -> Verdict:
     """The one verdict on measure `m` for `period` (`verdict.judge`): its figure, the same
     figure a year earlier (the metric the registry names, else the series point a year back
     when each point is the measure's own definition), SPC where its series kind allows, the
-    report's own test and the assurance against the board's target."""
-    return judge(
+    report's own test and the assurance against the board's target. Figures that show the
+    same at the measure's format are the same: no change is claimed."""
+    v = judge(
         series(reports, m, period),
         value(reports, m),
         period=period,
@@ -150,8 +157,10 @@ def judged(reports: dict, m: Measure, period: str, min_points: int = MIN_SPC_POI
         test=tuple(value(reports, m, name) for name in m.test),
         target=m.target,
         min_points=min_points,
-        decimals=DECIMALS.get(m.format),
     )
+    if v.change in ("up", "down") and shown(v.value, m.format) == shown(v.year_earlier, m.format):
+        v = replace(v, same_as_shown=True)
+    return v
 
 
 #: A cumulative measure's progress note: the list its report records, and what it counts.
@@ -200,6 +209,8 @@ def short_verdict(m: Measure, v: Verdict) -> str:
         return SHORT[v.point_type]
     if m.series_kind == "cumulative" and is_number(v.value):
         return "running total"
+    if withheld(v.value):
+        return "withheld"  # the page's closing note says why
     return v.variation.split(":")[0]
 
 
@@ -411,10 +422,12 @@ def attention(card: pd.DataFrame, reports: dict, compact: bool = False) -> list[
     return [text for *_, text in sorted(items, key=lambda i: (i[0], i[1]))]
 
 
-def improvements(card: pd.DataFrame, compact: bool = False) -> list[str]:
+def improvements(card: pd.DataFrame, compact: bool = False, labelled: bool = False) -> list[str]:
     """The measures that improved: special-cause improvements, better than a year earlier
     beyond chance, targets consistently met, then others better than a year earlier; each
-    once, a measure that needs attention never. `compact` as in `attention`."""
+    once, a measure that needs attention never. `compact` as in `attention`; `labelled`:
+    each begins "Improved: ", or "On target: " for a target consistently met by a measure
+    no better than a year earlier."""
     say = line if compact else change_sentence
     items = []
     for row in card.itertuples():
@@ -422,7 +435,11 @@ def improvements(card: pd.DataFrame, compact: bool = False) -> list[str]:
             continue
         strength = _improved(row.judged)
         if strength is not None:
-            items.append((strength, -_size(row), say(row)))
+            text = say(row)
+            if labelled:
+                better = strength < 2 or row.judged.direction == "better"
+                text = ("Improved: " if better else "On target: ") + text
+            items.append((strength, -_size(row), text))
     return [text for *_, text in sorted(items, key=lambda i: (i[0], i[1]))]
 
 
@@ -480,8 +497,9 @@ def bullets(card: pd.DataFrame, period_label: str, reports: dict | None = None) 
 PAGE_ITEMS = {"needs-attention": 5, "improvements": 1}
 
 
-def _more(needs: list[str], better: list[str]) -> str:
-    """How many more items the dashboard lists than the printed page."""
+def _more(needs: list[str], better: list[str], own: int = 0) -> str:
+    """How many more items the dashboard lists than the printed page, and how many measures
+    it alone shows (`own`: `dashboard_measures` beyond this page's)."""
     extra = [
         f"{n} more {what}"
         for n, what in (
@@ -490,7 +508,10 @@ def _more(needs: list[str], better: list[str]) -> str:
         )
         if n > 0
     ]
-    return f"The board's dashboard lists {' and '.join(extra)}." if extra else ""
+    if own:
+        extra.append(f"{own} {'measure' if own == 1 else 'measures'} not on this page")
+    listed = ", and ".join([" and ".join(extra[:2]), *extra[2:]]) if extra else ""
+    return f"The board's dashboard lists {listed}." if listed else ""
 
 
 LEGEND = (
@@ -535,8 +556,9 @@ def build(
         metrics.record_all(recorded)
     r = Report("board_summary", metrics=recorded)
     page_needs = attention(card, reports, True)[: PAGE_ITEMS["needs-attention"]]
-    page_better = [f"Improved: {x}" for x in improvements(card, True)][: PAGE_ITEMS["improvements"]]
-    closing = [x for x in [_more(needs, better), *notes(card, label)] if x]
+    page_better = improvements(card, True, labelled=True)[: PAGE_ITEMS["improvements"]]
+    own = len(read_params("defaults.yaml").get("dashboard_measures") or [])
+    closing = [x for x in [_more(needs, better, own), *notes(card, label)] if x]
     r.add(
         "needs-the-board-s-attention",
         Summary(page_needs)

@@ -20,7 +20,7 @@ from analysis.presentation.present import NO_COUNTS
 from analysis.registry import metric
 from analysis.reports.board_summary import report_changes
 
-TERMS = ["evidence of impact", "NFA", "Cohen's kappa"]
+TERMS = ["evidence of impact", "NFA", "Cohen's kappa", "SPC (statistical process control)"]
 NO_ACTIONS = "The action tracker is not in this data (the data dictionary says what it needs)."
 
 

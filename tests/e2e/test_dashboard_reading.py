@@ -6,6 +6,7 @@ the screen."""
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -40,7 +41,12 @@ def test_every_dashboard_chart_has_axis_text(browser, demo_pack):  # noqa: F811
         values = chart.locator("text.tick.y").all_text_contents()
         labels = " ".join(chart.locator("text.line-label").all_text_contents())
         assert len(dates) >= 2 and len(values) >= 3, chart.get_attribute("aria-label")
-        assert "Latest" in labels and "Mean" in labels and "Upper limit" in labels
+        assert "Latest" in labels
+        # mean and process limits exactly where the board's verdict reads the chart with SPC
+        # (not on a running total or a series with no stable level)
+        verdict = chart.locator("xpath=ancestor::li[contains(@class, 'tile')]//p[@class='icons']")
+        spc = re.search(r"(special|common)-cause", verdict.text_content())
+        assert ("Mean" in labels and "Upper limit" in labels) == bool(spc), labels
     assert page.problems == []
 
 
@@ -94,3 +100,31 @@ def test_at_390_px_the_board_summary_is_no_wider_than_the_screen(browser, demo_p
             assert row.locator("td[data-label='A year earlier']").is_visible()
             assert row.locator("td[data-label='Variation']").is_visible()
         page.close()
+
+
+def test_the_dashboard_opens_with_attention_and_its_tiles_show_targets(browser, demo_pack):  # noqa: F811
+    page = open_page(browser, demo_pack.out / "index.html", "desktop")
+    period = page.locator(f"section.period[data-period='{PERIOD}']")
+    attention = " ".join(period.locator("ol.attention li").all_text_contents())
+    for item in (
+        "Under-1 share of children starting care",
+        "FTE days lost to sickness per FTE",
+        "NFA dip sample closures found appropriate",
+        "Overdue action: IP16 Agency reduction plan",
+        "Staff appraised (year): 94.0%; target at least 100.0%: missed this period",
+    ):
+        assert item in attention
+
+    def style(locator, prop):
+        return locator.evaluate(f"e => getComputedStyle(e).{prop}")
+
+    # the attention list, a tile's target and what a chart's points are each stand out
+    assert style(period.locator("ol.attention"), "borderLeftWidth") == "6px"
+    staff = period.locator("li.tile", has_text="Staff appraised")
+    target = staff.locator(".target")
+    assert target.text_content() == "Target at least 100.0%: missed this period"
+    assert style(target, "borderLeftWidth") == "4px" and style(target, "fontWeight") == "700"
+    note = period.locator("li.tile", has_text="FTE days lost").locator(".series-note")
+    assert note.is_visible() and note.text_content().startswith("Chart: each month's days lost")
+    assert style(note, "fontSize") != style(staff.locator(".change"), "fontSize")
+    assert page.problems == []

@@ -251,3 +251,37 @@ def test_a_count_is_shown_with_its_total_when_the_registry_says_so():
     assert shown_of(None, 25, "count") == "not available"
     actions = [m for m in board.measures() if m.metric == "actions_complete"]
     assert actions and actions[0].out_of == "actions_total"
+
+
+def test_a_target_met_by_a_measure_no_better_than_a_year_earlier_is_on_target_not_improved():
+    # alternating 10 and 11: mean 10.5, limits 7.84 to 13.16, all under a target of at most
+    # 14 (consistently met); the year before was also 10.5 (the same): no improvement
+    values = [10, 11] * 6
+    reports = {
+        "sickness_absence": {
+            "fte_days_lost_per_fte_12m": 10.5,
+            "fte_days_lost_per_fte_12m_prev": 10.5,
+            "series": {"fte_days_lost_per_fte_12m": series(months(12), values)},
+        }
+    }
+    card = board.scorecard(reports, [replace(SICKNESS, target=14)], "2017-03")
+    [item] = board.improvements(card, True, labelled=True)
+    assert item == "On target: FTE days lost per FTE: 10.50, the same as a year earlier."
+    # 11.5 a year earlier, now 10.5: better, so improved
+    reports["sickness_absence"]["fte_days_lost_per_fte_12m_prev"] = 11.5
+    card = board.scorecard(reports, [replace(SICKNESS, target=14)], "2017-03")
+    [item] = board.improvements(card, True, labelled=True)
+    assert item == "Improved: FTE days lost per FTE: 10.50, down from 11.50 a year earlier."
+
+
+def test_the_page_says_what_more_the_dashboard_lists():
+    needs, better = ["a"] * 9, ["b"] * 4  # the page holds 5 and 1
+    assert board._more(needs, better) == (
+        "The board's dashboard lists 4 more needing attention and 3 more improved."
+    )
+    assert board._more(needs, better, 2) == (
+        "The board's dashboard lists 4 more needing attention and 3 more improved, and 2 "
+        "measures not on this page."
+    )
+    assert board._more([], [], 1) == "The board's dashboard lists 1 measure not on this page."
+    assert board._more([], []) == ""

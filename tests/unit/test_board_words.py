@@ -3,7 +3,6 @@ plurals, and the "Words used" box of pages whose words are not fixed in advance.
 
 from __future__ import annotations
 
-import pandas as pd
 from support.words import problems, unglossed
 
 from analysis.presentation.formats import plural
@@ -71,25 +70,25 @@ def test_the_words_used_box_names_the_abbreviations_a_page_uses():
 
 
 def test_a_figure_shown_the_same_as_a_year_earlier_is_not_said_to_move():
-    from types import SimpleNamespace
-
-    from analysis.measures.verdict import judge
     from analysis.presentation.dashboard import change_words
-    from analysis.reports.board_summary import Measure, change_sentence
+    from analysis.reports import board_summary as board
 
-    median = Measure("Median caseload", "workforce", "caseload_median", "decimal1")
+    median = board.Measure("Median caseload", "workforce", "caseload_median", "decimal1")
+    median = board.Measure(**(vars(median) | {"better": "lower"}))
 
     def row(now, before):
-        v = judge(
-            pd.Series(dtype=float), now, period="2017-03", series_kind="stock",
-            year_earlier=before, decimals=1,
-        )  # fmt: skip
-        return SimpleNamespace(measure=median, label=median.label, judged=v, target="")
+        points = [["2016-03", before], ["2017-03", now]]
+        reports = {"workforce": {"caseload_median": now, "series": {"caseload_median": {
+            "frequency": "month", "points": points}}}}  # fmt: skip
+        return next(board.scorecard(reports, [median], "2017-03").itertuples())
 
     # 16.04 and 15.96 both show as 16.0: the same, never "unchanged from 16.0 to 16.0" or
-    # "up from 16.0"
-    assert change_sentence(row(16.04, 15.96)) == (
-        "Median caseload was 16.0, the same as a year earlier."
-    )
+    # "up from 16.0", and not worse than a year earlier on the attention list
+    same = row(16.04, 15.96)
+    assert board.change_sentence(same) == "Median caseload was 16.0, the same as a year earlier."
+    assert board.line(same) == "Median caseload: 16.0, the same as a year earlier."
+    assert same.judged.direction == "" and board._rank(same.judged) == ""
     assert change_words(16.04, 15.96, "decimal1") == "unchanged from 16.0 a year earlier"
-    assert change_sentence(row(16.5, 15.0)) == ("Median caseload rose from 15.0 to 16.5 in a year.")
+    assert board.change_sentence(row(16.5, 15.0)) == (
+        "Median caseload rose from 15.0 to 16.5 in a year."
+    )

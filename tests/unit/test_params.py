@@ -140,6 +140,9 @@ def test_a_nested_key_given_twice_is_refused(params_dir):
         ),
         ("publication: restricted", "publication: open",
          "publication must be one of restricted, public, not 'open'"),
+        ("{report: workforce, metric: appraisals_staff_share,",
+         "{report: workforce, measure: appraisals_staff_share,",
+         "dashboard_measures must be a list of measures, each with report and metric"),
     ],
 )  # fmt: skip
 def test_every_typed_setting_is_checked(params_dir, old, new, said):

@@ -27,6 +27,7 @@ from analysis.reports import (
     young_children,
 )
 from analysis.sources.inputs import load_processed, prepare
+from analysis.withheld import WITHHELD, withheld
 
 BANDS = [["Under 1", "0d"], ["1 to 4", "1y"], ["5 and over", "5y"]]
 
@@ -45,8 +46,8 @@ def session(tmp_path_factory):
     raw = write_inputs(tmp_path_factory.mktemp("raw"))
     processed = prepare(raw, tmp_path_factory.mktemp("processed"))
 
-    def make(report):
-        return open_session(report, "2017-03", str(processed))
+    def make(report, publication="restricted"):
+        return open_session(report, "2017-03", str(processed), publication=publication)
 
     return make
 
@@ -366,3 +367,22 @@ def test_assessments_from_a_six_month_workbook_show_no_false_zeros(tmp_path, dfe
     # quarters before January 2017 are blank, not 0; the quarter to March 2017 holds all 3
     assert [v for _, v in series][-1] == 3
     assert all(v is None for _, v in series[:-1])
+
+
+def test_a_recorded_series_is_returned_as_published_for_the_pages_own_verdict(session):
+    """The audit page judges kappa on the series its metrics record: in the public version,
+    a quarter resting on 5 or fewer moderated pairs is withheld there too."""
+    quarters = pd.PeriodIndex(["2016-12", "2017-03"], freq="M")
+    kappas = pd.Series([0.5, 0.7], index=quarters)
+    pairs = pd.DataFrame({"Pairs": [3, 20]}, index=quarters)
+    try:
+        public = session("audit_agreement", "public")
+        recorded = public.record_series("kappa", kappas, pairs)
+        # 3 pairs is at or under the threshold of 5: withheld; 20 pairs: shown
+        assert withheld(recorded.iloc[0]) and recorded.iloc[1] == 0.7
+        points = public.metrics.values["series"]["kappa"]["points"]
+        assert points == [["2016-12", str(WITHHELD)], ["2017-03", 0.7]]
+    finally:
+        restricted = session("audit_agreement")  # the publication mode is process-wide
+    # the restricted version records and returns every point
+    assert restricted.record_series("kappa", kappas, pairs).tolist() == [0.5, 0.7]

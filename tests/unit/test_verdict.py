@@ -309,3 +309,54 @@ def test_the_dashboard_draws_no_process_limits_on_a_running_total():
     tile = _tile("2017-03", row, 0)
     assert 'class="mean"' not in tile["chart"] and 'class="limit"' not in tile["chart"]
     assert tile["verdict"].startswith("23 of 25 so far (a running total: no SPC)")
+
+
+def test_the_dashboard_tile_draws_the_verdicts_chart_and_the_summary_reads_the_same():
+    from analysis.engine.landing import _tile
+
+    sickness = next(m for m in board.measures() if m.report == "sickness_absence")
+    # 12 months alternating 10 and 11, then 20: mean (10 x 6 + 11 x 6 + 20) / 13 = 146 / 13 =
+    # 11.23; the 20's moving range (9) is screened out (above 3.267 x the average 1.75), the
+    # rest are 1: limits 11.23 -/+ 2.66 = 8.57 and 13.89; the 20 is above: a concern
+    reports = {
+        "sickness_absence": {
+            "fte_days_lost_per_fte_12m": 14.0,
+            "fte_days_lost_per_fte_12m_prev": 10.5,
+            "series": {"fte_days_lost_per_fte_12m": recorded(months(13), [10, 11] * 6 + [20])},
+        }
+    }
+    row = next(board.scorecard(reports, [sickness], "2017-03").itertuples())
+    tile = _tile("2017-03", row, 0)
+    rows = [line.split(",") for line in tile["csv"].lstrip("\ufeff").split("\r\n")[1:] if line]
+    # the CSV is exactly what the chart shows: mean, limits and variation as the verdict has them
+    assert {(r[3], r[4], r[5]) for r in rows} == {("11.23076923", "8.570769231", "13.89076923")}
+    # the first 12 all lie below the mean of 11.23: a run of 12 below (lower is better)
+    assert [r[6] for r in rows] == ["special cause variation: improvement"] * 12 + [
+        "special cause variation: concern"
+    ]
+    chart = row.judged.chart
+    assert chart["mean"].iloc[-1] == pytest.approx(146 / 13) and rows[-1][3] == "11.23076923"
+    assert "Mean 11.23" in tile["chart"] and "Upper limit 13.89" in tile["chart"]
+    assert tile["verdict"].startswith("special-cause concern: this month above the upper")
+    # the tile says what each point of the chart is, since the figure is a 12-month one
+    assert tile["series_note"] == "Chart: each month's days lost per FTE, annualised."
+
+
+def test_the_dashboard_has_the_appraisals_with_their_target_of_100_percent():
+    from analysis.engine.landing import _tile
+
+    extra = [m for m in board.dashboard_measures() if m not in board.measures()]
+    staff = next(m for m in extra if m.metric == "appraisals_staff_share")
+    assert staff.target == 1.0 and staff.better == "higher"
+    # 47 of 50 staff appraised: 94%, short of at least 100%
+    reports = {"workforce": {"appraisals_staff_share": 0.94, "appraisals_staff_listed": 50}}
+    card = board.scorecard(reports, [staff], "2017-03")
+    tile = _tile("2017-03", next(card.itertuples()), 0)
+    assert (
+        tile["value"] == "94.0%" and tile["target"] == "Target at least 100.0%: missed this period"
+    )
+    assert tile["chart"] == ""  # one figure for the year: no series to chart
+    # by the board's rules it needs attention, on the dashboard's list
+    assert board.attention(card, {}) == [
+        "Staff appraised (year): 94.0%; target at least 100.0%: missed this period."
+    ]
