@@ -203,7 +203,7 @@ class Verdict:
             return ""
         if self.value == self.year_earlier or self.same_as_shown:
             return "same"
-        return "up" if now > before else "down"
+        return "up" if self.value > self.year_earlier else "down"
 
     @property
     def direction(self) -> str:
