@@ -547,10 +547,14 @@ def _check_coverage(
     cover (one line per source and its first or last date), before any report runs; with
     `allow` (--allow-partial), per period and report, the sources that do not cover it, for
     the banner on every page."""
-    from analysis.sources.coverage import not_covering, reach, used_by
+    from analysis.sources.coverage import after_period, not_covering, reach, used_by
     from analysis.sources.inputs import load_processed
 
-    reached = reach(load_processed(processed), shared.get("coverage_tolerance_months", {}))
+    inputs = load_processed(processed)
+    reached = reach(inputs, shared.get("coverage_tolerance_months", {}))
+    used = {t for report in reports for t in used_by(report)}
+    for line in after_period(inputs, max(periods), used):  # the run's latest period
+        LOGGER.warning(line)
     short: dict[str, dict[str, list[str]]] = {}
     for period in periods:
         for report in reports:

@@ -29,7 +29,7 @@ def header_columns() -> list[Column]:
         Column("ETHNIC", "code", required=False, codes=_codes("ETHNIC")),
         Column("UPN", required=False),
         Column("MOTHER", "code", required=False, codes=_codes("MOTHER")),
-        Column("MC_DOB", "date", required=False),
+        Column("MC_DOB", "date", required=False, unknown_ok=True),
     ]
 
 
