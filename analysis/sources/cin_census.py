@@ -33,6 +33,7 @@ from lxml import etree
 
 from analysis.errors import UNKNOWN, ValidationReport
 from analysis.sources.identifiers import normalise
+from analysis.sources.settings import Settings
 
 FOLDER = "cin_census"
 #: Collection years (the year of 31 March) this reader knows: 2013-14, when continuous
@@ -389,6 +390,14 @@ def load(
     if spans:
         tables["_covers"] = (min(s[0] for s in spans), max(s[1] for s in spans))
     return tables
+
+
+def read_source(
+    folder: Path, settings: Settings, report: ValidationReport
+) -> dict[str, pd.DataFrame]:
+    """The format's reader (the interface every source has): the returns in `folder` (the
+    data folder's cin_census/, or --cin-census), as `load` gives them."""
+    return load(folder, report, folder)
 
 
 def _say_missing_years(ends: list[pd.Timestamp], report: ValidationReport) -> None:
