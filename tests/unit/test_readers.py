@@ -29,7 +29,7 @@ WORKBOOK = TESTS / "fixtures" / "annex_a" / "ofsted_annex_a_template_2016-01_sam
 
 def ssd_snapshot(folder: Path) -> Path:
     """A snapshot as `db snapshot` writes it, by hand: two people, three contacts, one of
-    them with no date (left out: 2 contacts)."""
+    them with no date (left out: 2 contacts), and one assessment with an NFA flag."""
     (folder / database.SNAPSHOT_DIR).mkdir(parents=True)
     (folder / database.SNAPSHOT_META).write_text(json.dumps({"notes": []}))
     person = pd.DataFrame(
@@ -42,7 +42,20 @@ def ssd_snapshot(folder: Path) -> Path:
             "cont_contact_date": [T("2017-01-10"), T("2017-02-01"), pd.NaT],
         }
     )
-    for name, frame in (("ssd_person", person), ("ssd_contacts", contacts)):
+    assessments = pd.DataFrame(
+        {
+            "cina_assessment_id": ["A1"],
+            "cina_person_id": ["P1"],
+            "cina_assessment_start_date": [T("2017-01-12")],
+            "cina_assessment_auth_date": [T("2017-01-20")],
+            "cina_assessment_outcome_json": ['{"NFA_FLAG": "Y"}'],
+        }
+    )
+    for name, frame in (
+        ("ssd_person", person),
+        ("ssd_contacts", contacts),
+        ("ssd_cin_assessments", assessments),
+    ):
         path = folder / database.SNAPSHOT_DIR / f"{name}.parquet"
         pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), path)
     return folder
@@ -101,6 +114,15 @@ def test_the_settings_are_read_once_per_run(tmp_path, monkeypatch):
     assert "assessment_outcomes" in inputs.tables
     assert reads["defaults.yaml"] == 1
     assert reads and max(reads.values()) == 1, reads
+    # the SSD's mapping, params/ssd.yaml, was read for each table group and for what the
+    # outcomes cannot show: now once, for a snapshot whose assessments come from the SSD
+    reads.clear()
+    ssd_snapshot(tmp_path / "ssd-only")
+    write_inputs(tmp_path / "ssd-only", {"cin_cp.csv": None, "assessments.csv": None})
+    inputs = read_inputs(tmp_path / "ssd-only", PARAMS_DIR, today=TODAY)
+    assert inputs.sources["assessments"] == "the SSD database"
+    assert list(inputs["assessment_outcomes"]["CATEGORY"]) == ["NFA"]
+    assert reads["ssd.yaml"] == 1 and max(reads.values()) == 1, reads
 
 
 def test_the_processed_cache_key_changes_when_the_params_do(tmp_path):

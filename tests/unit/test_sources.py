@@ -10,6 +10,7 @@ from support.inputs import VALID, write_inputs
 
 from analysis.config import PARAMS_DIR
 from analysis.errors import ERROR, WARNING
+from analysis.measures import data_quality as dq
 from analysis.sources.inputs import read_inputs
 
 TODAY = pd.Timestamp("2017-04-15")
@@ -149,6 +150,10 @@ def test_codes_outside_dfe_lists_warn_not_crash(tmp_path):
     # the one bad cell is unknown (blank); its episode and the other cells are kept
     episode = inputs["episodes"].set_index("CHILD").loc["C2"]
     assert pd.isna(episode["LS"]) and episode["RNE"] == "S"
+    # and the data quality report counts it: 1 value unknown, no row left out
+    assert dq.values_unknown(inputs).to_dict("records") == [
+        {"File": "ssda903/episodes.csv", "Column": "LS", "Values unknown": 1, "Rows left out": 0}
+    ]
 
 
 def test_data_quality_warnings(tmp_path):
