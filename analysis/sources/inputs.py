@@ -354,8 +354,9 @@ def read_inputs(
 
 
 #: What the cached tables hold; changed whenever the readers read the same files differently
-#: (3: identifiers normalised, the census's collection years kept), so no older cache is used.
-CACHE_FORMAT = "3"
+#: (3: identifiers normalised, the census's collection years kept; 4: a code outside its DfE
+#: list and a census value failing its rule kept as unknown), so no older cache is used.
+CACHE_FORMAT = "4"
 
 
 def cache_key(files: list[dict], params_dir: Path) -> str:
