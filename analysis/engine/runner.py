@@ -547,11 +547,16 @@ def coverage_gaps(
     processed: Path, periods: list[str], reports: list[str], shared: dict
 ) -> dict[str, dict[str, list[str]]]:
     """Per period and report, one line per source the report reads that does not cover the
-    period (begins after it or stops before its end, with the tolerance in `shared`)."""
-    from analysis.sources.coverage import not_covering, reach, used_by
+    period (begins after it or stops before its end, with the tolerance in `shared`); the
+    records dated after the latest period are warned about in the log."""
+    from analysis.sources.coverage import after_period, not_covering, reach, used_by
     from analysis.sources.inputs import load_processed
 
-    reached = reach(load_processed(processed), shared.get("coverage_tolerance_months", {}))
+    inputs = load_processed(processed)
+    reached = reach(inputs, shared.get("coverage_tolerance_months", {}))
+    used = {t for report in reports for t in used_by(report)}
+    for line in after_period(inputs, max(periods), used):  # the run's latest period
+        LOGGER.warning(line)
     short: dict[str, dict[str, list[str]]] = {}
     for period in periods:
         for report in reports:

@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis.errors import ERROR, ValidationReport
+from analysis.errors import ERROR, UNKNOWN, WARNING, ValidationReport
 
 DATE_HINT = (
     "not a real date (expected dd/mm/yyyy; yyyy-mm-dd, dd-Mon-yyyy and Excel's date-times at "
@@ -25,6 +25,8 @@ DATE_HINT = (
 #: A time of day that is exactly midnight, as Excel writes dates it saved as date-times.
 _MIDNIGHT = re.compile(r"[ T]00:00(:00(\.0+)?)?$")
 ROW = "_ROW"
+#: A code outside its list (a DfE list): a warning, and the cell counts as unknown (blank).
+CODE_RULE = "code not in the DfE list"
 #: Characters that print as nothing (zero-width space, joiners, word joiner, BOM): removed
 #: from every cell, as white space is stripped from both ends (see sources/identifiers.py).
 INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
@@ -45,6 +47,9 @@ class Column:
     required: bool = True
     blank_ok: bool = True
     codes: tuple[str, ...] | None = None
+    #: a date that is not a date is a warning and counts as unknown (blank), not an error:
+    #: for dates whose blank means nothing else (not a start, an end or a key)
+    unknown_ok: bool = False
 
 
 def read_text(path: Path) -> str:
@@ -132,7 +137,7 @@ def _typed(
     if not col.blank_ok and blank.any():
         report.error(label, "value required", column=col.name, rows=rows[blank], values=raw[blank])
     if col.kind == "date":
-        return parse_dates(raw, col.name, rows, report, label)
+        return parse_dates(raw, col.name, rows, report, label, unknown_ok=col.unknown_ok)
     if col.kind == "number":
         values = pd.to_numeric(raw.where(~blank), errors="coerce")
         bad = ~blank & values.isna()
@@ -153,17 +158,18 @@ def _typed(
         values = by_distinct(
             raw, lambda u: u.str.replace(_FLOAT_CODE, r"\1", regex=True).str.upper()
         )
+        unknown = pd.Series(False, index=raw.index)
         if col.codes is not None:
             unknown = ~blank & ~values.isin(col.codes)
             if unknown.any():
                 report.warning(
                     label,
-                    "code not in the DfE list",
+                    f"{CODE_RULE}: {UNKNOWN}",
                     column=col.name,
                     rows=rows[unknown],
                     values=raw[unknown],
                 )
-        return values.where(~blank).astype("string")
+        return values.where(~blank & ~unknown).astype("string")
     return raw.where(~blank).astype("string")
 
 
@@ -180,12 +186,17 @@ def by_distinct(raw: pd.Series, convert) -> pd.Series:
 
 
 def parse_dates(
-    raw: pd.Series, name: str, rows: pd.Series, report: ValidationReport, label: str
+    raw: pd.Series,
+    name: str,
+    rows: pd.Series,
+    report: ValidationReport,
+    label: str,
+    unknown_ok: bool = False,
 ) -> pd.Series:
     """Dates as dd/mm/yyyy (DfE), ISO yyyy-mm-dd or dd-Mon-yyyy (20-May-2017), each also with
     a time of exactly midnight as Excel saves dates ("2017-03-31 00:00:00", "31/03/2017
     00:00"). Anything else - a time that is not midnight, a two-digit year, mm/dd order - is
-    an error, never a guess."""
+    an error, never a guess (with `unknown_ok`, a warning: the date counts as unknown)."""
     blank = raw == ""
 
     def parse(distinct: pd.Series) -> pd.Series:
@@ -197,7 +208,11 @@ def parse_dates(
 
     values = by_distinct(raw.where(~blank), parse)
     bad = ~blank & values.isna()
-    report.error(label, DATE_HINT, column=name, rows=rows[bad], values=raw[bad])
+    if unknown_ok:
+        report.add(WARNING, label, f"{DATE_HINT}: {UNKNOWN}", column=name, rows=rows[bad],
+                   values=raw[bad])  # fmt: skip
+    else:
+        report.error(label, DATE_HINT, column=name, rows=rows[bad], values=raw[bad])
     return values.astype("datetime64[ns]")
 
 

@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.config import codelists, label_map
+from analysis.config import codelists
 from analysis.errors import ERROR, WARNING, ValidationReport
 from analysis.sources._table import ROW, Column, load_file, map_labels, report_rows
+from analysis.sources.settings import Settings, settings_of
 
 FILE = "absence.csv"
 COLUMNS = [
@@ -37,7 +38,7 @@ def merge_overlaps(spells: pd.DataFrame) -> pd.DataFrame:
 
 
 def load(
-    data_dir: Path, report: ValidationReport, params_dir: Path | None = None
+    data_dir: Path, report: ValidationReport, params: Settings | Path | None = None
 ) -> pd.DataFrame | None:
     """Sickness spells with REASON_CATEGORY mapped through `params/absence_reason_map.yaml`.
 
@@ -83,7 +84,7 @@ def load(
     frame = merge_overlaps(frame)
     frame["REASON_CATEGORY"] = map_labels(
         frame["REASON"],
-        label_map("absence_reason_map", params_dir),
+        settings_of(params).absence_reason_map,
         codelists()["absence_reasons"],
         report,
         FILE,

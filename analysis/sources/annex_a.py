@@ -42,6 +42,7 @@ from lxml import etree
 from python_calamine import CalamineError, CalamineWorkbook, SheetVisibleEnum
 
 from analysis.errors import UNKNOWN, ValidationReport
+from analysis.sources.settings import Settings
 
 SUFFIXES = (".xlsx", ".xlsm")
 CHILD = "Child Unique ID"
@@ -669,6 +670,14 @@ def _once(frame: pd.DataFrame, keys: list[str], what: str, report, label: str) -
         values=frame.loc[repeat, "CHILD"],
     )
     return frame[~repeat]
+
+
+def read_source(
+    path: Path, settings: Settings, report: ValidationReport
+) -> dict[str, pd.DataFrame]:
+    """The format's reader (the interface every source has): the workbook at `path`, as
+    `load` gives it."""
+    return load(path, report)
 
 
 def load(path: Path, report: ValidationReport) -> dict[str, pd.DataFrame]:

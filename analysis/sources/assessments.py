@@ -13,9 +13,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis.config import codelists, label_map
+from analysis.config import codelists
 from analysis.errors import ERROR, WARNING, ValidationReport
 from analysis.sources._table import ROW, Column, load_file, map_labels, report_rows
+from analysis.sources.settings import Settings, settings_of
 
 FILE = "assessments.csv"
 COLUMNS = [
@@ -29,10 +30,10 @@ COLUMNS = [
 
 
 def load(
-    data_dir: Path, report: ValidationReport, params_dir: Path | None = None
+    data_dir: Path, report: ValidationReport, params: Settings | Path | None = None
 ) -> dict[str, pd.DataFrame]:
     """Keys: `assessments` (with ASSESSMENT_ID) and `assessment_outcomes` (ASSESSMENT_ID,
-    LABEL, CATEGORY)."""
+    LABEL, CATEGORY). `params`: the run's settings (or a params folder)."""
     frame = load_file(data_dir, FILE, COLUMNS, report, required=True)
     if frame is None:
         return {}
@@ -66,7 +67,7 @@ def load(
     labels = labels[labels["LABEL"] != ""]
     labels["CATEGORY"] = map_labels(
         labels["LABEL"],
-        label_map("outcome_map", params_dir),
+        settings_of(params).outcome_map,
         codelists()["assessment_outcomes"],
         report,
         FILE,

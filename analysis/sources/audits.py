@@ -6,10 +6,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.config import codelists, read_params
+from analysis.config import codelists
 from analysis.errors import WARNING, ValidationReport
 from analysis.names import same
 from analysis.sources._table import ROW, Column, load_file, one_of, report_rows, yes_no
+from analysis.sources.settings import Settings, settings_of
 
 FILE = "audits.csv"
 COLUMNS = [
@@ -28,7 +29,9 @@ COLUMNS = [
 ]
 
 
-def load(data_dir: Path, report: ValidationReport) -> pd.DataFrame | None:
+def load(
+    data_dir: Path, report: ValidationReport, params: Settings | Path | None = None
+) -> pd.DataFrame | None:
     """Audits; grades are OUTSTANDING/GOOD/REQUIRES_IMPROVEMENT/INADEQUATE (blank = none).
 
     Grades are normalised to upper case with underscores (`Requires improvement` is read
@@ -47,15 +50,14 @@ def load(data_dir: Path, report: ValidationReport) -> pd.DataFrame | None:
         yes_no(frame, col, report, FILE)
     dup = frame.duplicated("AUDIT_ID", keep=False)
     report_rows(report, WARNING, FILE, "AUDIT_ID appears more than once", frame, dup, "AUDIT_ID")
-    _dip_sample_found(frame, report)
+    _dip_sample_found(frame, report, settings_of(params).defaults.get("dip_sample"))
     return frame.drop(columns=[ROW])
 
 
-def _dip_sample_found(frame: pd.DataFrame, report: ValidationReport) -> None:
+def _dip_sample_found(frame: pd.DataFrame, report: ValidationReport, dip: str | None) -> None:
     """Warn when no audit belongs to the dip sample named in params/defaults.yaml although
     SAMPLE values exist, naming the values seen with their counts (an empty dip sample is
     otherwise reported to the board as 'no dip-sample audits')."""
-    dip = read_params("defaults.yaml").get("dip_sample")
     samples = frame["SAMPLE"].dropna()
     if not dip or samples.empty or same(samples, dip).any():
         return

@@ -6,8 +6,11 @@ Parsed safely with lxml, entities off and no network: a file that declares a DTD
 entities (an "XML bomb", an external entity) is refused with one clear line, never expanded
 or followed. Problems name the file, the line, the element path (Child[3]/CINdetails[2]/
 Assessments[1]/AssessmentAuthorisationDate), the value and the rule; nothing is taken from a
-file with an error. Several years combine; where two returns hold the same referral (child
-and referral date), assessment, plan or enquiry (child and start date), the later return wins.
+file with an error. A value that fails its rule (a date that is not a date, a flag that is not
+yes/no) costs that value only: a warning, and the value counts as unknown; where the date
+places its row in time (a start, an end, an authorisation) the row is left out. Several
+years combine; where two returns hold the same referral (child and referral date),
+assessment, plan or enquiry (child and start date), the later return wins.
 
 A file covers its collection year, as its header states it (`Year`, and `ReferenceDate`
 where given): 1 April to the reference date (31 March). Two files for one year (a draft and
@@ -28,8 +31,9 @@ from pathlib import Path
 import pandas as pd
 from lxml import etree
 
-from analysis.errors import ValidationReport
+from analysis.errors import UNKNOWN, ValidationReport
 from analysis.sources.identifiers import normalise
+from analysis.sources.settings import Settings
 
 FOLDER = "cin_census"
 #: Collection years (the year of 31 March) this reader knows: 2013-14, when continuous
@@ -97,6 +101,12 @@ def present(data_dir: Path) -> bool:
     return bool(files(Path(data_dir) / FOLDER))
 
 
+DATE_RULE = "not a date (expected yyyy-mm-dd)"
+FLAG_RULE = "not a yes/no (expected 0/1 or true/false)"
+#: What `_File.date` gives for an unreadable date that places its row: the row is left out.
+BAD = object()
+
+
 class _File:
     """One return being read: typed values by element, problems as 'file line N, path'."""
 
@@ -130,7 +140,13 @@ class _File:
         found = node.find(name)
         return (found.text or "").strip() if found is not None else ""
 
-    def date(self, node, name: str, where: str, required: bool = False) -> datetime | None:
+    def date(
+        self, node, name: str, where: str, required: bool = False, placing: bool = False
+    ) -> datetime | None | object:
+        """The element's date; None when blank. A value that is not a date is a warning and
+        counts as unknown: None, or BAD when the date places its row in time (`required`, or
+        `placing`: an end or authorisation date, whose absence would mean "still open"), so
+        the caller leaves the row out."""
         found = node.find(name)
         text = (found.text or "").strip() if found is not None else ""
         if not text:
@@ -139,8 +155,10 @@ class _File:
             return None
         value = _iso_date(text)
         if value is None:
-            self.problem(found, f"{where}/{name}", "not a date (expected yyyy-mm-dd)", text)
-            return None
+            left = required or placing
+            rule = DATE_RULE + (", so the row is left out" if left else "")
+            self.warn(found, f"{where}/{name}", f"{rule}: {UNKNOWN}", text)
+            return BAD if placing else None
         return value
 
     def flag(self, node, name: str, where: str) -> bool | None:
@@ -149,8 +167,7 @@ class _File:
         if not text:
             return None
         if text not in TRUE | FALSE:
-            self.problem(found, f"{where}/{name}", "not a yes/no (expected 0/1 or true/false)",
-                         text)  # fmt: skip
+            self.warn(found, f"{where}/{name}", f"{FLAG_RULE}: {UNKNOWN}", text)
             return None
         return text in TRUE
 
@@ -276,26 +293,30 @@ def _read_file(f: _File, root) -> dict[str, list[tuple]]:
             referral = f.date(cin, "CINreferralDate", at, required=True)
             if referral is None:
                 continue
-            closure = f.date(cin, "CINclosureDate", at)
-            if closure is not None and closure < referral:
+            closure = f.date(cin, "CINclosureDate", at, placing=True)
+            if closure is not None and closure is not BAD and closure < referral:
                 f.problem(cin.find("CINclosureDate"), f"{at}/CINclosureDate",
                           "closed before the referral date", f"{closure:%Y-%m-%d}")  # fmt: skip
-            rows["cin_cp"].append((key, dob, "CIN", referral, closure))
-            rows["referrals"].append(
-                (
-                    key,
-                    dob,
-                    referral,
-                    f.text(cin, "ReferralSource") or None,
-                    f.flag(cin, "ReferralNFA", at),
-                    closure,
-                    f.text(cin, "ReasonForClosure") or None,
+            nfa = f.flag(cin, "ReferralNFA", at)
+            if closure is not BAD:  # else its episode is left out; what it holds is read
+                rows["cin_cp"].append((key, dob, "CIN", referral, closure))
+                rows["referrals"].append(
+                    (
+                        key,
+                        dob,
+                        referral,
+                        f.text(cin, "ReferralSource") or None,
+                        nfa,
+                        closure,
+                        f.text(cin, "ReasonForClosure") or None,
+                    )
                 )
-            )
             for k, node in enumerate(cin.iterfind("Assessments"), start=1):
                 a = f"{at}/Assessments[{k}]"
                 start = f.date(node, "AssessmentActualStartDate", a, required=True)
-                done = f.date(node, "AssessmentAuthorisationDate", a)
+                done = f.date(node, "AssessmentAuthorisationDate", a, placing=True)
+                if done is BAD:
+                    continue
                 if start is not None and done is not None and done < start:
                     f.problem(node.find("AssessmentAuthorisationDate"),
                               f"{a}/AssessmentAuthorisationDate",
@@ -306,10 +327,9 @@ def _read_file(f: _File, root) -> dict[str, list[tuple]]:
             for k, node in enumerate(cin.iterfind("CINPlanDates"), start=1):
                 p = f"{at}/CINPlanDates[{k}]"
                 start = f.date(node, "CINPlanStartDate", p, required=True)
-                if start is not None:
-                    rows["cin_plans"].append(
-                        (key, referral, start, f.date(node, "CINPlanEndDate", p))
-                    )
+                end = f.date(node, "CINPlanEndDate", p, placing=True)
+                if start is not None and end is not BAD:
+                    rows["cin_plans"].append((key, referral, start, end))
             for k, node in enumerate(cin.iterfind("Section47"), start=1):
                 s = f"{at}/Section47[{k}]"
                 start = f.date(node, "S47ActualStartDate", s, required=True)
@@ -321,7 +341,9 @@ def _read_file(f: _File, root) -> dict[str, list[tuple]]:
             for k, node in enumerate(cin.iterfind("ChildProtectionPlans"), start=1):
                 p = f"{at}/ChildProtectionPlans[{k}]"
                 start = f.date(node, "CPPstartDate", p, required=True)
-                end = f.date(node, "CPPendDate", p)
+                end = f.date(node, "CPPendDate", p, placing=True)
+                if end is BAD:
+                    continue
                 if start is not None and end is not None and end < start:
                     f.problem(node.find("CPPendDate"), f"{p}/CPPendDate",
                               "the plan ends before it starts", f"{end:%Y-%m-%d}")  # fmt: skip
@@ -368,6 +390,14 @@ def load(
     if spans:
         tables["_covers"] = (min(s[0] for s in spans), max(s[1] for s in spans))
     return tables
+
+
+def read_source(
+    folder: Path, settings: Settings, report: ValidationReport
+) -> dict[str, pd.DataFrame]:
+    """The format's reader (the interface every source has): the returns in `folder` (the
+    data folder's cin_census/, or --cin-census), as `load` gives them."""
+    return load(folder, report, folder)
 
 
 def _say_missing_years(ends: list[pd.Timestamp], report: ValidationReport) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from analysis.periods import period_end
 from analysis.sources.inputs import Inputs
 
 #: The dates that show how far each source reaches (the earliest and the latest of them).
@@ -113,4 +114,28 @@ def not_covering(reached: pd.DataFrame, period, tables=None) -> list[str]:
             lines.append(f"{last}, covers to {row['Covers to']:%B %Y}")
         elif "Covers from" in row and row["Covers from"] > month:
             lines.append(f"{first}, covers from {row['Covers from']:%B %Y}")
+    return lines
+
+
+def after_period(inputs: Inputs, period, tables=None) -> list[str]:
+    """One line per source (of `tables`, default all) holding records dated after the last
+    day of `period`, saying how many: a record counts once however many of its dates (those
+    of REACH_DATES) fall after. The readers cannot know the period; this step does. Such
+    records are read as written and are in no figure for the period."""
+    end = period_end(period)
+    lines = []
+    for table, (label, cols) in REACH_DATES.items():
+        frame = inputs.get(table)
+        if frame is None or (tables is not None and table not in tables):
+            continue
+        later = pd.Series(False, index=frame.index)
+        for col in cols:
+            if col in frame:
+                later |= frame[col].gt(end).fillna(False).astype(bool)
+        if later.any():
+            n, month = int(later.sum()), pd.Period(period, "M")
+            lines.append(
+                f"{label}: {n:,} record{'s' if n != 1 else ''} dated after the period end "
+                f"({end:%d/%m/%Y}); check them: they are in no figure for {month:%B %Y}"
+            )
     return lines

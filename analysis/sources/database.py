@@ -35,6 +35,7 @@ import pyarrow.parquet as pq
 
 from analysis.errors import BoardpackError, ValidationReport
 from analysis.sources import ssd
+from analysis.sources.settings import Settings
 
 ENV = "BOARDPACK_DB_URL"
 SNAPSHOT_META = "ssd.json"
@@ -404,7 +405,7 @@ def is_snapshot(folder: Path) -> bool:
     return (Path(folder) / SNAPSHOT_META).is_file()
 
 
-def load_snapshot(folder: Path, report: ValidationReport, params_dir=None):
+def load_snapshot(folder: Path, report: ValidationReport, params=None):
     """The internal tables from a snapshot folder, and its ssd.json."""
     folder = Path(folder)
     meta = json.loads((folder / SNAPSHOT_META).read_text())
@@ -416,10 +417,19 @@ def load_snapshot(folder: Path, report: ValidationReport, params_dir=None):
         path = folder / SNAPSHOT_DIR / f"{name}.parquet"
         if path.exists():
             tables[name] = pq.read_table(path)
-    return internal(tables, report, params_dir), meta
+    return internal(tables, report, params), meta
 
 
-def internal(tables: dict[str, pa.Table], report: ValidationReport, params_dir=None) -> dict:
+def read_source(
+    folder: Path, settings: Settings, report: ValidationReport
+) -> dict[str, pd.DataFrame]:
+    """The SSD's reader (the interface every source has): the internal tables from the
+    snapshot in `folder`, mapped through `settings` (params/ssd.yaml; see sources/ssd.py)."""
+    tables, _ = load_snapshot(folder, report, settings)
+    return tables
+
+
+def internal(tables: dict[str, pa.Table], report: ValidationReport, params=None) -> dict:
     """Boardpack's internal tables from the SSD tables as read (SSD column names): each
     typed and checked, then mapped (analysis/sources/ssd.py). Key `_read`: the SSD tables
     there were."""
@@ -432,4 +442,4 @@ def internal(tables: dict[str, pa.Table], report: ValidationReport, params_dir=N
         frame = frame[list(used.values())].set_axis(list(used), axis=1)
         raw.tables[name] = ssd.typed(name, frame, used, report)
         raw.columns[name] = used
-    return ssd.to_internal(raw, report, params_dir) | {"_read": list(raw.tables)}
+    return ssd.to_internal(raw, report, params) | {"_read": list(raw.tables)}

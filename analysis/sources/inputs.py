@@ -14,32 +14,26 @@ import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 import numpy as np
 import pandas as pd
 
 from analysis import __version__
-from analysis.config import PARAMS_DIR, codelists, params_file, read_params
+from analysis.config import PARAMS_DIR, codelists, params_file
 from analysis.errors import BoardpackError, InputError, ValidationReport
 from analysis.sources import (
-    absence,
-    actions,
     annex_a,
-    assessments,
-    audits,
     cin_census,
-    cin_cp,
     database,
-    family,
-    front_door,
     identifiers,
+    local,
     next_steps,
     ssd,
     ssda903,
-    staffing,
     teams,
-    workforce,
 )
+from analysis.sources.settings import Settings
 
 MAP_FILES = (
     "outcome_map.yaml",
@@ -48,6 +42,26 @@ MAP_FILES = (
     "defaults.yaml",
     "ssd.yaml",
 )
+
+
+class Reader(Protocol):
+    """What every source format's reader is: the tables it holds at `location` (a folder or
+    a file) by internal table name, with the problems it found recorded in `report`."""
+
+    def __call__(
+        self, location: Path, settings: Settings, report: ValidationReport
+    ) -> dict[str, pd.DataFrame]: ...
+
+
+#: One reader per format. Each returns the internal tables it found (a return may add
+#: `_covers`, the span it states it covers; the SSD `_read`, the SSD tables there were).
+READERS: dict[str, Reader] = {
+    "ssda903": ssda903.read_source,  # the SSDA903 return's CSVs (ssda903/)
+    "local": local.read_source,  # the LA's own CSV extracts
+    "annex_a": annex_a.read_source,  # the Ofsted Annex A workbook
+    "census": cin_census.read_source,  # the CIN census XML files
+    "ssd": database.read_source,  # a snapshot of the Standard Safeguarding Dataset
+}
 
 
 @dataclass
@@ -156,14 +170,14 @@ TABLE_NAMES = {
 
 
 def _returns(
-    where: Locations, report: ValidationReport, params_dir=None
+    where: Locations, report: ValidationReport, settings: Settings
 ) -> dict[str, dict[str, pd.DataFrame]]:
     """The tables each return present supplies, by source ("ssd", "census", "annex_a")."""
     out = {}
     if database.is_snapshot(where.data_dir):
-        out["ssd"], _ = database.load_snapshot(where.data_dir, report, params_dir)
+        out["ssd"] = READERS["ssd"](where.data_dir, settings, report)
     if cin_census.files(where.census_dir):
-        out["census"] = cin_census.load(where.data_dir, report, where.census_dir)
+        out["census"] = READERS["census"](where.census_dir, settings, report)
     books = where.workbooks()
     if len(books) > 1:
         report.error(
@@ -173,22 +187,12 @@ def _returns(
         )
         out["annex_a"] = {}  # given but not read: said once, here
     elif books:
-        out["annex_a"] = annex_a.load(books[0], report)
+        out["annex_a"] = READERS["annex_a"](books[0], settings, report)
     return out
 
 
-def _local(name: str, data_dir: Path, report, params_dir) -> dict[str, pd.DataFrame]:
-    if name == "cin_cp.csv":
-        return {"cin_cp": cin_cp.load(data_dir, report, required=True)}
-    if name == "assessments.csv":
-        return assessments.load(data_dir, report, params_dir)
-    if name == "referrals.csv":
-        return {"referrals": front_door.load_referrals(data_dir, report)}
-    return {"contacts": front_door.load_contacts(data_dir, report)}
-
-
 def _choose(
-    data_dir: Path, returns: dict, report: ValidationReport, params_dir
+    data_dir: Path, returns: dict, own: dict, report: ValidationReport
 ) -> tuple[dict[str, pd.DataFrame], dict[str, str], dict[str, list[str]]]:
     """Each table from the first source in PRECEDENCE that has it; says which, and which
     were passed over, and the span a return states it covers (see `Inputs.covers`).
@@ -217,8 +221,8 @@ def _choose(
                 )
             continue
         first = have[0]
-        if first.endswith(".csv"):
-            found = _local(first, data_dir, report, params_dir)
+        if first.endswith(".csv"):  # read already (`local.read`): None when unusable
+            found = {t: own.get(t) for t in local.RETURN_FILES[first] if t in own}
             sources[table] = first
         else:
             found = {table: returns[first][table]}
@@ -238,14 +242,14 @@ def _choose(
 
 
 def _derive_outcomes(
-    tables: dict, sources: dict, returns: dict, report: ValidationReport, params_dir
+    tables: dict, sources: dict, returns: dict, report: ValidationReport, settings: Settings
 ) -> None:
     """Outcomes for assessments from a return, derived from what the same return says
     happened next (analysis/sources/next_steps.py)."""
     source = next((s for s, n in SOURCE_NAMES.items() if n == sources.get("assessments")), None)
     if source is None:
         return
-    days = int(read_params("defaults.yaml", params_dir).get("next_step_working_days", 10))
+    days = int(settings.defaults.get("next_step_working_days", 10))
     found = returns[source]
     raw = found["assessments"].reset_index(drop=True)
     raw.insert(0, "ASSESSMENT_ID", np.arange(1, len(raw) + 1))
@@ -283,7 +287,8 @@ def read_inputs(
     where: Locations | None = None,
 ) -> Inputs:
     """Read and validate every input in `data_dir` (and the returns `where` names); problems
-    go to the report. `files` is the inventory when the caller has already taken it."""
+    go to the report. `files` is the inventory when the caller has already taken it. The
+    settings are read from `params_dir` once, here, and handed to every reader."""
     data_dir = Path(data_dir)
     if not data_dir.is_dir():
         raise BoardpackError(f"data folder {data_dir} does not exist")
@@ -291,7 +296,8 @@ def read_inputs(
     sources: dict[str, str] = {}
     report = ValidationReport()
     tables: dict[str, pd.DataFrame] = {}
-    returns = _returns(where, report, params_dir)
+    settings = Settings(params_dir, today)
+    returns = _returns(where, report, settings)
     from_ssd = returns.get("ssd", {})
     if "ssd" in returns and not ssda903.return_folders(data_dir) and "episodes" not in from_ssd:
         missing = [t for t in ssd.NEEDS["episodes"] if t not in from_ssd.get("_read", ())]
@@ -301,12 +307,13 @@ def read_inputs(
             "after are required",
         )
     elif ssda903.return_folders(data_dir) or "episodes" not in from_ssd:
-        tables.update(ssda903.load(data_dir, report, today))
+        tables.update(READERS["ssda903"](data_dir, settings, report))
     else:
         tables.update({k: from_ssd[k] for k in ("header", "episodes")})
         sources["episodes"] = SOURCE_NAMES["ssd"]
         report.notes.append("children looked after: from the SSD database")
-    chosen, found, covers = _choose(data_dir, returns, report, params_dir)
+    own = READERS["local"](data_dir, settings, report)
+    chosen, found, covers = _choose(data_dir, returns, own, report)
     tables.update(chosen)
     sources.update(found)
     if sources.get("assessments") == SOURCE_NAMES["ssd"]:
@@ -314,7 +321,7 @@ def read_inputs(
         sources["assessment_outcomes"] = (
             "the SSD's assessment outcome flags, through params/ssd.yaml"
         )
-        missing = ssd.unavailable(params_dir)
+        missing = ssd.unavailable(settings)
         if not ssd.flags_recorded(tables["assessments"], tables["assessment_outcomes"]):
             missing = tuple(codelists()["assessment_outcomes"])
             report.notes.append(
@@ -325,16 +332,9 @@ def read_inputs(
     elif "assessment_outcomes" in tables:
         sources["assessment_outcomes"] = "assessments.csv labels, through params/outcome_map.yaml"
     elif "assessments" in tables:
-        _derive_outcomes(tables, sources, returns, report, params_dir)
-    for name, frame in (
-        ("family", family.load(data_dir, report)),
-        ("audits", audits.load(data_dir, report)),
-        ("absence", absence.load(data_dir, report, params_dir)),
-        ("staffing", staffing.load(data_dir, report)),
-        ("caseloads", workforce.load_caseloads(data_dir, report)),
-        ("appraisals", workforce.load_appraisals(data_dir, report)),
-        ("actions", actions.load(data_dir, report, today)),
-    ):
+        _derive_outcomes(tables, sources, returns, report, settings)
+    for name in local.OTHER_TABLES:
+        frame = own.get(name)
         if frame is None and name in from_ssd:
             frame = from_ssd[name]
             sources[name] = SOURCE_NAMES["ssd"]
@@ -344,9 +344,7 @@ def read_inputs(
         if frame is not None:
             tables[name] = frame
     if "absence" in tables and "staffing" in tables:
-        tables["absence"] = teams.reconcile(
-            tables["absence"], tables["staffing"], report, params_dir
-        )
+        tables["absence"] = teams.reconcile(tables["absence"], tables["staffing"], report, settings)
     identifiers.normalise_tables(tables)
     named = {t: sources.get(t, "SSDA903" if t in ("episodes", "header") else f"{t}.csv")
              for t in tables}  # fmt: skip
@@ -356,8 +354,9 @@ def read_inputs(
 
 
 #: What the cached tables hold; changed whenever the readers read the same files differently
-#: (3: identifiers normalised, the census's collection years kept), so no older cache is used.
-CACHE_FORMAT = "3"
+#: (3: identifiers normalised, the census's collection years kept; 4: a code outside its DfE
+#: list and a census value failing its rule kept as unknown), so no older cache is used.
+CACHE_FORMAT = "4"
 
 
 def cache_key(files: list[dict], params_dir: Path) -> str:

@@ -27,8 +27,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from analysis.config import codelists, read_params
+from analysis.config import codelists
 from analysis.errors import ValidationReport
+from analysis.sources.settings import settings_of
 
 #: What is read of each SSD table: our column -> the SSD column (alternatives in later model
 #: versions after it). `None` marks a column read when present and left blank when not.
@@ -292,17 +293,17 @@ def canonical_flags(names: pd.Series, known: set[str]) -> pd.Series:
     return names.where(names.isin(known) | ~bare.isin(known), bare)
 
 
-def outcome_map(params_dir=None) -> dict[str, str]:
+def outcome_map(params=None) -> dict[str, str]:
     """SSD assessment outcome flag -> the board's outcome category (params/ssd.yaml)."""
     return {
         str(k).upper(): str(v)
-        for k, v in read_params("ssd.yaml", params_dir).get("assessment_flags", {}).items()
+        for k, v in (settings_of(params).ssd.get("assessment_flags", {}) or {}).items()
     }
 
 
-def unavailable(params_dir=None) -> tuple[str, ...]:
+def unavailable(params=None) -> tuple[str, ...]:
     """The board's outcome categories no SSD flag maps to: the SSD cannot show them."""
-    mapped = set(outcome_map(params_dir).values())
+    mapped = set(outcome_map(params).values())
     return tuple(c for c in codelists()["assessment_outcomes"] if c not in mapped)
 
 
@@ -315,9 +316,11 @@ def flags_recorded(assessments: pd.DataFrame, outcomes: pd.DataFrame) -> bool:
     )
 
 
-def to_internal(raw: Raw, report: ValidationReport, params_dir=None) -> dict[str, pd.DataFrame]:
+def to_internal(raw: Raw, report: ValidationReport, params=None) -> dict[str, pd.DataFrame]:
     """Boardpack's internal tables from the SSD tables present; an internal table whose SSD
-    tables are missing is left out (with a note naming them)."""
+    tables are missing is left out (with a note naming them). `params`: the run's settings
+    (`sources/settings.py`), or a params folder."""
+    params = settings_of(params)  # params/ssd.yaml read once for every table below
     for name, needs in NEEDS.items():
         missing = [t for t in needs if t not in raw.tables]
         if missing:
@@ -333,7 +336,7 @@ def to_internal(raw: Raw, report: ValidationReport, params_dir=None) -> dict[str
         dob = by_child["DOB"].fillna(by_child["EXPECTED_DOB"])
     out: dict[str, pd.DataFrame] = {}
     if raw.has("ssd_person", "ssd_cla_episodes", "ssd_legal_status"):
-        out.update(looked_after(raw, person, report, params_dir))
+        out.update(looked_after(raw, person, report, params))
     if raw.has("ssd_family"):
         out["family"] = family(raw, person, report)
     if raw.has("ssd_contacts"):
@@ -343,9 +346,9 @@ def to_internal(raw: Raw, report: ValidationReport, params_dir=None) -> dict[str
         if raw.has("ssd_cp_plans"):
             out["cin_cp"] = cin_cp(raw.tables["ssd_cin_episodes"], raw.tables["ssd_cp_plans"], dob)
     if raw.has("ssd_cin_assessments"):
-        out.update(assessments(raw.tables["ssd_cin_assessments"], dob, report, params_dir))
+        out.update(assessments(raw.tables["ssd_cin_assessments"], dob, report, params))
     if raw.has("ssd_involvements", "ssd_professionals"):
-        found = caseloads(raw, report, params_dir, until=latest(raw))
+        found = caseloads(raw, report, params, until=latest(raw))
         if found is not None:
             out["caseloads"] = found
     return out
@@ -357,14 +360,14 @@ def _dob(children: pd.Series, dob: pd.Series | None) -> pd.Series:
     return pd.Series(dob.reindex(children).to_numpy(), index=children.index)
 
 
-def start_reasons(values: pd.Series, report, column: str, params_dir=None) -> pd.Series:
+def start_reasons(values: pd.Series, report, column: str, params=None) -> pd.Series:
     """The SSDA903 code (S, L, P, T, U, B) of each CLA episode's start reason, written as the
     code (the Eclipse build) or its description (the SystemC build; params/ssd.yaml
     `start_reasons`), compared ignoring case, spacing and punctuation. A value that is
     neither is an error naming it (a start to care would otherwise go uncounted); a blank
     one is a warning."""
     codes = {_key(c): c for c in codelists()["ssda903"]["RNE"]}
-    given = read_params("ssd.yaml", params_dir).get("start_reasons", {}) or {}
+    given = settings_of(params).ssd.get("start_reasons", {}) or {}
     words = {_key(k): codes.get(_key(v)) for k, v in given.items()}  # a code, or None
     written = values.dropna()
     each = {v: codes.get(_key(v), words.get(_key(v))) for v in written.unique()}
@@ -387,15 +390,13 @@ def start_reasons(values: pd.Series, report, column: str, params_dir=None) -> pd
     return out.astype(object).where(out.notna(), None)
 
 
-def looked_after(
-    raw: Raw, person: pd.DataFrame, report, params_dir=None
-) -> dict[str, pd.DataFrame]:
+def looked_after(raw: Raw, person: pd.DataFrame, report, params=None) -> dict[str, pd.DataFrame]:
     """SSDA903 header and episodes: the CLA episodes, each with the legal status in force on
     the day it began (the latest legal status starting on or before it and not ended
     before it) and its start reason as a code (`start_reasons`). A looked-after child
     missing from ssd_person is an error."""
     eps = raw.tables["ssd_cla_episodes"]
-    rne = start_reasons(eps["RNE"], report, raw.columns["ssd_cla_episodes"]["RNE"], params_dir)
+    rne = start_reasons(eps["RNE"], report, raw.columns["ssd_cla_episodes"]["RNE"], params)
     known = eps["CHILD"].isin(person["CHILD"])
     if (~known).any():
         report.error(
@@ -556,7 +557,7 @@ def cin_cp(episodes: pd.DataFrame, plans: pd.DataFrame, dob) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True)
 
 
-def assessments(frame: pd.DataFrame, dob, report, params_dir=None) -> dict[str, pd.DataFrame]:
+def assessments(frame: pd.DataFrame, dob, report, params=None) -> dict[str, pd.DataFrame]:
     """`assessments` and `assessment_outcomes` (one row per assessment and category) from
     the outcome flags (cina_assessment_outcome_json, and cina_assessment_outcome_nfa as
     NFA_FLAG). A key is read with or without the prefix OUTCOME_ (the Eclipse build writes
@@ -581,8 +582,9 @@ def assessments(frame: pd.DataFrame, dob, report, params_dir=None) -> dict[str, 
         [set_flags, pd.DataFrame({"INDEX": frame.index[nfa], "FLAG": "NFA_FLAG"})],
         ignore_index=True,
     )
-    mapping = outcome_map(params_dir)
-    settings = read_params("ssd.yaml", params_dir)
+    params = settings_of(params)
+    mapping = outcome_map(params)
+    settings = params.ssd
     ignored = {str(k).strip().upper() for k in settings.get("not_outcomes", []) or []}
     set_flags["FLAG"] = canonical_flags(set_flags["FLAG"], set(mapping) | ignored)
     set_flags = set_flags[~set_flags["FLAG"].isin(ignored - set(mapping))]
@@ -637,7 +639,7 @@ def latest(raw: Raw) -> pd.Timestamp | None:
 
 
 def caseloads(
-    raw: Raw, report, params_dir=None, until: pd.Timestamp | None = None
+    raw: Raw, report, params=None, until: pd.Timestamp | None = None
 ) -> pd.DataFrame | None:
     """Children allocated to each worker at each month end, from the involvements whose role
     params/ssd.yaml names as allocated case work (`allocated_roles`: a code such as CW or a
@@ -647,7 +649,7 @@ def caseloads(
     A worker in two teams at a month end has a row for each, the FTE shared in proportion
     to the children in each. Months run from the first involvement to the month of `until`
     (the extract's latest date; by default the involvements' own)."""
-    settings = read_params("ssd.yaml", params_dir)
+    settings = settings_of(params).ssd
     roles = {str(r).strip().upper() for r in settings.get("allocated_roles", []) or []}
     others = {str(r).strip().upper() for r in settings.get("other_roles", []) or []}
     invo = raw.tables["ssd_involvements"]

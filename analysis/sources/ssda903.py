@@ -15,6 +15,7 @@ from analysis.config import codelists
 from analysis.errors import ERROR, WARNING, ValidationReport
 from analysis.lookup import member
 from analysis.sources._table import ROW, Column, read_csv, report_rows, shown_dates
+from analysis.sources.settings import Settings
 
 
 def _codes(name: str) -> tuple[str, ...]:
@@ -29,7 +30,7 @@ def header_columns() -> list[Column]:
         Column("ETHNIC", "code", required=False, codes=_codes("ETHNIC")),
         Column("UPN", required=False),
         Column("MOTHER", "code", required=False, codes=_codes("MOTHER")),
-        Column("MC_DOB", "date", required=False),
+        Column("MC_DOB", "date", required=False, unknown_ok=True),
     ]
 
 
@@ -92,6 +93,14 @@ def load(
         "header": header.drop(columns=[ROW, "_RETURN", "_FILE"]),
         "episodes": episode.drop(columns=[ROW, "_RETURN", "_FILE"]),
     }
+
+
+def read_source(
+    data_dir: Path, settings: Settings, report: ValidationReport
+) -> dict[str, pd.DataFrame]:
+    """The format's reader (the interface every source has): header and episodes from the
+    returns under `data_dir/ssda903`, checked against `settings.today` (see `load`)."""
+    return load(data_dir, report, settings.today)
 
 
 def _latest(frame: pd.DataFrame, keys: list[str], report: ValidationReport, what: str):

@@ -8,19 +8,18 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis.config import params_file, read_yaml
 from analysis.errors import ValidationReport
 from analysis.names import key
+from analysis.sources.settings import TEAM_MAP, Settings, settings_of
 
 FILE = "absence.csv"
-TEAM_MAP = "team_map.yaml"
 
 
 def reconcile(
     absence: pd.DataFrame,
     staffing: pd.DataFrame,
     report: ValidationReport,
-    params_dir: Path | None = None,
+    params: Settings | Path | None = None,
 ) -> pd.DataFrame:
     """Absence spells with TEAM spelt as staffing.csv spells it.
 
@@ -29,8 +28,7 @@ def reconcile(
     differently. A team with days lost in a month that staffing.csv covers, but with no FTE
     for that team that month, is an error naming the team and the months: its days would be
     counted with no staff to divide them by."""
-    path = params_file(TEAM_MAP, params_dir)
-    mapping = {str(k): str(v) for k, v in read_yaml(path).items()} if path.exists() else {}
+    mapping = settings_of(params).team_map
     # rows whose month or team could not be read were reported by the loaders already
     staffing = staffing.dropna(subset=["MONTH", "TEAM"])
     named = absence["TEAM"].astype(object).map(lambda t: mapping.get(t, t))

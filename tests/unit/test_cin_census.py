@@ -11,9 +11,10 @@ import pytest
 from support.inputs import write_inputs
 from support.paths import TESTS
 
-from analysis.errors import ERROR, ValidationReport
+from analysis.errors import ERROR, WARNING, ValidationReport
+from analysis.measures import data_quality as dq
 from analysis.sources import cin_census
-from analysis.sources.inputs import read_inputs
+from analysis.sources.inputs import Inputs, read_inputs
 
 FIXTURES = TESTS / "fixtures" / "cin_census"
 T = pd.Timestamp
@@ -122,13 +123,19 @@ def test_a_bad_value_names_the_line_and_the_element_path(tmp_path):
     )
     report = ValidationReport()
     tables = cin_census.load(tmp_path, report)
-    assert sorted(report.lines(ERROR)) == [
+    assert not report.lines(ERROR)  # one bad cell costs one cell, not the file
+    assert sorted(w for w in report.lines(WARNING) if cin_census.NO_DOB not in w) == [
         "cin_census/x.xml line 11, Child[2]/CINdetails[2]/ReferralNFA 'maybe': not a yes/no "
-        "(expected 0/1 or true/false)",
+        "(expected 0/1 or true/false): counted as unknown",
         "cin_census/x.xml line 9, Child[2]/CINdetails[2]/Assessments[1]/"
-        "AssessmentAuthorisationDate '2016-09-31': not a date (expected yyyy-mm-dd)",
+        "AssessmentAuthorisationDate '2016-09-31': not a date (expected yyyy-mm-dd), so the "
+        "row is left out: counted as unknown",
     ]
-    assert tables["assessments"].empty  # nothing is taken from a file with an error
+    # the unreadable authorisation leaves its one assessment out (an open one would be wrong);
+    # both of A2's referrals are read, the second with its NFA flag unknown
+    assert tables["assessments"].empty
+    assert list(tables["referrals"]["REFERRAL_DATE"]) == [T("2016-05-10"), T("2016-09-10")]
+    assert tables["referrals"]["NFA"].isna().all()
 
 
 # --- the collection year and the file rules -----------------------------------------------
@@ -267,3 +274,37 @@ def test_a_reference_date_outside_its_year_is_an_error(tmp_path):
         "cin_census/x.xml: Header/CollectionDetails/ReferenceDate '2016-03-31' is not in "
         "January to March 2017, the end of collection year 2017 (expected 2017-03-31)"
     ]
+
+
+def test_an_unreadable_closure_date_leaves_its_referral_out_and_keeps_what_it_holds(tmp_path):
+    """A2's second referral has closure date 2016-13-01: it is not read as still open (that
+    would add one to the open caseload); it is left out (2 referrals -> 1), while its
+    assessment, started 2016-09-11 and authorised 2016-09-20, is kept. The closure is on
+    line 7 (Message, Header, Children, Child, two CINdetails lines before it)."""
+    tables, report = one_file(
+        tmp_path,
+        HEAD + "<Children>\n"
+        "<Child><ChildIdentifiers><LAchildID>A2</LAchildID></ChildIdentifiers>\n"
+        "  <CINdetails><CINreferralDate>2016-05-10</CINreferralDate></CINdetails>\n"
+        "  <CINdetails><CINreferralDate>2016-09-10</CINreferralDate>\n"
+        "    <CINclosureDate>2016-13-01</CINclosureDate>\n"
+        "    <Assessments><AssessmentActualStartDate>2016-09-11</AssessmentActualStartDate>\n"
+        "      <AssessmentAuthorisationDate>2016-09-20</AssessmentAuthorisationDate>\n"
+        "    </Assessments>\n"
+        "  </CINdetails>\n"
+        "</Child></Children></Message>\n",
+    )
+    assert not report.lines(ERROR)
+    assert (
+        "cin_census/x.xml line 7, Child[1]/CINdetails[2]/CINclosureDate '2016-13-01': not a "
+        "date (expected yyyy-mm-dd), so the row is left out: counted as unknown"
+    ) in report.lines(WARNING)
+    assert list(tables["referrals"]["REFERRAL_DATE"]) == [T("2016-05-10")]
+    assert list(tables["cin_cp"]["START"]) == [T("2016-05-10")]
+    assert list(tables["assessments"]["ASSESSMENT_AUTHORISED"]) == [T("2016-09-20")]
+    # the data quality report counts the cell, and the one row it leaves out
+    unknown = dq.values_unknown(Inputs({}, report))
+    assert unknown.to_dict("records") == [
+        {"File": "cin_census/x.xml", "Column": "CINclosureDate", "Values unknown": 1,
+         "Rows left out": 1}
+    ]  # fmt: skip

@@ -65,6 +65,30 @@ def test_a_report_is_refused_only_for_the_sources_it_uses(tmp_path):
     ]
 
 
+def test_records_dated_after_the_period_end_are_one_warning_per_source(tmp_path, caplog):
+    """Mini episodes: C1 01/04/2016-01/08/2016, C1 from 01/08/2016, C2 from 28/12/2016.
+    To July 2016 (ends 31/07/2016): C1's first ends 01/08 and the other two begin after, so
+    3 records; to August 2016: C2's start alone, 1; to March 2017: none."""
+    folder = processed(tmp_path)
+    inputs = read_inputs(write_inputs(tmp_path / "again"))
+    assert coverage.after_period(inputs, "2016-07", ["episodes"]) == [
+        "SSDA903 episodes: 3 records dated after the period end (31/07/2016); check them: "
+        "they are in no figure for July 2016"
+    ]
+    assert coverage.after_period(inputs, "2016-08", ["episodes"]) == [
+        "SSDA903 episodes: 1 record dated after the period end (31/08/2016); check them: "
+        "they are in no figure for August 2016"
+    ]
+    assert coverage.after_period(inputs, "2017-03", ["episodes"]) == []
+    # the run's coverage step says it for its latest period, for the sources its reports read
+    with caplog.at_level("WARNING", logger="boardpack"):
+        _check_coverage(folder, ["2016-06", "2016-08"], ["young_children"], SHARED, allow=True)
+    assert [r.getMessage() for r in caplog.records if r.levelname == "WARNING"] == [
+        "SSDA903 episodes: 1 record dated after the period end (31/08/2016); check them: "
+        "they are in no figure for August 2016"
+    ]
+
+
 def test_every_assessment_still_open_is_no_crash(tmp_path):
     """No assessment authorised: the assessments reach as far as their starts (latest
     01/02/2017 + 2 months = April 2017); a table with no date at all is simply not listed."""

@@ -10,6 +10,7 @@ from support.inputs import VALID, write_inputs
 
 from analysis.config import PARAMS_DIR
 from analysis.errors import ERROR, WARNING
+from analysis.measures import data_quality as dq
 from analysis.sources.inputs import read_inputs
 
 TODAY = pd.Timestamp("2017-04-15")
@@ -142,8 +143,17 @@ def test_codes_outside_dfe_lists_warn_not_crash(tmp_path):
         "C2,28/12/2016,S,C1,N1,U4", "C2,28/12/2016,S,ZZ,N1,U4"
     )
     inputs = run(tmp_path, {"ssda903/episodes.csv": bad})
-    assert "ssda903/episodes.csv row 4, LS 'ZZ': code not in the DfE list" in lines(inputs, WARNING)
+    assert (
+        "ssda903/episodes.csv row 4, LS 'ZZ': code not in the DfE list: counted as unknown"
+    ) in lines(inputs, WARNING)
     assert not inputs.report.has_errors
+    # the one bad cell is unknown (blank); its episode and the other cells are kept
+    episode = inputs["episodes"].set_index("CHILD").loc["C2"]
+    assert pd.isna(episode["LS"]) and episode["RNE"] == "S"
+    # and the data quality report counts it: 1 value unknown, no row left out
+    assert dq.values_unknown(inputs).to_dict("records") == [
+        {"File": "ssda903/episodes.csv", "Column": "LS", "Values unknown": 1, "Rows left out": 0}
+    ]
 
 
 def test_data_quality_warnings(tmp_path):
@@ -335,3 +345,19 @@ def test_a_worker_whose_teams_add_up_to_more_than_one_fte_is_a_warning(tmp_path)
         f"caseloads.csv row 2, FTE '1.2': {rule}",
         f"caseloads.csv row 4, FTE '1.2': {rule}",
     ]
+
+
+def test_a_mothers_date_of_birth_that_is_not_a_date_costs_that_cell_only(tmp_path):
+    """MC_DOB's blank means only "not known": a bad one is a warning and is blank (NaT);
+    both children are kept, C1's own DOB read as written."""
+    bad = VALID["ssda903/header.csv"].replace("FAKE000000001,,", "FAKE000000001,,31/13/1990")
+    inputs = run(tmp_path, {"ssda903/header.csv": bad})
+    assert not inputs.report.has_errors
+    assert (
+        "ssda903/header.csv row 2, MC_DOB '31/13/1990': not a real date (expected dd/mm/yyyy; "
+        "yyyy-mm-dd, dd-Mon-yyyy and Excel's date-times at midnight are also read): counted as "
+        "unknown"
+    ) in lines(inputs, WARNING)
+    header = inputs["header"].set_index("CHILD")
+    assert len(header) == 2 and header["MC_DOB"].isna().all()
+    assert header.loc["C1", "DOB"] == pd.Timestamp("2010-06-01")
