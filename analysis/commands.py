@@ -83,10 +83,6 @@ def _run(args: argparse.Namespace) -> int:
         f"({periods[0]}{' to ' + periods[-1] if len(periods) > 1 else ''}) with {req.jobs} job(s)"
     )
     outcomes = run(req)
-    from analysis.region.indicators import write_indicators
-
-    for period in periods:  # the pack's figures as tidy CSV, for regional comparison
-        write_indicators(req.out / period, shared | overrides)
     failed = [o for o in outcomes if o.status != "published"]
     for o in failed:
         print(

@@ -695,7 +695,11 @@ def run(req: RunRequest) -> list[Outcome]:
                     f"in {outcome.seconds:.1f}s{error}",
                     extra=DONE,
                 )
+            from analysis.region.indicators import write_indicators  # (imports scipy)
+
             for period in req.periods:
+                # the pack's figures as tidy CSV (regional comparison), inside the version
+                write_indicators(pack / period, shared)
                 periods.switch(period, pack / period, run_id)
             write_index(req.out)
             periods.tidy()

@@ -107,7 +107,14 @@ CANNOT_CARRY = {
     },
     "cin-census": {
         "assessments": _DERIVED_OUTCOMES,
-        "board_summary": ["key_points", "measures_not_available"],  # no contacts
+        "board_summary": ["key_points", "measures_not_available", "attention"],  # no contacts
+        # the claim about repeat contacts (IP01) cannot be checked without contacts, so the
+        # tracker's own "yes" stands
+        "improvement_plan": [
+            "actions_impact_contradicted",
+            "actions_impact_evidenced",
+            "impact_contradicted_actions",
+        ],
         "data_quality": ["files_loaded", "rows_total"],
         "front_door": [
             "contacts_month",

@@ -72,7 +72,7 @@ def test_board_summary_on_its_defaults_shows_figures_and_a_rendering_carries_the
     )
     page = (tmp_path / "bs.html").read_text()
     marking = page.index("OFFICIAL-SENSITIVE")
-    assert marking < page.index("Synthetic demonstration data") < page.index("Key points")
+    assert marking < page.index("Synthetic demonstration data") < page.index("Needs the board")
 
 
 def test_the_engine_pages_carry_the_marking_once(demo_pack):
