@@ -31,7 +31,7 @@ from pathlib import Path
 import pandas as pd
 from lxml import etree
 
-from analysis.errors import UNKNOWN, ValidationReport
+from analysis.errors import ERROR, UNKNOWN, WARNING, ValidationReport
 from analysis.sources.identifiers import normalise
 from analysis.sources.settings import Settings
 
@@ -115,18 +115,15 @@ class _File:
 
     def problem(self, node, place: str, rule: str, value: str | None = None) -> None:
         self.ok = False
-        self.report.error(
-            self.label,
-            rule,
-            column=place.split("/")[-1],
-            rows=[node.sourceline if node is not None else None],
-            values=[value],
-            places=[place],
-            unit="line",
-        )
+        self._add(ERROR, node, place, rule, value)
 
     def warn(self, node, place: str, rule: str, value: str | None = None) -> None:
-        self.report.warning(
+        self._add(WARNING, node, place, rule, value)
+
+    def _add(self, severity: str, node, place: str, rule: str, value: str | None) -> None:
+        """One problem at an element (its line and path)."""
+        self.report.add(
+            severity,
             self.label,
             rule,
             column=place.split("/")[-1],
