@@ -49,7 +49,7 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _demo_data(args: argparse.Namespace) -> int:
-    from analysis.sources.demo import DemoSpec, write_demo_data
+    from analysis.demo.generate import DemoSpec, write_demo_data
 
     if args.region is not None:  # a synthetic region: N LAs and their region.yaml
         from analysis.region.demo import write_region_demo
@@ -105,7 +105,7 @@ def _init(args: argparse.Namespace) -> int:
 
 def _cache(args: argparse.Namespace) -> int:
     from analysis.config import PROJECT_ROOT, read_params
-    from analysis.sources.demo import DEMO_CACHE
+    from analysis.demo.generate import DEMO_CACHE
 
     processed = PROJECT_ROOT / read_params("defaults.yaml").get("processed_dir", "data/processed")
     removed = 0

@@ -24,10 +24,10 @@ def _run(args: argparse.Namespace) -> int:
         periods = [str(parse_period(args.period or "latest"))]
     if kernel_mode(args.kernel) == "forked":
         template()  # started first, so its imports run while this process starts and validates
+    from analysis.demo.generate import demo_folder
     from analysis.engine.log import configure
     from analysis.engine.params import available_reports, defaults
     from analysis.engine.runner import RunRequest, default_jobs, run
-    from analysis.sources.demo import demo_folder
 
     shared = defaults()
     known = available_reports()

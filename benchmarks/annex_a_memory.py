@@ -22,8 +22,9 @@ from pathlib import Path
 
 import numpy as np
 
-from analysis.sources import demo_cin, demo_returns
-from analysis.sources.demo_common import DemoSpec
+from analysis.demo import cin as demo_cin
+from analysis.demo import returns as demo_returns
+from analysis.demo.common import DemoSpec
 
 CONTACTS_PER_SCALE = 56_500  # as benchmarks/returns.py
 MiB = 1 << 20

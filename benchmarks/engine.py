@@ -128,8 +128,8 @@ def main() -> None:
     parser.add_argument("--skip-backfill", action="store_true")
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
+    from analysis.demo.generate import demo_folder
     from analysis.engine.params import available_reports
-    from analysis.sources.demo import demo_folder
 
     demo = demo_folder()
     reports = available_reports()

@@ -24,9 +24,11 @@ os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})  # one core
 import numpy as np  # noqa: E402
 from python_calamine import CalamineWorkbook  # noqa: E402
 
+from analysis.demo import cin as demo_cin  # noqa: E402
+from analysis.demo import returns as demo_returns  # noqa: E402
+from analysis.demo.common import DemoSpec  # noqa: E402
 from analysis.errors import ValidationReport  # noqa: E402
-from analysis.sources import annex_a, cin_census, demo_cin, demo_returns  # noqa: E402
-from analysis.sources.demo_common import DemoSpec  # noqa: E402
+from analysis.sources import annex_a, cin_census  # noqa: E402
 
 #: Contacts and census children per unit of scale (demo defaults), measured once.
 CONTACTS_PER_SCALE = 56_500

@@ -28,10 +28,10 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from support import postgres as pg  # noqa: E402
 
+from analysis.demo.common import DemoSpec  # noqa: E402
+from analysis.demo.generate import write_demo_data  # noqa: E402
 from analysis.errors import ValidationReport  # noqa: E402
 from analysis.sources import database  # noqa: E402
-from analysis.sources.demo import write_demo_data  # noqa: E402
-from analysis.sources.demo_common import DemoSpec  # noqa: E402
 
 
 def best(fn, repeat: int) -> tuple[object, float]:

@@ -20,12 +20,12 @@ os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})  # one core
 
 import pandas as pd  # noqa: E402
 
+from analysis.demo.generate import DemoSpec, write_demo_data  # noqa: E402
 from analysis.errors import ValidationReport  # noqa: E402
 from analysis.measures import looked_after as la  # noqa: E402
 from analysis.reports import young_children as yc  # noqa: E402
 from analysis.sources import family as family_source  # noqa: E402
 from analysis.sources import ssda903  # noqa: E402
-from analysis.sources.demo import DemoSpec, write_demo_data  # noqa: E402
 from analysis.sources.inputs import prepare  # noqa: E402
 
 PERIOD = "2017-03"

@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.config import PROJECT_ROOT, read_params
+from analysis.demo.generate import DEMO_CACHE, demo_folder
 from analysis.engine import MARKING_OUTPUT
 from analysis.engine.metrics import Metrics
 from analysis.errors import BoardpackError
@@ -22,7 +23,6 @@ from analysis.periods import parse_period
 from analysis.presentation import present
 from analysis.presentation.disclosure import disclose_metrics, protect_series
 from analysis.registry import disclosure_rules, metric, undeclared
-from analysis.sources.demo import DEMO_CACHE, demo_folder
 from analysis.sources.inputs import Inputs, load_processed, prepare
 
 

@@ -12,11 +12,11 @@ from pathlib import Path
 
 import yaml
 
+from analysis.demo.common import DemoSpec
+from analysis.demo.generate import write_demo_data
 from analysis.errors import BoardpackError
-from analysis.sources.demo import write_demo_data
-from analysis.sources.demo_common import DemoSpec
 
-#: Children aged 0-17 in the calibrated demo LA at scale 1 (analysis/sources/demo.py).
+#: Children aged 0-17 in the calibrated demo LA at scale 1 (analysis/demo/generate.py).
 CHILDREN_AT_SCALE_1 = 65_000
 #: (new code, old code, size, recontact, rereferral) per demo LA, in order: sizes from a
 #: third to one and a half times the calibrated LA; the second contacts children again far

@@ -12,7 +12,7 @@ import pytest
 from support.cli import boardpack
 from support.paths import TESTS
 
-from analysis.sources.demo import demo_folder
+from analysis.demo.generate import demo_folder
 
 PERIOD = "2017-03"
 

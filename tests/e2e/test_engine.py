@@ -20,9 +20,9 @@ from support.cli import boardpack
 from support.paths import ROOT
 from support.scan import ID_PATTERN, identifiers, published_text
 
+from analysis.demo.generate import demo_folder
 from analysis.engine.params import available_reports
 from analysis.sources import coverage
-from analysis.sources.demo import demo_folder
 
 PERIOD = "2017-03"
 A4 = (595.28, 841.89)

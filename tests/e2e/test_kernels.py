@@ -15,7 +15,7 @@ from support.cli import boardpack
 from support.paths import ROOT
 from support.scan import page_text
 
-from analysis.sources.demo import demo_folder
+from analysis.demo.generate import demo_folder
 
 PERIOD = "2017-03"
 

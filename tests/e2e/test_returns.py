@@ -12,7 +12,7 @@ import pytest
 from support.cli import boardpack
 from support.scan import differing
 
-from analysis.sources.demo import CANNOT_CARRY, write_demo_data
+from analysis.demo.generate import CANNOT_CARRY, write_demo_data
 
 PERIOD = "2017-03"
 

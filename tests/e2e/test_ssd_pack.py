@@ -13,7 +13,7 @@ from support import postgres as pg
 from support.cli import boardpack
 from support.scan import differing, page_text
 
-from analysis.sources.demo import CANNOT_CARRY
+from analysis.demo.generate import CANNOT_CARRY
 
 PERIOD = "2017-03"
 

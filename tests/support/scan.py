@@ -11,7 +11,7 @@ import nbformat
 import pandas as pd
 from pypdf import PdfReader
 
-from analysis.sources.demo import demo_folder
+from analysis.demo.generate import demo_folder
 
 #: Child and employee identifiers and UPNs as the demo data writes them.
 ID_PATTERN = re.compile(r"\b(?:[CE]\d{8}|FAKE\d{9})\b")

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.sources.demo import DemoSpec, write_demo_data
+from analysis.demo.generate import DemoSpec, write_demo_data
 from analysis.sources.inputs import read_inputs
 
 END = pd.Timestamp("2017-03-31")

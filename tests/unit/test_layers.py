@@ -13,6 +13,7 @@ PACKAGE = ROOT / "analysis"
 LAYERS = {
     "analysis": 0,  # errors, config, periods, workdays, ages, lookup, fileio, withheld, registry
     "analysis.sources": 1,
+    "analysis.demo": 2,  # the synthetic world, written through the sources' formats
     "analysis.measures": 2,
     "analysis.presentation": 3,
     "analysis.reports": 4,

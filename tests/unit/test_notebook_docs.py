@@ -95,8 +95,8 @@ def test_the_board_summary_in_a_notebook_links_to_the_published_pages(tmp_path):
 
 
 def test_a_period_the_inputs_do_not_cover_is_refused_in_a_notebook_s_words(tmp_path):
+    from analysis.demo.generate import demo_folder
     from analysis.engine.session import check_inputs
-    from analysis.sources.demo import demo_folder
 
     with pytest.raises(BoardpackError) as refused:
         check_inputs(["young_children", "front_door"], "2019-06", demo_folder())

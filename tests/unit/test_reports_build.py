@@ -205,7 +205,7 @@ def test_no_zero_for_months_before_the_hr_data_begin(tmp_path):
     and 12-month windows before then are blank, never zero."""
     import shutil
 
-    from analysis.sources.demo import demo_folder
+    from analysis.demo.generate import demo_folder
 
     raw = tmp_path / "raw"
     shutil.copytree(demo_folder(), raw)

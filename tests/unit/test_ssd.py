@@ -415,9 +415,9 @@ def test_the_demo_ssd_maps_back_onto_the_csv_worlds_tables(tmp_path):
     """No database: the SSD tables the demo writes, typed and mapped, against the same
     world read from its CSV extracts. Everything equal except what the SSD cannot carry:
     outcome categories with no flag, and each month's FTE (one per worker in the SSD)."""
-    from analysis.sources import demo_ssd
-    from analysis.sources.demo import world_tables, write_demo_data
-    from analysis.sources.demo_common import DemoSpec
+    from analysis.demo import ssd as demo_ssd
+    from analysis.demo.common import DemoSpec
+    from analysis.demo.generate import world_tables, write_demo_data
     from analysis.sources.inputs import read_inputs
 
     spec = DemoSpec(scale=0.3, start="2015-04")

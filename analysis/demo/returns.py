@@ -17,8 +17,8 @@ import pandas as pd
 from lxml import etree
 from openpyxl import Workbook
 
+from analysis.demo.cin import World
 from analysis.sources.cin_census import YEARS
-from analysis.sources.demo_cin import World
 
 GENDER = np.array(["a) Male", "b) Female"], dtype=object)
 YES_NO = {"Y": "a) Yes", "N": "b) No", True: "a) Yes", False: "b) No"}

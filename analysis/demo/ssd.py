@@ -23,9 +23,9 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from analysis.config import label_map, read_params
+from analysis.demo.cin import World
 from analysis.sources import ssd
 from analysis.sources.database import VERSION_TABLE
-from analysis.sources.demo_cin import World
 
 DAY = pd.Timedelta(days=1)
 VERSION = "1.0.0-synthetic"

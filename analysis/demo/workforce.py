@@ -19,7 +19,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from analysis.sources.demo_common import CALIBRATED_DAY, ORIGIN, DemoSpec, ids
+from analysis.demo.common import CALIBRATED_DAY, ORIGIN, DemoSpec, ids
 
 #: April 2014 to March 2017: the months over which the calibrated trends run.
 _CALIBRATED_MONTHS = 35

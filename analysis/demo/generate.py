@@ -35,11 +35,11 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from analysis.config import PROJECT_ROOT
-from analysis.errors import BoardpackError
-from analysis.lookup import member
-from analysis.sources import DEMO_FORMATS, demo_cin, demo_returns, demo_workforce
-from analysis.sources.demo_cin import TEAMS
-from analysis.sources.demo_common import (
+from analysis.demo import cin as demo_cin
+from analysis.demo import returns as demo_returns
+from analysis.demo import workforce as demo_workforce
+from analysis.demo.cin import TEAMS
+from analysis.demo.common import (
     CALIBRATED_END,
     DAY,
     FIRST_DAY,
@@ -52,6 +52,9 @@ from analysis.sources.demo_common import (
     poisson_days,
     progress,
 )
+from analysis.errors import BoardpackError
+from analysis.lookup import member
+from analysis.sources import DEMO_FORMATS
 from analysis.workdays import working_day_index
 
 DATE_FORMAT = "%d/%m/%Y"
@@ -139,7 +142,7 @@ def write_demo_data(
     children are the same in each; the returns cannot carry local outcome labels (the
     census no contacts either). `ssd` writes the looked-after children, families, front
     door, children in need and caseloads as the Standard Safeguarding Dataset into the
-    database `db` names (analysis/sources/demo_ssd.py), and the rest to `out`."""
+    database `db` names (analysis/demo/ssd.py), and the rest to `out`."""
     spec = spec or DemoSpec()
     if format not in FORMATS:
         raise ValueError(f"format must be one of {', '.join(FORMATS)}")
@@ -147,7 +150,7 @@ def write_demo_data(
     (out / ("" if format == "ssd" else "ssda903")).mkdir(parents=True, exist_ok=True)
     tables, cin = world_tables(spec)
     if format == "ssd":
-        from analysis.sources import demo_ssd
+        from analysis.demo import ssd as demo_ssd
 
         extract = pd.Timestamp(spec.extract_day)
         written = demo_ssd.write(demo_ssd.tables(tables, cin, extract), db)
@@ -175,7 +178,7 @@ def _generator_digest() -> str:
     """A digest of the demo generator's code, so a changed generator never reuses a folder
     an older one wrote."""
     digest = hashlib.sha256()
-    for path in sorted(Path(__file__).parent.glob("demo*.py")):
+    for path in sorted(Path(__file__).parent.glob("*.py")):
         digest.update(path.read_bytes())
     return digest.hexdigest()[:10]
 
@@ -206,7 +209,7 @@ def world_tables(spec: DemoSpec) -> tuple[dict[str, pd.DataFrame], demo_cin.Worl
     """The synthetic world cut at the spec's end: every local CSV extract's table, by file
     name, and the children in need world the returns and the SSD are written from.
 
-    The world is anchored to the calendar (`demo_common.ORIGIN`): the calibrated years to
+    The world is anchored to the calendar (`common.ORIGIN`): the calibrated years to
     March 2017 come from the seed's stream, each later year (April to March) from its own
     (the seed and the year), spliced on: the people and events that begin in that year,
     beside those that began before it. So the same seed gives the same history up to any

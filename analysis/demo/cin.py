@@ -1,6 +1,6 @@
 """The synthetic front door, children in need and child protection: one world of contacts
 and referrals from which every input format is written (`demo.py` writes the local CSV
-extracts, `demo_returns.py` the Ofsted Annex A workbook and the DfE CIN census XML).
+extracts, `returns.py` the Ofsted Annex A workbook and the DfE CIN census XML).
 
 Each referral opens an episode of need (a CIN period, from the referral to its closure);
 most get an assessment; the assessment's decision sets what follows (closure with no further
@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from analysis.sources.demo_common import (
+from analysis.demo.common import (
     CALIBRATED_DAY,
     DAY,
     YEAR,
