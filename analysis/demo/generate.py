@@ -26,6 +26,7 @@ import hashlib
 import os
 import shutil
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -218,13 +219,14 @@ def world_tables(spec: DemoSpec) -> tuple[dict[str, pd.DataFrame], demo_cin.Worl
         raise BoardpackError(
             f"the demo world begins in {ORIGIN}: --start {spec.start} is before it"
         )
-    base = DemoSpec(ORIGIN, CALIBRATED_END, spec.seed, spec.scale, cut=spec.end)
+    # each run keeps the spec's seed, scale and practice (a regional demo's LAs differ)
+    base = replace(spec, start=ORIGIN, end=CALIBRATED_END, cut=spec.end)
     tables, cin, roster, pending = _generated(base)
     year = int(CALIBRATED_END[:4])
     while pd.Period(f"{year}-04", "M") <= pd.Period(spec.end, "M"):
         # a later year's run: its own stream and children numbered apart from the others
-        later = DemoSpec(f"{year}-04", f"{year + 1}-03", (spec.seed, year), spec.scale,
-                         cut=spec.end, id_offset=(year - 2016) * 100_000_000)  # fmt: skip
+        later = replace(spec, start=f"{year}-04", end=f"{year + 1}-03", seed=(spec.seed, year),
+                        cut=spec.end, id_offset=(year - 2016) * 100_000_000)  # fmt: skip
         more, more_cin, _, more_pending = _generated(later, roster, pending)
         tables, cin, pending = _splice(tables, cin, more, more_cin, more_pending, year)
         year += 1

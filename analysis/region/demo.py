@@ -55,7 +55,10 @@ def write_region_demo(
     las = []
     for i, (new, old, size, recontact, rereferral) in enumerate(LAS[:n], start=1):
         folder = out / f"la{i}"
-        spec = DemoSpec(start, end, seed + i - 1, size * scale, recontact, rereferral)
+        spec = DemoSpec(
+            start=start, end=end, seed=seed + i - 1, scale=size * scale,
+            recontact=recontact, rereferral=rereferral,
+        )  # fmt: skip
         write_demo_data(folder / "data" / "raw", spec)
         name = f"Demo LA {i} (synthetic)"
         (folder / "params").mkdir(parents=True, exist_ok=True)

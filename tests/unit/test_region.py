@@ -219,3 +219,25 @@ def test_demo_region_size_is_checked_in_one_line(tmp_path):
     result = boardpack("demo-data", "--region", "14", "--out", str(tmp_path / "r"))
     assert result.returncode == 1
     assert result.stderr == "boardpack: --region takes 1 to 13 LAs, not 14\n"
+
+
+def test_each_demo_la_s_practice_reaches_the_generator(monkeypatch, tmp_path):
+    """LA 2 contacts children again 2.2 times as often, LA 3 re-refers 1.9 times as often
+    (analysis/region/demo.py), and the generator carries that through every year it runs."""
+    from analysis.demo.common import DemoSpec
+    from analysis.demo.generate import world_tables
+    from analysis.region import demo as region_demo
+
+    specs = []
+    monkeypatch.setattr(region_demo, "write_demo_data", lambda folder, spec: specs.append(spec))
+    region_demo.write_region_demo(tmp_path, 3)
+    assert [(s.recontact, s.rereferral) for s in specs] == [(1.0, 1.0), (2.2, 1.0), (1.0, 1.9)]
+
+    def per_child(tables, name):
+        return len(tables[name]) / tables[name]["CHILD"].nunique()
+
+    base, _ = world_tables(DemoSpec(scale=0.2))
+    recontact, _ = world_tables(DemoSpec(scale=0.2, recontact=2.2))
+    rereferral, _ = world_tables(DemoSpec(scale=0.2, rereferral=1.9))
+    assert per_child(recontact, "contacts.csv") > 1.1 * per_child(base, "contacts.csv")
+    assert per_child(rereferral, "referrals.csv") > 1.05 * per_child(base, "referrals.csv")
