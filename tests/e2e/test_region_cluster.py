@@ -205,12 +205,12 @@ def test_a_worker_lost_mid_run_still_publishes_everything(region):
 
 def test_the_regional_pack_from_shared_tidy_files_equals_the_runs(region, tmp_path):
     root = region[0]
-    shared = tmp_path / "shared"
+    sent = tmp_path / "sent"  # the packs as the LAs sent them
     for code in CODES:  # what each LA would send: its pack folder
-        (shared / code / PERIOD).mkdir(parents=True)
+        (sent / code / PERIOD).mkdir(parents=True)
         source = root / "out" / code / PERIOD / "indicators.csv"
-        (shared / code / PERIOD / "indicators.csv").write_bytes(source.read_bytes())
-    packs = [str(shared / code) for code in CODES]
+        (sent / code / PERIOD / "indicators.csv").write_bytes(source.read_bytes())
+    packs = [str(sent / code) for code in CODES]
     result = boardpack(
         "region", "compare", "--packs", *packs, "--period", PERIOD, "--out", str(tmp_path / "r"),
         "--name", "Demo region (synthetic)", "--formats", "html",
