@@ -42,7 +42,11 @@ def open_report(
     if report in summary_reports():
         raise ValueError(f"{report} reads the other reports' figures: use its notebook")
     params = resolve(report, period, overrides, Path(params_dir), NOTEBOOKS_DIR)
-    processed = check_inputs(report, period, data_dir)
+    return _built(report, period, check_inputs(report, period, data_dir), data_dir, params)
+
+
+def _built(report: str, period: str, processed: Path, data_dir: str, params: dict):
+    """The report's session and model from inputs already checked (`processed`)."""
     s = open_session(report, period, str(processed), data_dir)
     module = import_module(f"analysis.reports.{report}")
     return s, module.build(s, **build_args(report, params))
@@ -60,10 +64,11 @@ def detail_figures(period: str, data_dir: str = "") -> Path:
     pages), in the form the engine hands the board summary (period -> report -> metrics);
     returns the JSON file's path (a temporary file)."""
     reports = [r for r in available_reports() if r not in summary_reports()]
-    check_inputs(reports, period, data_dir)  # one message naming every report not covered
+    processed = check_inputs(reports, period, data_dir)  # one message naming every report
     figures = {}
     for report in reports:
-        s, _ = open_report(report, period, data_dir)
+        params = resolve(report, period, {}, PARAMS_DIR, NOTEBOOKS_DIR)
+        s, _ = _built(report, period, processed, data_dir, params)
         figures[report] = s.metrics.values
     handle, name = tempfile.mkstemp(prefix="boardpack-figures-", suffix=".json")
     with open(handle, "w") as f:

@@ -65,7 +65,7 @@ def run_la(la: LA, options: RunOptions) -> LAResult:
     from analysis.engine.params import defaults
     from analysis.engine.runner import RunRequest, run
     from analysis.errors import BoardpackError, InputError
-    from analysis.region.indicators import write_indicators
+    from analysis.region.indicators import INDICATORS_FILE, POPULATION
 
     t0 = time.perf_counter()
     result = LAResult(la.name, la.new_la_code, worker=_worker_name())
@@ -86,6 +86,8 @@ def run_la(la: LA, options: RunOptions) -> LAResult:
             overrides["suppression_threshold"] = options.suppression_threshold
         if options.benchmarks:
             overrides["benchmark_dir"] = options.benchmarks
+        if la.population_0_17 is not None:  # for the rates per 10,000 in indicators.csv
+            overrides[POPULATION] = la.population_0_17
         shared = defaults()
         processed = options.processed or str(
             PROJECT_ROOT / shared.get("processed_dir", "data/processed")
@@ -118,7 +120,7 @@ def run_la(la: LA, options: RunOptions) -> LAResult:
         ]
         for period in options.periods:
             folder = req.out / period  # req.out is <out>/<code>/public for a public run
-            if write_indicators(folder, defaults() | overrides, la.population_0_17):
+            if (folder / INDICATORS_FILE).is_file():  # the engine wrote it with the pack
                 result.folders.append(str(folder))
         return result
     finally:
