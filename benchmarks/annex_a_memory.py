@@ -26,7 +26,6 @@ from analysis.demo import cin as demo_cin
 from analysis.demo import returns as demo_returns
 from analysis.demo.common import DemoSpec
 
-CONTACTS_PER_SCALE = 56_500  # as benchmarks/returns.py
 MiB = 1 << 20
 
 
@@ -98,10 +97,7 @@ def main() -> None:
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
 
-    rng = np.random.default_rng(2017)
-    world = demo_cin.world(rng, DemoSpec(scale=args.contacts / CONTACTS_PER_SCALE))
-    book = folder / "annex_a.xlsx"
-    demo_returns.write_annex_a(world, book)
+    book = demo_returns.annex_a_of_size(folder / "annex_a.xlsx", args.contacts)
     describe(f"Annex A, about {args.contacts:,} contacts", book)
 
     small = folder / "small.xlsx"

@@ -30,8 +30,7 @@ from analysis.demo.common import DemoSpec  # noqa: E402
 from analysis.errors import ValidationReport  # noqa: E402
 from analysis.sources import annex_a, cin_census  # noqa: E402
 
-#: Contacts and census children per unit of scale (demo defaults), measured once.
-CONTACTS_PER_SCALE = 56_500
+#: Census children per unit of scale (demo defaults), measured once.
 CHILDREN_PER_SCALE = 4_500
 
 
@@ -50,10 +49,7 @@ def main() -> None:
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
 
-    rng = np.random.default_rng(2017)
-    world = demo_cin.world(rng, DemoSpec(scale=args.contacts / CONTACTS_PER_SCALE))
-    book = folder / "annex_a.xlsx"
-    demo_returns.write_annex_a(world, book)
+    book = demo_returns.annex_a_of_size(folder / "annex_a.xlsx", args.contacts)
     rows = CalamineWorkbook.from_path(str(book)).get_sheet_by_name("L1 Contacts").height - 3
     report = ValidationReport()
     tables, seconds = timed(lambda: annex_a.load(book, report))

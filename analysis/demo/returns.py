@@ -86,6 +86,22 @@ def _annex_tables(world: World) -> dict[str, pd.DataFrame]:
     }
 
 
+#: Contacts in the demo world per unit of scale (the default world's List 1), measured once.
+CONTACTS_PER_SCALE = 56_500
+
+
+def annex_a_of_size(path: Path, contacts: int, seed: int = 2017) -> Path:
+    """An Annex A workbook of the demo world scaled so List 1 holds about `contacts` rows
+    (for the benchmarks)."""
+    from analysis.demo.cin import world
+    from analysis.demo.common import DemoSpec
+
+    write_annex_a(
+        world(np.random.default_rng(seed), DemoSpec(scale=contacts / CONTACTS_PER_SCALE)), path
+    )
+    return path
+
+
 def write_annex_a(world: World, path: Path, la_name: str = "Demo Council") -> None:
     """One workbook with Lists 1, 3-8 (List 8 header only: looked-after children come from
     the SSDA903 files)."""
