@@ -43,10 +43,10 @@ def _shared(args) -> dict:
 
 
 def _publish_region(
-    files, out: Path, name: str, args, synthetic: bool, la_folders: dict | None = None
+    files, out: Path, name: str, args, synthetic: bool, la_folders=None, run_jobs=None
 ) -> list[Path]:
     from analysis.engine.runner import marking, publication
-    from analysis.region.pack import build_region_pack
+    from analysis.region.pack import build_region_pack, serial
 
     shared = _shared(args)
     mode, threshold = publication(shared)
@@ -62,6 +62,7 @@ def _publish_region(
         synthetic=synthetic,
         classification=marking(shared),
         la_folders=la_folders,
+        run_jobs=run_jobs or serial,
     )
 
 
@@ -97,21 +98,28 @@ def _run(args: argparse.Namespace) -> int:
     )
     where = args.scheduler or f"a local cluster of {args.workers} worker(s)"
     print(f"{region.name}: {len(region.las)} LA(s), {len(periods)} period(s), on {where}")
-    results = run_region(region, options, args.scheduler, args.workers)
-    files = [Path(f) / "indicators.csv" for r in results for f in r.folders]
+
+    def regional_pack(results, run_jobs):
+        files = [Path(f) / "indicators.csv" for r in results for f in r.folders]
+        if not files:
+            return None
+        packs = {r.code: Path(r.folders[0]).parent for r in results if r.folders}
+        return _publish_region(
+            files, out / REGION_FOLDER, region.name, args, region.synthetic, packs, run_jobs
+        )
+
+    results, folders = run_region(
+        region, options, args.scheduler, args.workers, then=regional_pack
+    )
     failed = [r for r in results if not r.ok]
     for r in failed:
         print(
             f"boardpack: {r.la} ({r.code}) failed: {r.error or '; '.join(r.failed)}",
             file=sys.stderr,
         )
-    if not files:
+    if folders is None:
         print("boardpack: no LA published, so no regional pack", file=sys.stderr)
         return 1
-    packs = {r.code: Path(r.folders[0]).parent for r in results if r.folders}
-    folders = _publish_region(
-        files, out / REGION_FOLDER, region.name, args, region.synthetic, packs
-    )
     print(
         f"published {len(results) - len(failed)} of {len(results)} LA pack(s) under {out}; "
         f"regional pack: {', '.join(str(f) for f in folders)}"

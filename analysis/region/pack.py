@@ -9,7 +9,9 @@ import html
 import os
 import shutil
 import uuid
+from collections.abc import Callable
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 
 import nbformat
@@ -329,6 +331,11 @@ def build_notebook(name: str, comparisons: list[Comparison], public: bool, thres
     return nbformat.v4.new_notebook(cells=cells)
 
 
+def serial(jobs: list[Callable[[], object]]) -> list:
+    """Run page jobs one after another in this process (`build_region_pack`'s default)."""
+    return [job() for job in jobs]
+
+
 def build_region_pack(
     indicator_files: list[Path],
     out: Path,
@@ -340,6 +347,7 @@ def build_region_pack(
     synthetic: bool = False,
     classification: str = "",
     la_folders: dict[str, Path] | None = None,
+    run_jobs: Callable[[list[Callable[[], object]]], list] = serial,
 ) -> list[Path]:
     """Build and publish the regional pack of every period the files hold, into
     `<out>/<period>/` (public: `<out>/public/<period>/`): region.html/.pdf, indicators.csv
@@ -347,17 +355,17 @@ def build_region_pack(
     period is built in a staging folder and moved into place file by file with os.replace.
     `la_folders` (new LA code -> the LA pack's output folder): each LA's pack also gets
     `<period>/region.html` (and .pdf), "How we compare in the region", from the same
-    figures. Returns the regional period folders written."""
-    from analysis.engine.render import render_html, render_pdf
-
+    figures. The pages (charts, HTML, PDF: nearly all the work) are independent jobs given
+    to `run_jobs` together - `serial` here, one Dask task each in `boardpack region run` -
+    and the figures and files around them are written here. Returns the regional period
+    folders written."""
     tidy = read_indicators(indicator_files)
     base = Path(out) / ("public" if public else "")
-    written = []
+    jobs, periods = [], []
     for period, rows in tidy.groupby("period", sort=True):
         comparisons = region_comparisons(rows, public, threshold, benchmark_dir)
         staging = base / ".staging" / uuid.uuid4().hex[:12]
         staging.mkdir(parents=True)
-        nb = build_notebook(name, comparisons, public, threshold)
         meta = {
             "title": TITLE,
             "la_name": name,
@@ -368,11 +376,16 @@ def build_region_pack(
             "role": "detail",
             "partial": [],
         }
-        page = render_html(nb, meta)
-        if "html" in formats:
-            (staging / f"{PAGE}.html").write_text(page, encoding="utf-8")
-        if "pdf" in formats:
-            render_pdf(page, staging / f"{PAGE}.pdf")
+        jobs.append(
+            partial(region_page, name, comparisons, public, threshold, meta, staging, formats)
+        )
+        for code, folder in (la_folders or {}).items():
+            names = rows.loc[rows["new_la_code"] == code, "la_name"]
+            if names.empty or not (Path(folder) / period).is_dir():
+                continue
+            la_meta = meta | {"title": LA_TITLE, "la_name": names.iloc[0]}
+            stem = Path(folder) / period / PAGE
+            jobs.append(partial(la_page, code, comparisons, la_meta, stem, formats))
         shared = rows.drop(columns=["period"])
         if public:
             shared = _suppress_rows(shared, comparisons)
@@ -395,23 +408,52 @@ def build_region_pack(
                 ],
             },
         )
-        target = base / period
-        target.mkdir(parents=True, exist_ok=True)
-        for ext in ("html", "pdf"):
-            if ext not in formats:
-                (target / f"{PAGE}.{ext}").unlink(missing_ok=True)
-        for item in staging.iterdir():
-            os.replace(item, target / item.name)
+        periods.append((period, staging))
+    written = []
+    try:
+        run_jobs(jobs)
+        for period, staging in periods:
+            target = base / period
+            target.mkdir(parents=True, exist_ok=True)
+            for ext in ("html", "pdf"):
+                if ext not in formats:
+                    (target / f"{PAGE}.{ext}").unlink(missing_ok=True)
+            for item in staging.iterdir():
+                os.replace(item, target / item.name)
+            written.append(target)
+    finally:  # a page that failed leaves nothing half-built behind
         shutil.rmtree(base / ".staging", ignore_errors=True)
-        written.append(target)
-        for code, folder in (la_folders or {}).items():
-            names = rows.loc[rows["new_la_code"] == code, "la_name"]
-            if names.empty or not (Path(folder) / period).is_dir():
-                continue
-            la_meta = meta | {"title": LA_TITLE, "la_name": names.iloc[0]}
-            page = render_html(build_la_notebook(code, names.iloc[0], comparisons), la_meta)
-            _publish_page(page, Path(folder) / period / PAGE, formats)
     return written
+
+
+def region_page(
+    name: str,
+    comparisons: list[Comparison],
+    public: bool,
+    threshold: int,
+    meta: dict,
+    staging: Path,
+    formats: tuple[str, ...],
+) -> None:
+    """The regional page of one period, rendered into its staging folder (a page job)."""
+    from analysis.engine.render import render_html, render_pdf
+
+    page = render_html(build_notebook(name, comparisons, public, threshold), meta)
+    if "html" in formats:
+        (staging / f"{PAGE}.html").write_text(page, encoding="utf-8")
+    if "pdf" in formats:
+        render_pdf(page, staging / f"{PAGE}.pdf")
+
+
+def la_page(
+    code: str, comparisons: list[Comparison], meta: dict, stem: Path, formats: tuple[str, ...]
+) -> None:
+    """One LA's "How we compare in the region" page of one period, published into its
+    pack's period folder (a page job)."""
+    from analysis.engine.render import render_html
+
+    page = render_html(build_la_notebook(code, meta["la_name"], comparisons), meta)
+    _publish_page(page, stem, formats)
 
 
 def _publish_page(page: str, stem: Path, formats: tuple[str, ...]) -> None:

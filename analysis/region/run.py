@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -184,24 +185,48 @@ def cluster(scheduler: str = "", workers: int = 2, kernel: str = ""):
     return client, local
 
 
+def input_bytes(la: LA) -> int:
+    """The size of an LA's input files, in bytes (0 for a database): how long its pack
+    will take, roughly, for ordering the tasks."""
+    if la.data is None or not Path(la.data).exists():
+        return 0
+    folder = Path(la.data)
+    if folder.is_file():
+        return folder.stat().st_size
+    return sum(f.stat().st_size for f in folder.rglob("*") if f.is_file())
+
+
 def run_region(
-    region: Region, options: RunOptions, scheduler: str = "", workers: int = 2, log=print
-) -> list[LAResult]:
-    """Every LA's pack, one Dask task per LA, results as they finish (logged as they come)."""
+    region: Region,
+    options: RunOptions,
+    scheduler: str = "",
+    workers: int = 2,
+    log=print,
+    then: Callable[[list[LAResult], Callable[[list], list]], object] | None = None,
+):
+    """Every LA's pack, one Dask task per LA, results as they finish (logged as they come).
+
+    The LAs are submitted largest input first (Dask runs higher priorities first), so the
+    run does not end with one worker busy on a large LA while the others wait. `then`, when
+    given, is called with the results and a function that runs a list of jobs (callables
+    without arguments) as Dask tasks on the same cluster and returns their results: the
+    regional pack's pages. Returns the results, and what `then` returned."""
     from distributed import as_completed
 
     client, local = cluster(scheduler, workers, options.kernel)
     try:
+        token = _token(options)
         futures = [
             client.submit(
                 run_la,
                 la,
                 options,
-                key=f"boardpack-{la.new_la_code}-{_token(options)}",
+                key=f"boardpack-{la.new_la_code}-{token}",
                 pure=False,
                 retries=2,
+                priority=rank,
             )
-            for la in region.las
+            for rank, la in enumerate(sorted(region.las, key=input_bytes))
         ]
         results = []
         for future in as_completed(futures):
@@ -215,11 +240,25 @@ def run_region(
                 f"in {result.seconds:.1f}s on {result.worker}{detail}"
             )
             results.append(result)
-        return results
+        order = {la.new_la_code: i for i, la in enumerate(region.las)}
+        results.sort(key=lambda r: order[r.code])  # as the region file lists them
+
+        def on_cluster(jobs: list) -> list:
+            tasks = [
+                client.submit(_call, job, key=f"boardpack-page-{i}-{token}", pure=False, retries=2)
+                for i, job in enumerate(jobs)
+            ]
+            return client.gather(tasks)
+
+        return results, (then(results, on_cluster) if then is not None else None)
     finally:
         client.close()
         if local is not None:
             local.close()
+
+
+def _call(job):
+    return job()
 
 
 def _token(options: RunOptions) -> str:
