@@ -38,9 +38,11 @@ def proportion_limit(target: float, n, p: float, exact: bool = True) -> np.ndarr
     """The control limit, as a proportion, for units of denominator `n` at upper-tail
     probability `p` (0.975 or 0.999 above the target; 1 - p below it): the interpolated
     binomial quantile divided by n (exact), or target + z_p sqrt(target (1 - target) / n)
-    (normal approximation); cut to [0, 1]."""
+    (normal approximation); cut to [0, 1]. The binomial needs whole denominators: one that
+    is not whole (full-time equivalents) is taken at the nearest whole number, at least 1."""
     n = np.asarray(n, dtype=float)
     if exact:
+        n = np.maximum(np.rint(n), 1.0)
         value = _interpolate(
             lambda q: stats.binom.ppf(q, n, target), lambda r: stats.binom.cdf(r, n, target), p
         )

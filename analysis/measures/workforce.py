@@ -157,7 +157,7 @@ def split_note(teams: pd.DataFrame) -> str | None:
 def staffing_rates(staffing: pd.DataFrame, period) -> dict:
     """Agency, vacancy and turnover rates from staffing.csv's optional columns (None where a
     column is absent): FTE in post, agency and vacant FTE in the period month, leavers over
-    the 12 months to it."""
+    the 12 months to it; with the FTE in post and agency FTE they rest on."""
     month = staffing[staffing["MONTH"].dt.to_period("M") == pd.Period(period, "M")]
     inpost = float(month["FTE"].sum()) if len(month) else None
     first, last = window(period, 12)
@@ -170,6 +170,7 @@ def staffing_rates(staffing: pd.DataFrame, period) -> dict:
     leavers, starters = total(year, "LEAVERS_FTE"), total(year, "STARTERS_FTE")
     return {
         "inpost_fte": inpost,
+        "agency_fte": agency,
         "agency_rate": agency_rate(agency, inpost) if agency is not None and inpost else None,
         "vacancy_rate": vacancy_rate(vacant, inpost) if vacant is not None and inpost else None,
         "turnover_rate_12m": turnover_rate(leavers, inpost) if leavers is not None else None,

@@ -13,7 +13,6 @@ import pandas as pd
 from analysis.measures import funnel as fn
 from analysis.region.indicators import (
     MEASURES,
-    PER_CHILDREN,
     SUPPRESSED,
     Measure,
     numbers,
@@ -48,8 +47,8 @@ class Comparison:
 
 
 def _scale(measure: Measure) -> float:
-    """Denominators per unit of the funnel's exposure: 10,000 children for a rate."""
-    return PER_CHILDREN if measure.kind == fn.RATE else 1.0
+    """Denominators per unit of the funnel's exposure: a rate's `per` (10,000 children)."""
+    return measure.per if measure.kind == fn.RATE else 1.0
 
 
 def compare_measure(
@@ -64,7 +63,9 @@ def compare_measure(
     The funnel pools the LAs whose numerator and denominator are both numbers (denominator
     above 0); in a public pack an LA whose numerator or denominator is a count from 1 to
     `threshold`, or was already withheld (`c`), shows `c` for its counts and figures and is
-    left out of the funnel (so the pooled target cannot reveal it). `published`: DfE's
+    left out of the funnel (so the pooled target cannot reveal it); full-time equivalents
+    are not counts of people and are shown as they are (a figure an LA's public pack
+    withheld still shows `c`). `published`: DfE's
     figure by new LA code, as a share or value in the measure's own units."""
     published = published or {}
     names, codes = tidy["la_name"].tolist(), tidy["new_la_code"].tolist()
@@ -88,10 +89,12 @@ def compare_measure(
     )
     usable = num.notna() & den.notna() & (den > 0)
     if public:
-        small = num.between(1, threshold) | den.between(1, threshold)
-        hidden = small | pd.Series(
-            [SUPPRESSED in (a, b) for a, b in zip(num_text, den_text, strict=True)]
+        hidden = pd.Series(
+            [SUPPRESSED in (a, b) for a, b in zip(num_text, den_text, strict=True)],
+            index=tidy.index,
         )
+        if not measure.fte:  # FTEs are published as they are (as DfE does)
+            hidden |= num.between(1, threshold) | den.between(1, threshold)
         usable &= ~hidden
     else:
         hidden = pd.Series(False, index=tidy.index)

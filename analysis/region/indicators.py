@@ -43,11 +43,13 @@ FRAME_COLUMNS = [
 class Measure:
     """A board measure compared across the region.
 
-    `kind`: PROPORTION or RATE (per 10,000 children, the denominator being the population
-    aged 0-17), or None for a figure shown without a funnel (metrics.json holds no count
-    it rests on). `numerator`/`denominator`/`value`: metric names in the report's metrics;
-    a numerator given as None is the recorded share times the denominator (the report
-    records the share and its denominator, so that product is the count, rounded)."""
+    `kind`: PROPORTION or RATE (numerator per `per` of the denominator: per 10,000
+    children, the denominator being the population aged 0-17, or per FTE), or None for a
+    figure shown without a funnel (metrics.json holds no count it rests on).
+    `numerator`/`denominator`/`value`: metric names in the report's metrics; a numerator
+    given as None is the recorded share times the denominator (the report records the
+    share and its denominator, so that product is the count, rounded). `fte`: numerator
+    and denominator are full-time equivalents (or FTE days), not counts of people."""
 
     key: str
     label: str
@@ -58,6 +60,9 @@ class Measure:
     denominator: str | None = None
     better: str = "lower"
     dfe: tuple[str, str] | None = None  # (benchmark table, published column), a percentage
+    per: int = 1
+    unit: str = ""  # a rate's unit on the funnel's axis
+    fte: bool = False
 
 
 MEASURES = (
@@ -88,6 +93,8 @@ MEASURES = (
         "contacts_month",
         POPULATION,
         "neutral",
+        per=PER_CHILDREN,
+        unit="per 10,000 children",
     ),
     Measure(
         "referrals_per_10k_12m",
@@ -98,6 +105,8 @@ MEASURES = (
         "referrals_12m",
         POPULATION,
         "neutral",
+        per=PER_CHILDREN,
+        unit="per 10,000 children",
     ),
     Measure(
         "rereferrals_12m",
@@ -134,13 +143,22 @@ MEASURES = (
         "Agency rate (month)",
         "workforce",
         "agency_rate",
+        PROPORTION,
+        "agency_fte",
+        "social_work_fte",
         dfe=("csww", "agency_rate_fte"),
+        fte=True,
     ),
     Measure(
         "fte_days_lost_per_fte_12m",
         "FTE days lost to sickness per FTE (12 months)",
         "sickness_absence",
         "fte_days_lost_per_fte_12m",
+        RATE,
+        "fte_days_lost_12m",
+        "average_fte_12m",
+        unit="days per FTE",
+        fte=True,
     ),
 )
 
@@ -174,7 +192,7 @@ def measure_columns(measure: Measure, reports: dict, population) -> dict:
         num = _symbol(value, den)
     if measure.kind == RATE:
         if _number(num) and _number(den):
-            value = num / den * PER_CHILDREN if den > 0 else NOT_APPLICABLE
+            value = num / den * measure.per if den > 0 else NOT_APPLICABLE
         else:
             value = _symbol(num, den)
     elif _number(den) and den == 0:

@@ -33,14 +33,19 @@ METHOD = (
     "child-level record leaves an LA's pack). The centre line is the region's pooled value "
     "(all the LAs' numerators over all their denominators). Limits at 95% and 99.8% follow "
     "Spiegelhalter (2005), *Funnel plots for comparing institutional performance*: exact "
-    "binomial (proportions) or Poisson (rates per 10,000 children) limits, interpolated. "
+    "binomial (proportions) or Poisson (rates per 10,000 children, days per FTE) limits, "
+    "interpolated. "
     "Where the LAs vary more than chance allows (the number of LAs times the mean squared "
     "z-score, winsorised at the 10th and 90th percentiles, beyond the 95% point of "
     "chi-squared), the limits are the normal ones widened by the square root of that mean "
     "square, and the limits of chance alone are drawn beside them. With few LAs that "
     "estimate is rough. Each LA's own 95% interval is Wilson's (proportions) or the exact "
-    "Poisson interval (rates). DfE published figures are DfE's own, on DfE's definitions "
-    "and years."
+    "Poisson interval (rates). The agency rate and days lost per FTE rest on full-time "
+    "equivalents, not counts of people or events: their limits count each FTE as a person "
+    "(the agency rate's binomial limits at the nearest whole FTE) and each FTE day lost as "
+    "an event, while days are lost in spells and staff come and go in teams, so chance "
+    "alone understates their spread; for those two the widened limits are the ones to read. "
+    "DfE published figures are DfE's own, on DfE's definitions and years."
 )
 PAGE = "region"
 #: Below this many LAs in a funnel, the sentences warn that phi is a rough estimate.
@@ -53,13 +58,15 @@ DENOMINATORS = {
     "starts_12m": "Starts to care in the 12 months",
     "appraisals_staff_listed": "Staff due an appraisal",
     "population_0_17": "Children aged 0-17",
+    "social_work_fte": "Social work FTE, in post and agency",
+    "average_fte_12m": "Average FTE in post over the 12 months",
 }
 
 
 def _value_format(c: Comparison) -> str:
     if c.measure.kind == fn.RATE:
-        return "decimal1"
-    if c.measure.kind == fn.PROPORTION or c.measure.key == "agency_rate":
+        return "decimal1" if c.measure.per > 1 else "decimal2"
+    if c.measure.kind == fn.PROPORTION:
         return "percent"
     return "decimal2"
 
@@ -74,13 +81,13 @@ def funnel_chart(c: Comparison, highlight: str = ""):
     `highlight`: an LA's name, drawn in the concern colour, the others muted."""
     table = c.table[c.table["LA"].isin(set(c.table["LA"]) - set(c.left_out))]
     kind = c.measure.kind
-    scale = 10_000 if kind == fn.RATE else 1
+    scale = c.measure.per if kind == fn.RATE else 1
     den = pd.to_numeric(table["Denominator"]) / scale
     value = pd.to_numeric(table["Value"])
     percent = kind == fn.PROPORTION
     show = 100 if percent else 1
     xlabel = DENOMINATORS.get(c.measure.denominator, "Denominator")
-    fig, ax = charts.new_chart(c.measure.label, "%" if percent else "per 10,000 children", xlabel)
+    fig, ax = charts.new_chart(c.measure.label, "%" if percent else c.measure.unit, xlabel)
     xs = np.geomspace(max(den.min() * 0.5, 1 / scale), den.max() * 1.2, 200)
     if kind == fn.PROPORTION:  # binomial limits exist at whole denominators only
         xs = np.unique(np.maximum(np.round(xs), 1))
@@ -243,9 +250,10 @@ def table_frame(c: Comparison) -> tuple[pd.DataFrame, dict]:
     table = c.table.drop(columns=["LA code"]).copy()
     formats = {"Value": kind, "DfE published": kind}
     if c.funnel is not None or "Numerator" in table:
+        counts = "decimal1" if c.measure.fte else "count"  # FTEs are not whole
         formats |= {
-            "Numerator": "count",
-            "Denominator": "count",
+            "Numerator": counts,
+            "Denominator": counts,
             "95% interval low": kind,
             "95% interval high": kind,
         }

@@ -34,6 +34,8 @@ def headline(spells, staffing, period, threshold=20, unit=sk.WORKING) -> dict:
     before = sk.per_fte(spells, staffing, *prev) if sk.covered(prev[0], begins) else None
     return {
         "fte_days_lost_per_fte_12m": sk.per_fte(spells, staffing, *cur),
+        "fte_days_lost_12m": sk.fte_days_lost(spells, *cur),
+        "average_fte_12m": sk.average_fte(staffing, *cur),
         "fte_days_lost_per_fte_12m_prev": before,
         "absence_rate_12m": sk.absence_rate(spells, staffing, *cur),
         "long_term_share_12m": sk.long_term_share(spells, *cur, threshold, unit),

@@ -41,7 +41,8 @@ def headline(
     `csww_on_reference_date`'s result."""
     out = dict.fromkeys(
         ["case_holders", "caseload_average", "caseload_median", "caseload_above_threshold_share",
-         "agency_rate", "vacancy_rate", "turnover_rate_12m", "appraisals_managers_listed",
+         "agency_rate", "agency_fte", "social_work_fte", "vacancy_rate", "turnover_rate_12m",
+         "appraisals_managers_listed",
          "appraisals_managers_share", "appraisals_staff_listed", "appraisals_staff_share",
          "not_appraised_long_term_sick", "csww_year", "case_holders_30sep",
          "caseload_average_30sep", "agency_rate_30sep", "vacancy_rate_30sep",
@@ -56,6 +57,9 @@ def headline(
         }
     if rates:
         out |= {k: rates[k] for k in ("agency_rate", "vacancy_rate", "turnover_rate_12m")}
+        if out["agency_rate"] is not None:  # the FTEs it rests on (regional funnel)
+            out["agency_fte"] = rates["agency_fte"]
+            out["social_work_fte"] = rates["agency_fte"] + rates["inpost_fte"]
     if appraisals:
         out |= {
             "appraisals_managers_listed": appraisals["MANAGER"].total,

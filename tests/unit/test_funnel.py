@@ -42,6 +42,11 @@ def test_exact_binomial_limit_interpolates_as_spiegelhalter_appendix():
     # p = 0.1: r_p = 1; alpha = (5/16 - 0.1) / (5/16 - 1/16) = 0.2125 / 0.25 = 0.85;
     # limit = (1 - 0.85) / 4 = 0.0375.
     assert float(fn.proportion_limit(0.5, 4, 0.1)) == pytest.approx(0.0375)
+    # a denominator that is not whole (full-time equivalents) is taken at the nearest whole
+    # number: 4.3 FTE and 3.6 FTE both give n = 4's limit, 0.9; under 1 FTE, n = 1
+    assert fn.proportion_limit(0.5, [4.3, 3.6], 0.975).tolist() == pytest.approx([0.9, 0.9])
+    # n = 1, target 0.5: F(0) = 0.5, F(1) = 1; p = 0.975: r_p = 1, alpha = 0.025 / 0.5
+    assert float(fn.proportion_limit(0.5, 0.4, 0.975)) == pytest.approx(1 - 0.05)
 
 
 def test_exact_poisson_limit_interpolates():

@@ -88,7 +88,18 @@ METRICS = {
             "rereferrals_12m": 0,
             "rereferral_share_12m": None,
         },
-        "workforce": {"appraisals_staff_listed": "c", "appraisals_staff_share": "c"},
+        "workforce": {
+            "appraisals_staff_listed": "c",
+            "appraisals_staff_share": "c",
+            "agency_rate": 12.5 / 100,
+            "agency_fte": 12.5,
+            "social_work_fte": 100.0,
+        },
+        "sickness_absence": {
+            "fte_days_lost_per_fte_12m": 850.5 / 94.5,
+            "fte_days_lost_12m": 850.5,
+            "average_fte_12m": 94.5,
+        },
     },
 }
 
@@ -107,7 +118,15 @@ def test_tidy_row_takes_the_pack_figures_and_marks_the_rest():
     assert row["rereferrals_12m_denominator"] == 0 and row["rereferrals_12m"] == "z"
     # withheld in a public pack: c; a report not run: x
     assert row["appraisals_staff_numerator"] == "c" and row["appraisals_staff"] == "c"
-    assert row["under1_starts_share_12m"] == "x" and row["agency_rate"] == "x"
+    assert row["under1_starts_share_12m"] == "x"
+    # the FTE measures: agency FTE of social work FTE; FTE days lost per average FTE
+    assert (row["agency_rate_numerator"], row["agency_rate_denominator"]) == (12.5, 100.0)
+    assert row["agency_rate"] == 0.125
+    assert row["fte_days_lost_per_fte_12m_denominator"] == 94.5
+    assert row["fte_days_lost_per_fte_12m"] == pytest.approx(9.0)  # 850.5 / 94.5
+    assert tidy_row({"period": "2017-03", "reports": {}}, "N", "E08000015", "344", 1)[
+        "agency_rate"
+    ] == "x"
     no_population = tidy_row(METRICS, "North", "E08000015", "344", None)
     assert no_population["population_0_17"] == "x" and no_population["contacts_per_10k"] == "x"
 
@@ -171,6 +190,28 @@ def test_public_comparison_withholds_small_counts_and_leaves_them_out_of_the_fun
     # a figure the LA's public pack already withheld stays withheld
     tidy = tidy_of([(100, 500, 0.2), (50, 250, 0.2), ("c", 250, "c")])
     assert compare_measure(tidy, REREFERRALS, public=True).table.iloc[2]["Value"] == "c"
+
+
+AGENCY = next(m for m in MEASURES if m.key == "agency_rate")
+
+
+def test_fte_measures_are_compared_at_whole_fte_and_never_withheld_as_small_counts():
+    # agency FTE of social work FTE: 5.0/50.4, 5.0/50.0, 25.0/50.2; pooled 35/150.6. LA 2's
+    # 25 of 50 FTE against Bin(50, 0.2324) (mean 11.6, sd 2.98) is 4.5 sd above
+    tidy = pd.DataFrame(
+        {
+            "la_name": ["LA 0", "LA 1", "LA 2"],
+            "new_la_code": ["E08000000", "E08000001", "E08000002"],
+            "agency_rate_numerator": ["5.0", "5.0", "25.0"],
+            "agency_rate_denominator": ["50.4", "50.0", "50.2"],
+            "agency_rate": [str(5 / 50.4), "0.1", str(25 / 50.2)],
+        }
+    )
+    c = compare_measure(tidy, AGENCY, public=True, threshold=5)
+    assert c.funnel.target == pytest.approx(35 / 150.6)
+    assert c.left_out == []  # 5.0 FTE is not a count of 5 people: shown, and pooled
+    assert c.table["Numerator"].tolist() == [5.0, 5.0, 25.0]
+    assert c.table["Position (chance alone)"].tolist()[2] == "above 99.8%"
 
 
 def test_sentences_say_what_the_funnel_shows():

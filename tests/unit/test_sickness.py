@@ -125,6 +125,8 @@ def test_headline_metrics_against_a_hand_calculation():
     # 12 months Feb 2016-Jan 2017: days lost 5 x 1.0 + 12 x 0.5 + 17 x 0.8 = 24.6;
     # staffing months in the window: Dec 2016 (99 FTE) and Jan 2017 (10 FTE) -> mean 54.5
     assert h["fte_days_lost_per_fte_12m"] == pytest.approx(24.6 / 54.5)
+    assert h["fte_days_lost_12m"] == pytest.approx(24.6)  # its numerator and denominator
+    assert h["average_fte_12m"] == pytest.approx(54.5)
     assert h["fte_days_lost_per_fte_12m_prev"] is None  # no staffing in the year before
     assert h["long_term_share_12m"] == pytest.approx(13.6 / 24.6)
     assert h["mental_health_share_12m"] == pytest.approx(6 / 24.6)

@@ -109,6 +109,12 @@ def test_csww_rates_on_30_september_beside_the_latest_month():
     assert on["case_holders"] == 2 and on["caseload_average"] == pytest.approx(25 / 1.5)
     latest = wf.staffing_rates(staffing, "2017-03")  # the month: 9 / (9 + 30)
     assert latest["agency_rate"] == 9 / 39
+    # metrics.json records the FTEs the rate rests on (the regional funnel's counts)
+    from analysis.reports.workforce import headline
+
+    h = headline(None, latest, None)
+    assert (h["agency_fte"], h["social_work_fte"]) == (9, 39)
+    assert headline(None, None, None)["social_work_fte"] is None
     # a year to 30 September the extract does not wholly cover gives no turnover
     short = wf.csww_on_reference_date(cases.iloc[3:], staffing.iloc[6:], "2017-03")
     assert short["agency_rate"] == 5 / 25 and short["turnover_rate"] is None  # from April
