@@ -108,9 +108,7 @@ def _run(args: argparse.Namespace) -> int:
             files, out / REGION_FOLDER, region.name, args, region.synthetic, packs, run_jobs
         )
 
-    results, folders = run_region(
-        region, options, args.scheduler, args.workers, then=regional_pack
-    )
+    results, folders = run_region(region, options, args.scheduler, args.workers, then=regional_pack)
     failed = [r for r in results if not r.ok]
     for r in failed:
         print(

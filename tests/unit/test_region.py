@@ -124,9 +124,10 @@ def test_tidy_row_takes_the_pack_figures_and_marks_the_rest():
     assert row["agency_rate"] == 0.125
     assert row["fte_days_lost_per_fte_12m_denominator"] == 94.5
     assert row["fte_days_lost_per_fte_12m"] == pytest.approx(9.0)  # 850.5 / 94.5
-    assert tidy_row({"period": "2017-03", "reports": {}}, "N", "E08000015", "344", 1)[
-        "agency_rate"
-    ] == "x"
+    assert (
+        tidy_row({"period": "2017-03", "reports": {}}, "N", "E08000015", "344", 1)["agency_rate"]
+        == "x"
+    )
     no_population = tidy_row(METRICS, "North", "E08000015", "344", None)
     assert no_population["population_0_17"] == "x" and no_population["contacts_per_10k"] == "x"
 
