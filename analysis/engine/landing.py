@@ -4,7 +4,8 @@
 For each published period (chosen with a period switch, newest first): the board summary's
 key points and a tile per headline measure, grouped by the board's themes, with its chart,
 table and CSV (`presentation.dashboard`); below, every period's reports with their web page and
-PDF links and status. It reads only what the runs published (metrics.json, manifest.json), so
+PDF links and status, and the period's "How we compare in the region" page where a regional
+run has added one. It reads only what the runs published (metrics.json, manifest.json), so
 it works from a file share or SharePoint with no server, and no request leaves the page.
 """
 
@@ -24,6 +25,7 @@ from analysis.periods import is_period, period_label
 from analysis.presentation import dashboard as dash
 from analysis.presentation.formats import ASSURANCE_ICONS, VARIATION_ICONS, shown_of
 from analysis.presentation.present import definitions, terms_used
+from analysis.region import LA_PAGE, LA_PAGE_TITLE
 from analysis.reports import board_summary as board
 
 TEMPLATES = PACKAGE_DIR / "presentation" / "templates"
@@ -63,6 +65,12 @@ def _links(out: Path, period: str, name: str, title: str) -> list[dict]:
         for ext, what in (("html", "web page"), ("pdf", "PDF"))
         if (Path(out) / period / f"{name}.{ext}").exists()
     ]
+
+
+def _region_links(out: Path, period: str) -> list[dict]:
+    """The links to the period's "How we compare in the region" page, which `boardpack
+    region run` adds beside the LA's reports (none when it has not)."""
+    return _links(out, period, LA_PAGE, LA_PAGE_TITLE)
 
 
 def _tile(period: str, row, index: int) -> dict:
@@ -124,7 +132,8 @@ def _dashboard(out: Path, period: str, manifest: dict) -> dict | None:
         "points": recorded.get("key_points", []),
         "attention": recorded.get("attention", []) + board.attention(own, {}),
         "improvements": recorded.get("improvements", []) + board.improvements(own),
-        "links": _links(out, period, name, manifest["reports"][name].get("title", name)),
+        "links": _links(out, period, name, manifest["reports"][name].get("title", name))
+        + _region_links(out, period)[:1],
         "themes": [
             {"name": theme or "Other measures", "tiles": [x for t, x in tiles if t == theme]}
             for theme in order
@@ -161,6 +170,11 @@ def build_index(out: Path) -> str:
                     "ok": entry.get("status") == "published",
                 }
                 for name, entry in manifest.get("reports", {}).items()
+            ]
+            + [
+                {"name": LA_PAGE, "title": LA_PAGE_TITLE, "links": links, "ok": True}
+                for links in [_region_links(out, period)]
+                if links
             ],
         }
         for period, manifest in found

@@ -54,6 +54,7 @@ from analysis.errors import BoardpackError
 from analysis.fileio import write_json_atomic
 from analysis.periods import is_period, period_label
 from analysis.presentation.disclosure import check_mode
+from analysis.region import LA_PAGE
 
 STAGED_METRICS = "metrics.json"
 #: The tool's own LA name (params/defaults.yaml), for the demo: a run on real data with it
@@ -450,8 +451,10 @@ class Periods:
         every writer replaces a file, never edits it, so the published one cannot change)."""
         current = self.out / period
         if current.is_dir():
-            # (not the temporary files a killed write may have left)
-            hidden = shutil.ignore_patterns(".*")
+            # (not the temporary files a killed write may have left, nor the page a regional
+            # run added: its figures are the pack's as they were, and this run may change
+            # them; the next regional run adds it again)
+            hidden = shutil.ignore_patterns(".*", f"{LA_PAGE}.html", f"{LA_PAGE}.pdf")
             shutil.copytree(current, folder, ignore=hidden, copy_function=_link_or_copy)
         else:
             folder.mkdir(parents=True)

@@ -126,10 +126,12 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _compare(args: argparse.Namespace) -> int:
+    from analysis.engine.runner import publication
     from analysis.region.indicators import find_indicator_files
 
     periods = _periods(args)
-    files = [f for period in periods for f in find_indicator_files(args.packs, period)]
+    public = publication(_shared(args))[0] == "public"
+    files = [f for period in periods for f in find_indicator_files(args.packs, period, public)]
     out = Path(args.out).resolve()
     folders = _publish_region(files, out, args.name, args, args.synthetic)
     print(f"regional pack of {len(files)} LA file(s): {', '.join(str(f) for f in folders)}")

@@ -272,19 +272,29 @@ def read_indicators(paths: list[Path]) -> pd.DataFrame:
     return tidy.drop(columns=["_file"])
 
 
-def find_indicator_files(folders: list[Path], period: str) -> list[Path]:
-    """The `indicators.csv` of `period` under each pack folder given (a pack's output
-    folder, `<pack>/<period>/indicators.csv`, or a folder of packs one level down)."""
+def find_indicator_files(folders: list[Path], period: str, public: bool = False) -> list[Path]:
+    """The `indicators.csv` of `period` under each pack folder given: a pack's output folder
+    (`<pack>/<period>/`, or `<pack>/public/<period>/` for a public pack), or a folder of
+    packs one level down (not a regional pack's `region/`). A pack published in both forms
+    gives its public file to a public regional pack and its restricted one otherwise."""
+
+    def of_pack(pack: Path) -> Path | None:
+        forms = [pack / period / INDICATORS_FILE, pack / "public" / period / INDICATORS_FILE]
+        return next((f for f in (forms[::-1] if public else forms) if f.is_file()), None)
+
     found = []
     for folder in map(Path, folders):
-        direct = folder / period / INDICATORS_FILE
-        if direct.is_file():
-            found.append(direct)
+        own = of_pack(folder)
+        if own is not None:
+            found.append(own)
             continue
-        below = sorted(folder.glob(f"*/{period}/{INDICATORS_FILE}"))
-        below = [p for p in below if p.parts[-3] != "region"]
+        packs = sorted(p for p in folder.glob("*") if p.is_dir() and p.name != "region")
+        below = [f for f in map(of_pack, packs) if f is not None]
         if not below:
-            raise BoardpackError(f"{folder}: no {period}/{INDICATORS_FILE} in it or its folders")
+            raise BoardpackError(
+                f"{folder}: no {period}/{INDICATORS_FILE} (or public/{period}/"
+                f"{INDICATORS_FILE}) in it or its folders"
+            )
         found += below
     return found
 

@@ -18,16 +18,18 @@ import nbformat
 import numpy as np
 import pandas as pd
 
+from analysis.engine.landing import write_index
 from analysis.fileio import write_atomic, write_json_atomic
 from analysis.measures import funnel as fn
 from analysis.periods import period_label
 from analysis.presentation import charts
 from analysis.presentation.formats import fmt
+from analysis.region import LA_PAGE, LA_PAGE_TITLE
 from analysis.region.compare import Comparison, figures, outliers, region_comparisons
 from analysis.region.indicators import INDICATORS_FILE, SUPPRESSED, read_indicators
 
 TITLE = "How the region's LAs compare"
-LA_TITLE = "How we compare in the region"
+LA_TITLE = LA_PAGE_TITLE
 METHOD = (
     "Each LA's figures are read from the tidy indicators file its own pack wrote (no "
     "child-level record leaves an LA's pack). The centre line is the region's pooled value "
@@ -47,7 +49,7 @@ METHOD = (
     "alone understates their spread; for those two the widened limits are the ones to read. "
     "DfE published figures are DfE's own, on DfE's definitions and years."
 )
-PAGE = "region"
+PAGE = LA_PAGE  # the regional page's name, in the region's folder and each LA's
 #: Below this many LAs in a funnel, the sentences warn that phi is a rough estimate.
 FEW_LAS = 10
 #: The funnels' x axes: what each denominator counts.
@@ -106,11 +108,12 @@ def funnel_chart(c: Comparison, highlight: str = ""):
         for n in table["LA"]
     ]
     ax.scatter(den * scale, value * show, color=colours, zorder=3)
+    out = outliers(c)
+    named = {highlight} if highlight else set(named_in_chart(c))
     for name, x, y in zip(table["LA"], den * scale, value * show, strict=True):
-        if not highlight or name == highlight:
+        if name in named:
             ax.annotate(name, (x, y), textcoords="offset points", xytext=(4, 4), fontsize=8)
     ax.legend(loc="upper left", bbox_to_anchor=(1, 1))
-    out = outliers(c)
     alt = (
         f"Funnel plot: {c.measure.label}. Each of {len(table)} LAs' value against its "
         f"denominator, with the region's pooled value {_shown(f.target, _value_format(c))} and "
@@ -125,6 +128,23 @@ def funnel_chart(c: Comparison, highlight: str = ""):
             f"; below {', '.join(alone['below']) or 'none'}."
         )
     return fig, alt
+
+
+def named_in_chart(c: Comparison) -> list[str]:
+    """The LAs a regional funnel names beside their points: those beyond the 99.8% limits
+    (widened, or of chance alone), whom its sentences name; the rest are in the table (with
+    many LAs, every name on the chart would overlap)."""
+    named = []
+    for column in ("Position", "Position (chance alone)"):
+        for names in outliers(c, column).values():
+            named += [n for n in names if n not in named]
+    return named
+
+
+def _in_sentence(label: str) -> str:
+    """A measure's label inside a sentence: its first letter lower case, unless it starts
+    with an abbreviation ("FTE days lost", not "fte days lost")."""
+    return label if label[:2].isupper() else label[:1].lower() + label[1:]
 
 
 def _names(names: list[str]) -> str:
@@ -300,11 +320,11 @@ def build_notebook(name: str, comparisons: list[Comparison], public: bool, thres
         "returns on the same definitions, so the comparison is like for like.",
         f"Against chance alone, {len(alone)} of {len(funnels)} measures compared in funnels "
         "have an LA beyond the 99.8% limits"
-        + (": " + "; ".join(c.measure.label.lower() for c in alone) if alone else "")
+        + (": " + "; ".join(_in_sentence(c.measure.label) for c in alone) if alone else "")
         + ".",
         f"Allowing for the LAs' usual spread where they vary more than chance allows, "
         f"{len(beyond)} of {len(funnels)} do"
-        + (": " + "; ".join(c.measure.label.lower() for c in beyond) if beyond else "")
+        + (": " + "; ".join(_in_sentence(c.measure.label) for c in beyond) if beyond else "")
         + ".",
     ]
     if public:
@@ -320,7 +340,12 @@ def build_notebook(name: str, comparisons: list[Comparison], public: bool, thres
         if c.funnel is not None:
             cells.append(_cell(f'<div class="summary"><ul>{words}</ul></div>'))
             fig, alt = funnel_chart(c)
-            cells.append(_cell(figure_html(fig, alt)))
+            caption = (
+                "Named on the chart: the LAs beyond the 99.8% limits. Every LA is in the table."
+                if named_in_chart(c)
+                else "No LA is beyond the 99.8% limits. Every LA is in the table."
+            )
+            cells.append(_cell(figure_html(fig, alt, caption)))
         elif c.measure.kind is not None:
             cells.append(_cell(f'<div class="summary"><ul>{words}</ul></div>'))
         else:
@@ -377,6 +402,7 @@ def build_region_pack(
         meta = {
             "title": TITLE,
             "la_name": name,
+            "area_label": "Region",
             "classification": classification,
             "period_label": period_label(period),
             "synthetic": synthetic,
@@ -391,7 +417,11 @@ def build_region_pack(
             names = rows.loc[rows["new_la_code"] == code, "la_name"]
             if names.empty or not (Path(folder) / period).is_dir():
                 continue
-            la_meta = meta | {"title": LA_TITLE, "la_name": names.iloc[0]}
+            la_meta = meta | {
+                "title": LA_TITLE,
+                "la_name": names.iloc[0],
+                "area_label": "Local authority",
+            }
             stem = Path(folder) / period / PAGE
             jobs.append(partial(la_page, code, comparisons, la_meta, stem, formats))
         shared = rows.drop(columns=["period"])
@@ -429,6 +459,8 @@ def build_region_pack(
             for item in staging.iterdir():
                 os.replace(item, target / item.name)
             written.append(target)
+        for folder in sorted({Path(f) for f in (la_folders or {}).values()}):
+            write_index(folder)  # each LA's dashboard lists its new regional page
     finally:  # a page that failed leaves nothing half-built behind
         shutil.rmtree(base / ".staging", ignore_errors=True)
     return written

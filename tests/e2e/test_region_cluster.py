@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from support.cli import boardpack
+from test_browser import ARTIFACTS, WIDTHS, axe, axe_violations, browser, open_page  # noqa: F401
 
 PERIOD = "2017-03"
 REPORTS = "front_door,young_children"
@@ -242,3 +243,33 @@ def test_boardpack_run_writes_the_tidy_indicators_of_its_own_metrics(demo_pack):
             ("agency_rate", reports["workforce"]["agency_rate"]),
         ):
             assert row[column] == "c" if value == "c" else float(row[column]) == value, column
+
+
+def test_the_regional_pages_pass_axe_and_the_las_dashboard_links_its_page(
+    region,
+    browser,  # noqa: F811 (a fixture, from test_browser)
+    axe,  # noqa: F811
+):
+    """The regional page and an LA's "How we compare in the region" page in Chromium at
+    phone and desktop widths: axe-core (WCAG 2.2 AA), no console error, no request leaving
+    the page, no sideways scroll; the LA's dashboard links its regional page."""
+    out = region[0] / "out"
+    la = out / CODES[0]
+    ARTIFACTS.mkdir(exist_ok=True)
+    failures = {}
+    for width in sorted(WIDTHS):
+        for path in (out / "region" / PERIOD / "region.html", la / PERIOD / "region.html"):
+            page = open_page(browser, path, width)
+            found = list(page.problems) + axe_violations(axe, page)
+            if page.evaluate("document.documentElement.scrollWidth > window.innerWidth"):
+                found.append("the page scrolls sideways")
+            if found:
+                failures[f"{path.relative_to(out)} ({width})"] = found
+            name = "-".join(path.relative_to(out).with_suffix("").parts)
+            page.screenshot(path=str(ARTIFACTS / f"region-{name}-{width}.png"), full_page=True)
+            page.close()
+    assert failures == {}
+    page = open_page(browser, la / "index.html", "desktop")
+    link = page.locator(f'a[href="{PERIOD}/region.html"]')
+    assert link.count() >= 1 and "How we compare in the region" in link.first.text_content()
+    page.close()

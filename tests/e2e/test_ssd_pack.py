@@ -116,3 +116,47 @@ def test_run_with_db_alone_reads_the_database_boardpack_db_url_names(
     manifest = json.loads((out / PERIOD / "manifest.json").read_text())
     assert manifest["inputs"]["database"]["ssd_version"] == "1.0.0-synthetic"
     assert metrics(out)["young_children"] == metrics(from_db[1])["young_children"]
+
+
+def test_a_region_reads_an_la_from_its_database_on_dask(from_db, postgres, tmp_path, dfe):
+    """A region.yaml LA given by `db:` (with the local HR files in `data:`) beside an LA of
+    CSV extracts, on a real Dask LocalCluster: both packs publish, the database LA's regional
+    figures are its own pack's, and the password written in region.yaml reaches no output."""
+    raw = from_db[0]
+    files = tmp_path / "files-la"
+    result = boardpack("demo-data", "--scale", "0.5", "--seed", "7", "--out", str(files))
+    assert result.returncode == 0, result.stderr
+    config = tmp_path / "region.yaml"
+    config.write_text(
+        "name: Two LAs\n"
+        "las:\n"
+        "  - name: Database LA\n"
+        "    new_la_code: E08000015\n"
+        '    old_la_code: "344"\n'
+        f"    db: {postgres.url_with_password}\n"
+        f"    data: {raw}\n"
+        "    population_0_17: 67000\n"
+        "  - name: Files LA\n"
+        "    new_la_code: E08000014\n"
+        '    old_la_code: "343"\n'
+        f"    data: {files}\n"
+        "    population_0_17: 52000\n"
+    )
+    out, processed = tmp_path / "out", tmp_path / "processed"
+    result = boardpack(
+        "region", "run", "--config", str(config), "--period", PERIOD, "--out", str(out),
+        "--processed", str(processed), "--workers", "1", "--reports", "young_children,workforce",
+        "--formats", "html", "--benchmarks", str(dfe),
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "published 2 of 2 LA pack(s)" in result.stdout
+    regional = json.loads((out / "region" / PERIOD / "metrics.json").read_text())["measures"]
+    own = metrics(out / "E08000015")
+    assert own["young_children"] == metrics(from_db[1])["young_children"]  # the SSD's figures
+    under1 = regional["under1_starts_share_12m"]["las"]
+    assert under1["E08000015"]["value"] == own["young_children"]["starts_under1_share_12m"]
+    assert regional["agency_rate"]["las"]["E08000015"]["value"] == own["workforce"]["agency_rate"]
+    texts = [result.stdout, result.stderr]
+    for folder in (out, processed):
+        texts += [p.read_bytes().decode("latin-1") for p in folder.rglob("*") if p.is_file()]
+    assert not [t for t in texts if pg.PASSWORD in t or f"{pg.USER}@" in t]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -283,3 +284,57 @@ def test_each_demo_la_s_practice_reaches_the_generator(monkeypatch, tmp_path):
     rereferral, _ = world_tables(DemoSpec(scale=0.2, rereferral=1.9))
     assert per_child(recontact, "contacts.csv") > 1.1 * per_child(base, "contacts.csv")
     assert per_child(rereferral, "referrals.csv") > 1.05 * per_child(base, "referrals.csv")
+
+
+def test_compare_finds_each_packs_file_restricted_or_public(tmp_path):
+    """`region compare --packs`: a pack's own folder or a folder of packs; a pack published
+    in both forms gives its public file to a public regional pack; `region/` is skipped."""
+    from analysis.region.indicators import find_indicator_files
+
+    def put(*parts: str) -> Path:
+        path = tmp_path.joinpath(*parts, "2017-03", "indicators.csv")
+        path.parent.mkdir(parents=True)
+        path.write_text("x\n")
+        return path
+
+    both, both_public = put("packs", "la1"), put("packs", "la1", "public")
+    only_public = put("packs", "la2", "public")
+    put("packs", "region")  # a regional pack built there before: not an LA's
+    (tmp_path / "packs" / "empty").mkdir()
+    packs = tmp_path / "packs"
+    assert find_indicator_files([packs], "2017-03") == [both, only_public]
+    assert find_indicator_files([packs], "2017-03", public=True) == [both_public, only_public]
+    assert find_indicator_files([packs / "la2"], "2017-03") == [only_public]
+    with pytest.raises(BoardpackError, match="empty: no 2017-03/indicators.csv"):
+        find_indicator_files([packs / "empty"], "2017-03")
+
+
+def test_an_las_dashboard_links_its_regional_page_and_a_rerun_leaves_it_out(tmp_path):
+    from analysis.engine.landing import build_index
+    from analysis.engine.runner import Periods
+
+    period = tmp_path / "2017-03"
+    period.mkdir()
+    (period / "manifest.json").write_text(json.dumps({"period": "2017-03", "reports": {}}))
+    assert "2017-03/region.html" not in build_index(tmp_path)
+    (period / "region.html").write_text("<p>region</p>")
+    (period / "front_door.html").write_text("<p>front door</p>")
+    page = build_index(tmp_path)
+    assert '<a href="2017-03/region.html">How we compare in the region, March 2017' in page
+    # a later run of the LA's period starts from its published files, without that page
+    Periods(tmp_path).seed("2017-03", tmp_path / "next")
+    assert sorted(p.name for p in (tmp_path / "next").iterdir()) == [
+        "front_door.html",
+        "manifest.json",
+    ]
+
+
+def test_a_funnel_names_only_the_las_beyond_its_limits():
+    from analysis.region.pack import named_in_chart
+
+    # LA 2 (3/250) is beyond chance alone's 99.8% limits (test above): named; with many LAs
+    # every name would overlap, so the others are left to the table
+    rows = [(100, 500, 0.2), (50, 250, 0.2), (3, 250, 0.012)]
+    assert named_in_chart(compare_measure(tidy_of(rows), REREFERRALS)) == ["LA 2"]
+    within = [(100, 500, 0.2), (52, 250, 0.2), (40, 250, 0.16), (60, 300, 0.2)]
+    assert named_in_chart(compare_measure(tidy_of(within), REREFERRALS)) == []
