@@ -109,7 +109,12 @@ class ForkedProcess:
         return self.returncode
 
     def send_signal(self, signum: int) -> None:
-        os.kill(self.pid, signum)
+        """As `Popen.send_signal`: a process that has already gone is left alone (a kernel
+        asked to shut down may be gone before the engine kills it)."""
+        try:
+            os.kill(self.pid, signum)
+        except ProcessLookupError:
+            self.returncode = 0 if self.returncode is None else self.returncode
 
     def terminate(self) -> None:
         self.send_signal(signal.SIGTERM)

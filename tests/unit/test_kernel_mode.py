@@ -40,3 +40,17 @@ def test_a_preloaded_folder_is_handed_over_once_then_read_again(tmp_path):
     inputs.preload(other)
     assert list(inputs._PRELOADED) == [str(other.resolve())]
     inputs._PRELOADED.clear()
+
+
+def test_a_forked_kernel_already_gone_is_killed_without_an_error():
+    """A report's kernel asked to shut down may exit before the engine kills it (the
+    engine kills it rather than wait): killing it then is not an error, as for Popen."""
+    import subprocess
+
+    from analysis.engine.forkserver import ForkedProcess
+
+    gone = subprocess.Popen(["true"])
+    gone.wait()
+    process = ForkedProcess(gone.pid)
+    process.kill()
+    assert process.poll() == 0
