@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 from pathlib import Path
 
@@ -338,3 +339,19 @@ def test_a_funnel_names_only_the_las_beyond_its_limits():
     assert named_in_chart(compare_measure(tidy_of(rows), REREFERRALS)) == ["LA 2"]
     within = [(100, 500, 0.2), (52, 250, 0.2), (40, 250, 0.16), (60, 300, 0.2)]
     assert named_in_chart(compare_measure(tidy_of(within), REREFERRALS)) == []
+
+
+def test_the_funnel_svg_names_its_outliers_and_describes_itself():
+    from analysis.region.pack import funnel_svg
+
+    # the three-LA example: pooled 15.3%, LA 2 below chance alone's limits, limits widened
+    c = compare_measure(tidy_of([(100, 500, 0.2), (50, 250, 0.2), (3, 250, 0.012)]), REREFERRALS)
+    svg, alt = funnel_svg(c)
+    assert svg.startswith("<svg") and f'aria-label="{html.escape(alt)}"' in svg
+    assert "pooled value 15.3%" in alt and "below LA 2" in alt
+    assert ">LA 2</text>" in svg and ">LA 0</text>" not in svg  # only the outlier is named
+    assert svg.count("<circle") == 3 and "99.8% limits, chance alone" in svg
+    # an LA's own page: its point named and drawn last (on top), the others unnamed
+    mine, _ = funnel_svg(c, "LA 0")
+    assert ">LA 0</text>" in mine and ">LA 2</text>" not in mine
+    assert mine[mine.rindex("<circle") :].split(" fill")[0].endswith('r="6"')
