@@ -43,7 +43,7 @@ def _shared(args) -> dict:
 
 
 def _publish_region(
-    files, out: Path, name: str, args, synthetic: bool, la_folders=None, run_jobs=None
+    files, out: Path, name: str, args, synthetic: bool, la_folders=None, run_jobs=None, missing=()
 ) -> list[Path]:
     from analysis.engine.runner import marking, publication
     from analysis.region.pack import build_region_pack, serial
@@ -63,6 +63,7 @@ def _publish_region(
         classification=marking(shared),
         la_folders=la_folders,
         run_jobs=run_jobs or serial,
+        missing=tuple(missing),
     )
 
 
@@ -104,9 +105,11 @@ def _run(args: argparse.Namespace) -> int:
         if not files:
             return None
         packs = {r.code: Path(r.folders[0]).parent for r in results if r.folders}
+        missing = [r.la for r in results if not r.folders]
         return _publish_region(
-            files, out / REGION_FOLDER, region.name, args, region.synthetic, packs, run_jobs
-        )
+            files, out / REGION_FOLDER, region.name, args, region.synthetic, packs, run_jobs,
+            missing,
+        )  # fmt: skip
 
     results, folders = run_region(region, options, args.scheduler, args.workers, then=regional_pack)
     failed = [r for r in results if not r.ok]
@@ -125,6 +128,17 @@ def _run(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def _synthetic(period_folder: Path) -> bool:
+    """Whether a shared pack says its data are synthetic (its manifest.json), so the
+    regional pack built from it carries the banner too."""
+    import json
+
+    try:
+        return bool(json.loads((period_folder / "manifest.json").read_text()).get("synthetic"))
+    except (OSError, ValueError, AttributeError):
+        return False
+
+
 def _compare(args: argparse.Namespace) -> int:
     from analysis.engine.runner import publication
     from analysis.region.indicators import find_indicator_files
@@ -133,7 +147,8 @@ def _compare(args: argparse.Namespace) -> int:
     public = publication(_shared(args))[0] == "public"
     files = [f for period in periods for f in find_indicator_files(args.packs, period, public)]
     out = Path(args.out).resolve()
-    folders = _publish_region(files, out, args.name, args, args.synthetic)
+    synthetic = args.synthetic or any(_synthetic(f.parent) for f in files)
+    folders = _publish_region(files, out, args.name, args, synthetic)
     print(f"regional pack of {len(files)} LA file(s): {', '.join(str(f) for f in folders)}")
     return 0
 
@@ -190,7 +205,11 @@ def add_commands(sub) -> None:
         "holding several.",
     )
     c.add_argument("--packs", nargs="+", required=True, metavar="DIR", help="pack folders")
-    c.add_argument("--name", default="Region", help="the region's name on the page")
-    c.add_argument("--synthetic", action="store_true", help="mark the pages synthetic")
+    c.add_argument("--name", default="Regional comparison", help="the region's name on the page")
+    c.add_argument(
+        "--synthetic",
+        action="store_true",
+        help="mark the pages synthetic (also when any pack's manifest says so)",
+    )
     _common(c)
     c.set_defaults(func=_compare)

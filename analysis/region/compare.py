@@ -144,7 +144,7 @@ def compare_measure(
             [
                 names[i],
                 codes[i],
-                int(r),
+                r if measure.fte else int(r),  # FTEs are not whole
                 _cell(den_text[i]),
                 r / n,
                 low,

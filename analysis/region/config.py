@@ -44,14 +44,15 @@ def load_region(path: str | Path) -> Region:
     path = Path(path).resolve()
     raw = read_yaml(path)
     where = str(path)
+    unknown = sorted(set(raw) - {"name", "las", "synthetic"})
+    if unknown:  # first, so a misspelt 'name' is named as such
+        raise BoardpackError(
+            f"{where}: unknown key(s) {', '.join(map(str, unknown))} (expected name, las, "
+            "synthetic)"
+        )
     name = raw.get("name")
     if not isinstance(name, str) or not name.strip():
         raise BoardpackError(f"{where}: 'name' must be the region's name (text)")
-    unknown = sorted(set(raw) - {"name", "las", "synthetic"})
-    if unknown:
-        raise BoardpackError(
-            f"{where}: unknown key(s) {', '.join(map(str, unknown))} (expected name, las)"
-        )
     synthetic = raw.get("synthetic", False)
     if not isinstance(synthetic, bool):
         raise BoardpackError(f"{where}: 'synthetic' must be true or false")
@@ -73,7 +74,13 @@ def _la(item, number: int, path: Path) -> LA:
         raise BoardpackError(f"{where}: expected a mapping (name, new_la_code, ...)")
     unknown = sorted(set(item) - LA_KEYS)
     if unknown:
-        raise BoardpackError(f"{where}: unknown key(s) {', '.join(map(str, unknown))}")
+        named = item.get("name")
+        if isinstance(named, str) and named.strip():
+            where = f"{path}: LA '{named.strip()}'"
+        raise BoardpackError(
+            f"{where}: unknown key(s) {', '.join(map(str, unknown))} (expected "
+            f"{', '.join(sorted(LA_KEYS))})"
+        )
     name = item.get("name")
     if not isinstance(name, str) or not name.strip():
         raise BoardpackError(f"{where}: 'name' is missing")

@@ -197,6 +197,8 @@ def measure_columns(measure: Measure, reports: dict, population) -> dict:
             value = _symbol(num, den)
     elif _number(den) and den == 0:
         value = NOT_APPLICABLE
+    if measure.fte:  # FTEs to 6 decimals, as recorded (not 47.900000000000006)
+        num, den = (round(v, 6) if _number(v) else v for v in (num, den))
     return {
         f"{measure.key}_numerator": num,
         f"{measure.key}_denominator": den,
@@ -284,6 +286,8 @@ def find_indicator_files(folders: list[Path], period: str, public: bool = False)
 
     found = []
     for folder in map(Path, folders):
+        if not folder.is_dir():
+            raise BoardpackError(f"{folder}: no such folder")
         own = of_pack(folder)
         if own is not None:
             found.append(own)

@@ -188,6 +188,8 @@ def funnel_svg(c: Comparison, highlight: str = "") -> tuple[str, str]:
             f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{6 if mine else 4.5}" fill="{colour}" '
             'stroke="#ffffff" stroke-width="1"/>'
         )
+    for name, x, y in points:  # the names after every point, so no point hides one
+        mine = name == highlight
         if name in named:
             anchor = "end" if x > LEFT + plot_w * 0.7 else "start"
             parts.append(
@@ -234,6 +236,17 @@ def funnel_svg(c: Comparison, highlight: str = "") -> tuple[str, str]:
     return svg, alt
 
 
+def _caption(c: Comparison) -> str:
+    """What the chart's lines are, where a reader could mistake them."""
+    if c.funnel is not None and c.funnel.adjusted:
+        return (
+            "The dashed and solid lines are the 95% and 99.8% limits widened for how much the "
+            "LAs usually differ; the dotted lines, chance alone's 99.8% limits. Every LA is in "
+            "the table, with its position against both."
+        )
+    return "Every LA is in the table."
+
+
 def _figure(svg: str, caption: str = "") -> str:
     """A funnel's SVG in the report's chart frame, with its caption."""
     cap = f"<figcaption>{html.escape(caption)}</figcaption>" if caption else ""
@@ -261,21 +274,29 @@ def _names(names: list[str]) -> str:
     return f"{', '.join(names)} {'is' if len(names) == 1 else 'are'}"
 
 
+#: Which way is better, in words, after a measure's pooled value.
+BETTER = {"lower": "lower is better", "higher": "higher is better"}
+
+
 def sentences(c: Comparison) -> list[str]:
-    """What a measure's funnel says, in words: the pooled value; who lies beyond the 99.8%
-    limits; when the LAs vary more than chance allows, who lies beyond chance alone's limits
-    and that the limits were widened; who was left out."""
+    """What a measure's funnel says, in words: the pooled value (and which way is better);
+    who lies beyond the 99.8% limits; when the LAs vary more than chance allows, who lies
+    beyond chance alone's limits and who still stands out once the limits allow for the LAs'
+    usual spread; who was left out."""
     if c.funnel is None:
         return [f"{c.measure.label}: no LA's figures are available to compare."]
     kind = _value_format(c)
     out = outliers(c)
-    said = [f"{c.measure.label}: the region's pooled value is {_shown(c.funnel.target, kind)}."]
+    better = f" ({BETTER[c.measure.better]})" if c.measure.better in BETTER else ""
+    said = [
+        f"{c.measure.label}: the region's pooled value is {_shown(c.funnel.target, kind)}{better}."
+    ]
     if c.funnel.adjusted:
         alone = outliers(c, "Position (chance alone)")
         said.append(
-            f"The LAs differ by more than chance allows (overdispersion factor "
-            f"{c.funnel.phi:.1f}): on identical definitions, that is a difference in practice "
-            "or population, not in counting."
+            f"The LAs differ more than chance alone would make them (overdispersion factor "
+            f"{c.funnel.phi:.1f}). On identical definitions, that points to differences in "
+            "practice or population, not in counting."
         )
         for side in ("above", "below"):
             if alone[side]:
@@ -283,16 +304,18 @@ def sentences(c: Comparison) -> list[str]:
         for side in ("above", "below"):
             if out[side]:
                 said.append(
-                    f"{_names(out[side])} {side} the 99.8% limits even when they are widened "
-                    "for that extra variation (Spiegelhalter's multiplicative adjustment)."
+                    f"{_names(out[side])} {side} the 99.8% limits even allowing for how much the "
+                    "LAs usually differ (Spiegelhalter's multiplicative adjustment): "
+                    + ("it stands out." if len(out[side]) == 1 else "they stand out.")
                 )
         if not out["above"] and not out["below"]:
             pooled = len(c.table) - len(c.left_out)
             said.append(
-                "Widened for that extra variation (Spiegelhalter's multiplicative adjustment), "
-                "the 99.8% limits hold every LA"
+                "Allowing for how much the LAs usually differ (the 99.8% limits widened by "
+                "Spiegelhalter's multiplicative adjustment), no LA stands out"
                 + (
-                    f": with only {pooled} LAs, one far from the others can widen them by itself."
+                    f": with only {pooled} LAs, one far from the others can widen the limits by "
+                    "itself."
                     if pooled < FEW_LAS
                     else "."
                 )
@@ -312,6 +335,16 @@ def sentences(c: Comparison) -> list[str]:
             f"Not in the funnel (figures not available or withheld): {', '.join(c.left_out)}."
         )
     return said
+
+
+#: A position against a funnel's limits (compare.py's values), as a table and a sentence say it.
+WHERE = {
+    "within": "within the limits",
+    "above 95%": "above the 95% limit",
+    "above 99.8%": "above the 99.8% limit",
+    "below 95%": "below the 95% limit",
+    "below 99.8%": "below the 99.8% limit",
+}
 
 
 def la_sentence(c: Comparison, code: str) -> str:
@@ -338,11 +371,11 @@ def la_sentence(c: Comparison, code: str) -> str:
     chance = row["Position (chance alone)"]
     if chance == "within":
         return f"{said}, within what chance alone gives."
-    said = f"{said}, {chance} limit of chance alone"
+    said = f"{said}, {WHERE.get(chance, chance)} of chance alone"
     if c.funnel.adjusted:
         where = row["Position"]
-        widened = "within them" if where == "within" else f"{where} limit"
-        said += f"; once the limits are widened for the LAs' extra variation, {widened}"
+        widened = "within them" if where == "within" else WHERE.get(where, where)
+        said += f"; allowing for how much the LAs usually differ, {widened}"
     return said + "."
 
 
@@ -364,9 +397,9 @@ def build_la_notebook(code: str, la_name: str, comparisons: list[Comparison]):
         if c.funnel is None:
             continue
         cells.append(md(f"## {c.measure.label}"))
-        cells.append(_cell(_figure(funnel_svg(c, la_name)[0])))
+        cells.append(_cell(_figure(funnel_svg(c, la_name)[0], _caption(c))))
         frame, formats = table_frame(c)
-        cells.append(_cell(_html_table(frame, f"{c.measure.label}, by LA", formats)))
+        cells.append(_cell(_html_table(frame, f"{c.measure.label}, by LA", formats, la_name)))
     cells += [md("## Method notes"), md(METHOD)]
     return nbformat.v4.new_notebook(cells=cells)
 
@@ -386,20 +419,29 @@ def table_frame(c: Comparison) -> tuple[pd.DataFrame, dict]:
         }
     if table["DfE published"].isna().all():
         table = table.drop(columns=["DfE published"])
+    for column in ("Position", "Position (chance alone)"):
+        if column in table:
+            table[column] = [WHERE.get(v, v) if isinstance(v, str) else v for v in table[column]]
     return table, formats
 
 
-def _html_table(frame: pd.DataFrame, caption: str, formats: dict) -> str:
+def _html_table(frame: pd.DataFrame, caption: str, formats: dict, mine: str = "") -> str:
+    """A table in the house style; the row of the LA named `mine` marked "(this LA)"."""
     head = "".join(f'<th scope="col">{html.escape(str(c))}</th>' for c in frame.columns)
     rows = []
     for record in frame.to_dict("records"):
+        if mine and record["LA"] == mine:
+            record = record | {"LA": f"{mine} (this LA)"}
+            rows.append('<tr class="this-la">')
+        else:
+            rows.append("<tr>")
         cells = []
         for i, (col, value) in enumerate(record.items()):
             missing = value is None or (isinstance(value, float) and np.isnan(value))
             text = "–" if missing else _shown(value, formats.get(col, "auto"))
             tag = 'th scope="row"' if i == 0 else 'td class="num"'
             cells.append(f"<{tag}>{html.escape(text)}</{tag.split()[0]}>")
-        rows.append("<tr>" + "".join(cells) + "</tr>")
+        rows[-1] += "".join(cells) + "</tr>"
     return (
         f'<div class="table-wrap" tabindex="0" role="region" aria-label="{html.escape(caption)}">'
         f"<table><caption>{html.escape(caption)}</caption><thead><tr>{head}</tr></thead>"
@@ -413,30 +455,82 @@ def _cell(markup: str):
     )
 
 
-def build_notebook(name: str, comparisons: list[Comparison], public: bool, threshold: int):
-    """The regional page as a notebook of HTML outputs (no code runs), for the house
-    renderer."""
-    md = nbformat.v4.new_markdown_cell
+def summary_sentences(
+    name: str,
+    comparisons: list[Comparison],
+    public: bool = False,
+    threshold: int = 5,
+    missing: tuple[str, ...] = (),
+) -> list[str]:
+    """The regional page's summary: how many LAs are compared on identical definitions (and
+    which are missing), which LAs lie beyond chance alone's 99.8% limits on which measures,
+    which still stand out allowing for the LAs' usual spread, and what the page cannot show
+    (DfE's figures without their files; a public version's withheld counts)."""
     funnels = [c for c in comparisons if c.funnel is not None]
-    beyond = [c for c in funnels if any(outliers(c).values())]
-    alone = [c for c in funnels if any(outliers(c, "Position (chance alone)").values())]
-    summary = [
-        f"{name}: {len(comparisons[0].table)} LAs, every figure computed from each LA's own "
-        "returns on the same definitions, so the comparison is like for like.",
-        f"Against chance alone, {len(alone)} of {len(funnels)} measures compared in funnels "
-        "have an LA beyond the 99.8% limits"
-        + (": " + "; ".join(_in_sentence(c.measure.label) for c in alone) if alone else "")
-        + ".",
-        f"Allowing for the LAs' usual spread where they vary more than chance allows, "
-        f"{len(beyond)} of {len(funnels)} do"
-        + (": " + "; ".join(_in_sentence(c.measure.label) for c in beyond) if beyond else "")
-        + ".",
+
+    def who(c: Comparison, column: str) -> str:
+        found = outliers(c, column)
+        return ", ".join(f"{n} {side}" for side in ("above", "below") for n in found[side])
+
+    def listed(column: str) -> list[str]:
+        return [
+            f"{_in_sentence(c.measure.label)} ({who(c, column)})" for c in funnels if who(c, column)
+        ]
+
+    alone, beyond = listed("Position (chance alone)"), listed("Position")
+    said = [
+        f"{name}: {len(comparisons[0].table)} LAs compared, every figure computed from each "
+        "LA's own returns on the same definitions, so the comparison is like for like."
     ]
+    if missing:
+        said.append(
+            f"Not compared: {', '.join(missing)}, whose own pack did not publish in this run "
+            "(the run's log says why)."
+        )
+    if alone:
+        said.append(
+            f"Beyond the 99.8% limits of chance alone, on {len(alone)} of {len(funnels)} "
+            f"measures: {'; '.join(alone)}."
+        )
+    else:
+        said.append("On no measure is an LA beyond the 99.8% limits of chance alone.")
+    if beyond:
+        said.append(
+            "Still beyond the 99.8% limits allowing for how much the LAs usually differ: "
+            f"{'; '.join(beyond)}."
+        )
+    elif alone:
+        said.append(
+            "Allowing for how much the LAs usually differ (they differ more than chance alone "
+            "would make them), no LA stands out on any measure."
+        )
+    dfe = [c for c in comparisons if c.measure.dfe is not None]
+    if dfe and all(c.table["DfE published"].isna().all() for c in dfe):
+        said.append(
+            "DfE's published figures for "
+            + " and ".join(_in_sentence(c.measure.label) for c in dfe)
+            + " are not shown: the benchmark folder holds no DfE files (`boardpack benchmarks "
+            "fetch` downloads them; `--benchmarks DIR` names another folder)."
+        )
     if public:
-        summary.append(
+        said.append(
             f"Public version: counts from 1 to {threshold} and the figures built on them are "
             f"shown as {SUPPRESSED}, and those LAs are left out of that funnel."
         )
+    return said
+
+
+def build_notebook(
+    name: str,
+    comparisons: list[Comparison],
+    public: bool,
+    threshold: int,
+    missing: tuple[str, ...] = (),
+):
+    """The regional page as a notebook of HTML outputs (no code runs), for the house
+    renderer."""
+    md = nbformat.v4.new_markdown_cell
+    summary = summary_sentences(name, comparisons, public, threshold, missing)
     items = "".join(f"<li>{html.escape(s)}</li>" for s in summary)
     cells = [md("## Summary"), _cell(f'<div class="summary"><ul>{items}</ul></div>')]
     for c in comparisons:
@@ -445,10 +539,10 @@ def build_notebook(name: str, comparisons: list[Comparison], public: bool, thres
         if c.funnel is not None:
             cells.append(_cell(f'<div class="summary"><ul>{words}</ul></div>'))
             caption = (
-                "Named on the chart: the LAs beyond the 99.8% limits. Every LA is in the table."
+                "Named on the chart: the LAs beyond the 99.8% limits. "
                 if named_in_chart(c)
-                else "No LA is beyond the 99.8% limits. Every LA is in the table."
-            )
+                else "No LA is beyond the 99.8% limits. "
+            ) + _caption(c)
             cells.append(_cell(_figure(funnel_svg(c)[0], caption)))
         elif c.measure.kind is not None:
             cells.append(_cell(f'<div class="summary"><ul>{words}</ul></div>'))
@@ -485,6 +579,7 @@ def build_region_pack(
     classification: str = "",
     la_folders: dict[str, Path] | None = None,
     run_jobs: Callable[[list[Callable[[], object]]], list] = serial,
+    missing: tuple[str, ...] = (),
 ) -> list[Path]:
     """Build and publish the regional pack of every period the files hold, into
     `<out>/<period>/` (public: `<out>/public/<period>/`): region.html/.pdf, indicators.csv
@@ -492,7 +587,8 @@ def build_region_pack(
     period is built in a staging folder and moved into place file by file with os.replace.
     `la_folders` (new LA code -> the LA pack's output folder): each LA's pack also gets
     `<period>/region.html` (and .pdf), "How we compare in the region", from the same
-    figures. The pages (charts, HTML, PDF: nearly all the work) are independent jobs given
+    figures; `missing`: LAs of the region whose packs did not publish (named on the page).
+    The pages (charts, HTML, PDF: nearly all the work) are independent jobs given
     to `run_jobs` together - `serial` here, one Dask task each in `boardpack region run` -
     and the figures and files around them are written here. Returns the regional period
     folders written."""
@@ -515,7 +611,9 @@ def build_region_pack(
             "partial": [],
         }
         jobs.append(
-            partial(region_page, name, comparisons, public, threshold, meta, staging, formats)
+            partial(
+                region_page, name, comparisons, public, threshold, meta, staging, formats, missing
+            )
         )
         for code, folder in (la_folders or {}).items():
             names = rows.loc[rows["new_la_code"] == code, "la_name"]
@@ -578,11 +676,12 @@ def region_page(
     meta: dict,
     staging: Path,
     formats: tuple[str, ...],
+    missing: tuple[str, ...] = (),
 ) -> None:
     """The regional page of one period, rendered into its staging folder (a page job)."""
     from analysis.engine.render import render_html, render_pdf
 
-    page = render_html(build_notebook(name, comparisons, public, threshold), meta)
+    page = render_html(build_notebook(name, comparisons, public, threshold, missing), meta)
     if "html" in formats:
         (staging / f"{PAGE}.html").write_text(page, encoding="utf-8")
     if "pdf" in formats:

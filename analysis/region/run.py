@@ -173,6 +173,11 @@ def cluster(scheduler: str = "", workers: int = 2, kernel: str = ""):
     if scheduler:
         client, local = Client(scheduler, timeout="30s"), None
     else:
+        import logging
+
+        # a cluster of our own: its workers' shutdown chatter ("still alive after 3 s,
+        # killing") is not the user's business; errors still show
+        logging.getLogger("distributed").setLevel(logging.ERROR)
         local = LocalCluster(
             n_workers=workers,
             threads_per_worker=1,

@@ -199,21 +199,21 @@ AGENCY = next(m for m in MEASURES if m.key == "agency_rate")
 
 
 def test_fte_measures_are_compared_at_whole_fte_and_never_withheld_as_small_counts():
-    # agency FTE of social work FTE: 5.0/50.4, 5.0/50.0, 25.0/50.2; pooled 35/150.6. LA 2's
-    # 25 of 50 FTE against Bin(50, 0.2324) (mean 11.6, sd 2.98) is 4.5 sd above
+    # agency FTE of social work FTE: 5.4/50.4, 5.0/50.0, 25.0/50.2; pooled 35.4/150.6. LA 2's
+    # 25 of 50 FTE against Bin(50, 0.2351) (mean 11.8, sd 3.0) is 4.4 sd above
     tidy = pd.DataFrame(
         {
             "la_name": ["LA 0", "LA 1", "LA 2"],
             "new_la_code": ["E08000000", "E08000001", "E08000002"],
-            "agency_rate_numerator": ["5.0", "5.0", "25.0"],
+            "agency_rate_numerator": ["5.4", "5.0", "25.0"],
             "agency_rate_denominator": ["50.4", "50.0", "50.2"],
-            "agency_rate": [str(5 / 50.4), "0.1", str(25 / 50.2)],
+            "agency_rate": [str(5.4 / 50.4), "0.1", str(25 / 50.2)],
         }
     )
     c = compare_measure(tidy, AGENCY, public=True, threshold=5)
-    assert c.funnel.target == pytest.approx(35 / 150.6)
+    assert c.funnel.target == pytest.approx(35.4 / 150.6)
     assert c.left_out == []  # 5.0 FTE is not a count of 5 people: shown, and pooled
-    assert c.table["Numerator"].tolist() == [5.0, 5.0, 25.0]
+    assert c.table["Numerator"].tolist() == [5.4, 5.0, 25.0]  # as recorded, not cut to 5
     assert c.table["Position (chance alone)"].tolist()[2] == "above 99.8%"
 
 
@@ -224,11 +224,11 @@ def test_sentences_say_what_the_funnel_shows():
     # vary more than chance allows, and widened limits then hold all three
     c = compare_measure(tidy_of([(100, 500, 0.2), (50, 250, 0.2), (3, 250, 0.012)]), REREFERRALS)
     said = sentences(c)
-    assert said[0].endswith("the region's pooled value is 15.3%.")  # 153 / 1000
+    # 153 / 1000; re-referrals: lower is better
+    assert said[0].endswith("the region's pooled value is 15.3% (lower is better).")
     assert "Against chance alone, LA 2 is below the 99.8% limits." in said
     assert said[-1].endswith(
-        "the 99.8% limits hold every LA: with only 3 LAs, one far from the others can widen "
-        "them by itself."
+        "no LA stands out: with only 3 LAs, one far from the others can widen the limits by itself."
     )
     # 100/500, 52/250, 40/250, 60/300: pooled 252/1300 = 19.4%, all within chance
     c = compare_measure(
@@ -236,7 +236,8 @@ def test_sentences_say_what_the_funnel_shows():
     )
     assert not c.funnel.adjusted
     assert sentences(c) == [
-        "Re-referrals within 12 months (12 months): the region's pooled value is 19.4%.",
+        "Re-referrals within 12 months (12 months): the region's pooled value is 19.4% "
+        "(lower is better).",
         "No LA is beyond the 99.8% limits: the differences are within chance.",
     ]
 
@@ -249,8 +250,8 @@ def test_an_las_own_sentence_places_it_in_the_region():
     # widened limits (phi 10.8) hold it
     assert la_sentence(c, "E08000002") == (
         "Re-referrals within 12 months (12 months): 1.2% against the region's 15.3%, "
-        "below 99.8% limit of chance alone; once the limits are widened for the LAs' extra "
-        "variation, within them."
+        "below the 99.8% limit of chance alone; allowing for how much the LAs usually "
+        "differ, within them."
     )
     assert la_sentence(c, "E09999999").endswith("not available for this LA.")
     public = compare_measure(
@@ -355,3 +356,20 @@ def test_the_funnel_svg_names_its_outliers_and_describes_itself():
     mine, _ = funnel_svg(c, "LA 0")
     assert ">LA 0</text>" in mine and ">LA 2</text>" not in mine
     assert mine[mine.rindex("<circle") :].split(" fill")[0].endswith('r="6"')
+
+
+def test_the_summary_names_the_las_that_stand_out_and_those_missing():
+    from analysis.region.pack import summary_sentences
+
+    c = compare_measure(tidy_of([(100, 500, 0.2), (50, 250, 0.2), (3, 250, 0.012)]), REREFERRALS)
+    said = summary_sentences("North", [c], missing=("LA 9",))
+    assert said[0].startswith("North: 3 LAs compared")
+    assert said[1].startswith("Not compared: LA 9, whose own pack did not publish")
+    # LA 2 is beyond chance alone's limits, not the widened ones (test above)
+    assert said[2] == (
+        "Beyond the 99.8% limits of chance alone, on 1 of 1 measures: re-referrals within 12 "
+        "months (12 months) (LA 2 below)."
+    )
+    assert said[3].startswith("Allowing for how much the LAs usually differ")
+    # no DfE file for the re-referral figure: the page says so rather than drop the column
+    assert said[4].startswith("DfE's published figures for re-referrals within 12 months")
