@@ -106,10 +106,10 @@ def _run(args: argparse.Namespace) -> int:
             return None
         packs = {r.code: Path(r.folders[0]).parent for r in results if r.folders}
         missing = [r.la for r in results if not r.folders]
+        where = out / REGION_FOLDER
         return _publish_region(
-            files, out / REGION_FOLDER, region.name, args, region.synthetic, packs, run_jobs,
-            missing,
-        )  # fmt: skip
+            files, where, region.name, args, region.synthetic, packs, run_jobs, missing
+        )
 
     results, folders = run_region(region, options, args.scheduler, args.workers, then=regional_pack)
     failed = [r for r in results if not r.ok]

@@ -208,7 +208,7 @@ def run_region(
     workers: int = 2,
     log=print,
     then: Callable[[list[LAResult], Callable[[list], list]], object] | None = None,
-):
+) -> tuple[list[LAResult], object]:
     """Every LA's pack, one Dask task per LA, results as they finish (logged as they come).
 
     The LAs are submitted largest input first (Dask runs higher priorities first), so the
