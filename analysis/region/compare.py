@@ -35,8 +35,8 @@ TABLE_COLUMNS = [
 
 @dataclass
 class Comparison:
-    """One measure across the region: its table (TABLE_COLUMNS; value-only measures have no
-    counts, interval or position) and its funnel (None without one, or with no LA to pool);
+    """One measure across the region: its table (TABLE_COLUMNS) and its funnel (None with
+    no LA to pool);
     `left_out`: LAs in the table but not in the funnel (figures not available or, in a public
     pack, withheld)."""
 
@@ -70,17 +70,6 @@ def compare_measure(
     published = published or {}
     names, codes = tidy["la_name"].tolist(), tidy["new_la_code"].tolist()
     dfe = [published.get(c) for c in codes]
-    if measure.kind is None:
-        table = pd.DataFrame(
-            {
-                "LA": names,
-                "LA code": codes,
-                "Value": tidy[measure.key].tolist(),
-                "DfE published": dfe,
-            }
-        )
-        table["Value"] = [_cell(v) for v in table["Value"]]
-        return Comparison(measure, table, None, [])
     num_text = tidy[f"{measure.key}_numerator"].tolist()
     den_text = tidy[f"{measure.key}_denominator"].tolist()
     num, den = (

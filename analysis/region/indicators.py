@@ -3,11 +3,10 @@ reading those files back: the only thing the regional pack reads of an LA's pack
 
 One row per LA and period: `time_period` (the year), `time_identifier` (the month's name),
 `geographic_level`, `country_code`, `country_name`, `la_name`, `new_la_code`, `old_la_code`,
-`population_0_17`, then one column per indicator: for each measure compared in a funnel its
-numerator (`<key>_numerator`), denominator (`<key>_denominator`) and value (`<key>`), for a
-measure shown without a funnel its value alone. GSS symbols: `c` suppressed (a public pack's
-withheld figure), `x` not available (not recorded, or the report not run), `z` not
-applicable (a share of nothing).
+`population_0_17`, then for each measure compared in a funnel its numerator
+(`<key>_numerator`), denominator (`<key>_denominator`) and value (`<key>`). GSS symbols:
+`c` suppressed (a public pack's withheld figure), `x` not available (not recorded, or the
+report not run), `z` not applicable (a share of nothing).
 """
 
 from __future__ import annotations
@@ -44,8 +43,7 @@ class Measure:
     """A board measure compared across the region.
 
     `kind`: PROPORTION or RATE (numerator per `per` of the denominator: per 10,000
-    children, the denominator being the population aged 0-17, or per FTE), or None for a
-    figure shown without a funnel (metrics.json holds no count it rests on).
+    children, the denominator being the population aged 0-17, or per FTE).
     `numerator`/`denominator`/`value`: metric names in the report's metrics; a numerator
     given as None is the recorded share times the denominator (the report records the
     share and its denominator, so that product is the count, rounded). `fte`: numerator
@@ -55,7 +53,7 @@ class Measure:
     label: str
     report: str
     value: str | None
-    kind: str | None = None
+    kind: str
     numerator: str | None = None
     denominator: str | None = None
     better: str = "lower"
@@ -181,8 +179,6 @@ def measure_columns(measure: Measure, reports: dict, population) -> dict:
     """One measure's columns from a pack's metrics (`reports`: metrics.json's `reports`)."""
     own = reports.get(measure.report, {})
     value = _figure(own, measure.value) if measure.value else None
-    if measure.kind is None:
-        return {measure.key: value}
     den = population if measure.denominator == POPULATION else _figure(own, measure.denominator)
     if measure.numerator is not None:
         num = _figure(own, measure.numerator)

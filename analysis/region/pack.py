@@ -296,7 +296,7 @@ def sentences(c: Comparison) -> list[str]:
         said.append(
             f"The LAs differ more than chance alone would make them (overdispersion factor "
             f"{c.funnel.phi:.1f}). On identical definitions, that points to differences in "
-            "practice or population, not in counting."
+            "practice, population or how the figures are recorded, not in what is counted."
         )
         for side in ("above", "below"):
             if alone[side]:
@@ -349,8 +349,8 @@ WHERE = {
 
 def la_sentence(c: Comparison, code: str) -> str:
     """One LA's place in a measure: its value against the region's pooled value and where
-    it lies (chance alone's limits; the widened ones when the LAs are overdispersed), or
-    for a measure without a funnel, against the region's range."""
+    it lies (chance alone's limits; the widened ones when the LAs are overdispersed), or,
+    when no LA's counts can be pooled into a funnel, against the region's range."""
     rows = c.table[c.table["LA code"] == code]
     label = c.measure.label
     kind = _value_format(c)
@@ -409,7 +409,7 @@ def table_frame(c: Comparison) -> tuple[pd.DataFrame, dict]:
     kind = _value_format(c)
     table = c.table.drop(columns=["LA code"]).copy()
     formats = {"Value": kind, "DfE published": kind}
-    if c.funnel is not None or "Numerator" in table:
+    if "Numerator" in table:
         counts = "decimal1" if c.measure.fte else "count"  # FTEs are not whole
         formats |= {
             "Numerator": counts,
@@ -544,15 +544,8 @@ def build_notebook(
                 else "No LA is beyond the 99.8% limits. "
             ) + _caption(c)
             cells.append(_cell(_figure(funnel_svg(c)[0], caption)))
-        elif c.measure.kind is not None:
+        else:  # no LA's figures to pool: the words say so
             cells.append(_cell(f'<div class="summary"><ul>{words}</ul></div>'))
-        else:
-            cells.append(
-                _cell(
-                    '<p class="note">Shown without a funnel: the packs record this figure '
-                    "but not the counts it rests on.</p>"
-                )
-            )
         frame, formats = table_frame(c)
         cells.append(_cell(_html_table(frame, f"{c.measure.label}, by LA", formats)))
     cells += [
