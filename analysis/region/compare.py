@@ -173,20 +173,23 @@ def region_comparisons(
 
 
 def published_figures(folder, measure: Measure, tidy: pd.DataFrame, period: str) -> dict:
-    """DfE's published figure for each LA's new code: the latest published year up to the
-    period's year, converted from a percentage to a share; {} without the file."""
+    """DfE's published figure for each LA's new code: the latest published year that ends
+    by the period's month (a year to 31 March, or the CSWW's 30 September: for March 2017
+    the year to March 2017, and September 2016's workforce, not September 2017's),
+    converted from a percentage to a share; {} without the file."""
     if folder is None or measure.dfe is None:
         return {}
     from analysis.sources import ees
     from analysis.sources.published import benchmark_folder, datasets
 
-    table, column = measure.dfe
+    table, column, ends = measure.dfe
     spec = datasets().get(table)
     path = benchmark_folder(folder) / spec["file"] if spec else None
     if path is None or not path.exists():
         return {}
     frame = ees.load(path, [column])
-    year = str(pd.Period(period, "M").year)
+    month = pd.Period(period, "M")
+    year = str(month.year if month.month >= ends else month.year - 1)
     out = {}
     for code in tidy["new_la_code"]:
         rows = ees.select(frame, "Local authority", code)

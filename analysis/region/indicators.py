@@ -57,7 +57,8 @@ class Measure:
     numerator: str | None = None
     denominator: str | None = None
     better: str = "lower"
-    dfe: tuple[str, str] | None = None  # (benchmark table, published column), a percentage
+    #: (benchmark table, published column (a percentage), the month DfE's year ends in)
+    dfe: tuple[str, str, int] | None = None
     per: int = 1
     unit: str = ""  # a rate's unit on the funnel's axis
     fte: bool = False
@@ -114,7 +115,7 @@ MEASURES = (
         PROPORTION,
         "rereferrals_12m",
         "referrals_12m",
-        dfe=("referrals", "rereferral_percent"),
+        dfe=("referrals", "rereferral_percent", 3),  # DfE years end 31 March
     ),
     Measure(
         "under1_starts_share_12m",
@@ -144,7 +145,7 @@ MEASURES = (
         PROPORTION,
         "agency_fte",
         "social_work_fte",
-        dfe=("csww", "agency_rate_fte"),
+        dfe=("csww", "agency_rate_fte", 9),  # CSWW: at 30 September
         fte=True,
     ),
     Measure(

@@ -373,3 +373,21 @@ def test_the_summary_names_the_las_that_stand_out_and_those_missing():
     assert said[3].startswith("Allowing for how much the LAs usually differ")
     # no DfE file for the re-referral figure: the page says so rather than drop the column
     assert said[4].startswith("DfE's published figures for re-referrals within 12 months")
+
+
+def test_dfe_figures_are_of_the_latest_year_ending_by_the_period(dfe):
+    """From the DfE files in tests/fixtures/dfe (read by hand): Wirral's re-referral
+    percentage is 21.0 for the year to March 2017 and 28.6 to March 2016; its CSWW agency
+    rate is 29.1 at 30 September 2017, and the files hold no September 2016."""
+    from analysis.region.compare import published_figures
+
+    tidy = pd.DataFrame({"new_la_code": ["E08000015"]})
+    agency = next(m for m in MEASURES if m.key == "agency_rate")
+
+    def wirral(measure, period):
+        return published_figures(dfe, measure, tidy, period)["E08000015"]
+
+    assert wirral(REREFERRALS, "2017-03") == pytest.approx(0.21)
+    assert wirral(REREFERRALS, "2017-02") == pytest.approx(0.286)
+    assert published_figures(dfe, agency, tidy, "2017-03") == {}  # not September 2017's
+    assert wirral(agency, "2017-09") == pytest.approx(0.291)
