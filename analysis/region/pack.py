@@ -480,7 +480,8 @@ def summary_sentences(
     alone, beyond = listed("Position (chance alone)"), listed("Position")
     said = [
         f"{name}: {len(comparisons[0].table)} LAs compared, every figure computed from each "
-        "LA's own returns on the same definitions, so the comparison is like for like."
+        "LA's own returns on the same definitions: like for like in what is counted (how "
+        "each LA records its work can still differ)."
     ]
     if missing:
         said.append(
@@ -539,7 +540,11 @@ def build_notebook(
         if c.funnel is not None:
             cells.append(_cell(f'<div class="summary"><ul>{words}</ul></div>'))
             caption = (
-                "Named on the chart: the LAs beyond the 99.8% limits. "
+                (
+                    "Named on the chart: the LAs beyond a 99.8% limit, widened or of chance alone. "
+                    if c.funnel.adjusted
+                    else "Named on the chart: the LAs beyond the 99.8% limits. "
+                )
                 if named_in_chart(c)
                 else "No LA is beyond the 99.8% limits. "
             ) + _caption(c)
