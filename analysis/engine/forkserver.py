@@ -42,6 +42,10 @@ PREIMPORT = (
     "statsmodels.api",
     "pyarrow.parquet",
     "analysis.engine.session",
+    "analysis.engine.notebook",
+    "analysis.workdays",
+    "holidays.countries",  # every country's calendar, loaded by the first country_holidays()
+    "lxml.html",
     "analysis.presentation.present",
     "analysis.reports.young_children",
     "analysis.reports.sickness_absence",

@@ -9,9 +9,6 @@ import json
 from functools import cache
 from pathlib import Path
 
-import nbformat
-import papermill
-
 from analysis.config import (
     NOTEBOOKS_DIR,
     PARAMS_DIR,
@@ -27,7 +24,11 @@ from analysis.errors import BoardpackError
 
 @cache
 def notebook_parameters(path: Path) -> dict[str, dict]:
-    """The notebook's parameters cell: name -> {default, type, help} (papermill's reading)."""
+    """The notebook's parameters cell: name -> {default, type, help} (papermill's reading).
+    papermill (and nbformat with it) is imported here, not with this module, so a report's
+    kernel, which reads its settings through this module, does not import it (1.3 s)."""
+    import papermill
+
     return {
         name: {"default": p["default"], "type": p["inferred_type_name"], "help": p["help"]}
         for name, p in papermill.inspect_notebook(str(path)).items()
@@ -39,7 +40,7 @@ def report_info(name: str, notebooks_dir: Path = NOTEBOOKS_DIR) -> dict:
     path = notebooks_dir / f"{name}.ipynb"
     if not path.exists():
         raise BoardpackError(f"no report called '{name}' (expected {path})")
-    meta = nbformat.read(path, as_version=4).metadata.get("boardpack", {})
+    meta = json.loads(path.read_text(encoding="utf-8")).get("metadata", {}).get("boardpack", {})
     return {
         "name": name,
         "path": path,
