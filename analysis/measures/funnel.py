@@ -67,9 +67,12 @@ def rate_limit(target: float, exposure, p: float, exact: bool = True) -> np.ndar
 
 def z_scores(values, denominators, target: float, kind: str) -> np.ndarray:
     """Each unit's naive z-score at the target: (y - target) / sqrt(target (1 - target) / n)
-    for a proportion, (y - target) / sqrt(target / exposure) for a rate."""
+    for a proportion, (y - target) / sqrt(target / exposure) for a rate; 0 for every unit
+    when the target is 0 (or a proportion's is 1), since then each unit's value is it."""
     y, n = np.asarray(values, dtype=float), np.asarray(denominators, dtype=float)
     variance = target * (1 - target) if kind == PROPORTION else target
+    if variance == 0:  # a pooled 0 (or 1 of a proportion): every unit is at the target
+        return np.zeros_like(y)
     return (y - target) / np.sqrt(variance / n)
 
 

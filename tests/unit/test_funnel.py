@@ -89,6 +89,18 @@ def test_funnel_pools_the_target_and_widens_overdispersed_limits():
     assert plain.position(0.05, 100) == "below 99.8%"
 
 
+@pytest.mark.filterwarnings("error")  # no "invalid value encountered in divide"
+def test_a_funnel_of_units_all_at_zero_or_all_at_one_has_no_spread():
+    # 0/12, 0/30: the pooled value is 0, so each unit is exactly at it: z = 0, phi = 0,
+    # no widening; the limits at 0 (exact binomial with p = 0 is 0 everywhere).
+    zero = fn.funnel([0, 0], [12, 30], fn.PROPORTION)
+    assert (zero.target, zero.phi, zero.adjusted) == (0.0, 0.0, False)
+    assert zero.position(0.0, 12) == "within"
+    everyone = fn.funnel([12, 30], [12, 30], fn.PROPORTION)  # the pooled value is 1
+    assert (everyone.target, everyone.phi) == (1.0, 0.0)
+    assert fn.funnel([0, 0], [5.5, 9.0], fn.RATE).phi == 0.0  # no events in any exposure
+
+
 def test_unit_intervals_match_published_values():
     # Newcombe (1998), Stat Med 17:857-872, Table I: 81/263, Wilson 0.2553 to 0.3662.
     low, high = fn.interval(81, 263, fn.PROPORTION)
