@@ -9,6 +9,7 @@ in-process, for the board summary when no pack has been published for the period
 
 from __future__ import annotations
 
+import atexit
 import inspect
 import json
 import os
@@ -62,7 +63,7 @@ def published_figures(period: str, out_dir: str | Path = "") -> Path | None:
 def detail_figures(period: str, data_dir: str = "") -> Path:
     """Every detail report's headline figures for `period`, built in this process (no
     pages), in the form the engine hands the board summary (period -> report -> metrics);
-    returns the JSON file's path (a temporary file)."""
+    returns the JSON file's path (a temporary file, removed when this process ends)."""
     reports = [r for r in available_reports() if r not in summary_reports()]
     processed = check_inputs(reports, period, data_dir)  # one message naming every report
     figures = {}
@@ -73,6 +74,7 @@ def detail_figures(period: str, data_dir: str = "") -> Path:
     handle, name = tempfile.mkstemp(prefix="boardpack-figures-", suffix=".json")
     with open(handle, "w") as f:
         json.dump({period: figures}, f)
+    atexit.register(Path(name).unlink, missing_ok=True)  # gone with the kernel
     return Path(name)
 
 
