@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import traceback
 from pathlib import Path
 
 from analysis.errors import BoardpackError
@@ -51,20 +52,26 @@ def _publish_region(
     shared = _shared(args)
     mode, threshold = publication(shared)
     benchmarks = args.benchmarks or shared.get("benchmark_dir", "data/reference")
-    return build_region_pack(
-        files,
-        out,
-        name,
-        public=mode == "public",
-        threshold=threshold,
-        formats=_formats(args.formats),
-        benchmark_dir=benchmarks,
-        synthetic=synthetic,
-        classification=marking(shared),
-        la_folders=la_folders,
-        run_jobs=run_jobs or serial,
-        missing=tuple(missing),
-    )
+    try:
+        return build_region_pack(
+            files,
+            out,
+            name,
+            public=mode == "public",
+            threshold=threshold,
+            formats=_formats(args.formats),
+            benchmark_dir=benchmarks,
+            synthetic=synthetic,
+            classification=marking(shared),
+            la_folders=la_folders,
+            run_jobs=run_jobs or serial,
+            missing=tuple(missing),
+        )
+    except BoardpackError:
+        raise
+    except Exception as exc:  # a page, a disk, a bug: said in one line, not a traceback
+        detail = traceback.format_exception_only(exc)[-1].strip()
+        raise BoardpackError(f"the regional pack failed: {detail}") from None
 
 
 def _run(args: argparse.Namespace) -> int:

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.engine.landing import write_index
-from analysis.fileio import write_atomic, write_json_atomic
+from analysis.fileio import write_json_atomic
 from analysis.measures import funnel as fn
 from analysis.periods import period_label
 from analysis.presentation import charts
@@ -585,14 +585,16 @@ def build_region_pack(
     period is built in a staging folder and moved into place file by file with os.replace.
     `la_folders` (new LA code -> the LA pack's output folder): each LA's pack also gets
     `<period>/region.html` (and .pdf), "How we compare in the region", from the same
-    figures; `missing`: LAs of the region whose packs did not publish (named on the page).
-    The pages (charts, HTML, PDF: nearly all the work) are independent jobs given
-    to `run_jobs` together - `serial` here, one Dask task each in `boardpack region run` -
-    and the figures and files around them are written here. Returns the regional period
+    figures, and its dashboard rebuilt to link them; `missing`: LAs of the region whose
+    packs did not publish (named on the page). The pages (charts, HTML, PDF: nearly all
+    the work) are independent jobs given to `run_jobs` together - `serial` here, one Dask
+    task each in `boardpack region run` - and the figures and files around them are
+    written here. Returns the regional period
     folders written."""
     tidy = read_indicators(indicator_files)
     base = Path(out) / ("public" if public else "")
-    jobs, periods = [], []
+    jobs, periods, la_stems = [], [], []
+    token = uuid.uuid4().hex[:12]
     for period, rows in tidy.groupby("period", sort=True):
         comparisons = region_comparisons(rows, public, threshold, benchmark_dir)
         staging = base / ".staging" / uuid.uuid4().hex[:12]
@@ -623,7 +625,8 @@ def build_region_pack(
                 "area_label": "Local authority",
             }
             stem = Path(folder) / period / PAGE
-            jobs.append(partial(la_page, code, comparisons, la_meta, stem, formats))
+            la_stems.append(stem)
+            jobs.append(partial(la_page, code, comparisons, la_meta, stem, formats, token))
         shared = rows.drop(columns=["period"])
         if public:
             shared = _suppress_rows(shared, comparisons)
@@ -650,6 +653,9 @@ def build_region_pack(
     written = []
     try:
         run_jobs(jobs)
+        for stem in la_stems:  # every page rendered: the LAs' pages go into place together
+            for ext in formats:
+                os.replace(_staged(stem, token, ext), stem.with_suffix(f".{ext}"))
         for period, staging in periods:
             target = base / period
             target.mkdir(parents=True, exist_ok=True)
@@ -659,10 +665,14 @@ def build_region_pack(
             for item in staging.iterdir():
                 os.replace(item, target / item.name)
             written.append(target)
-        for folder in sorted({Path(f) for f in (la_folders or {}).values()}):
-            write_index(folder)  # each LA's dashboard lists its new regional page
     finally:  # a page that failed leaves nothing half-built behind
         shutil.rmtree(base / ".staging", ignore_errors=True)
+        for stem in la_stems:
+            for ext in formats:
+                _staged(stem, token, ext).unlink(missing_ok=True)
+    # each LA's dashboard, rebuilt to link its new pages (one job an LA)
+    la_packs = sorted({stem.parent.parent for stem in la_stems})
+    run_jobs([partial(write_index, folder) for folder in la_packs])
     return written
 
 
@@ -687,26 +697,28 @@ def region_page(
 
 
 def la_page(
-    code: str, comparisons: list[Comparison], meta: dict, stem: Path, formats: tuple[str, ...]
+    code: str,
+    comparisons: list[Comparison],
+    meta: dict,
+    stem: Path,
+    formats: tuple[str, ...],
+    token: str,
 ) -> None:
-    """One LA's "How we compare in the region" page of one period, published into its
-    pack's period folder (a page job)."""
-    from analysis.engine.render import render_html
+    """One LA's "How we compare in the region" page of one period, rendered beside its
+    place in the pack's period folder under a hidden name (a page job); the pack moves
+    every LA's pages into place once all of them are rendered."""
+    from analysis.engine.render import render_html, render_pdf
 
     page = render_html(build_la_notebook(code, meta["la_name"], comparisons), meta)
-    _publish_page(page, stem, formats)
-
-
-def _publish_page(page: str, stem: Path, formats: tuple[str, ...]) -> None:
-    """A page's HTML and PDF, each written beside and moved into place."""
-    from analysis.engine.render import render_pdf
-
     if "html" in formats:
-        write_atomic(stem.with_suffix(".html"), page)
+        _staged(stem, token, "html").write_text(page, encoding="utf-8")
     if "pdf" in formats:
-        tmp = stem.with_name(f".{stem.name}.{os.getpid()}.pdf")
-        render_pdf(page, tmp)
-        os.replace(tmp, stem.with_suffix(".pdf"))
+        render_pdf(page, _staged(stem, token, "pdf"))
+
+
+def _staged(stem: Path, token: str, ext: str) -> Path:
+    """Where a page job leaves an LA's page until the pack publishes it."""
+    return stem.with_name(f".{stem.name}.{token}.{ext}")
 
 
 def _suppress_rows(tidy: pd.DataFrame, comparisons: list[Comparison]) -> pd.DataFrame:

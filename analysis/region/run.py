@@ -14,11 +14,13 @@ from __future__ import annotations
 
 import os
 import time
+import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from analysis.config import LOCAL_PARAMS, PROJECT_ROOT
+from analysis.errors import BoardpackError
 from analysis.region.config import LA, Region
 
 
@@ -65,7 +67,7 @@ def run_la(la: LA, options: RunOptions) -> LAResult:
     and its name and codes override the params' own, so the pack says which LA it is."""
     from analysis.engine.params import defaults
     from analysis.engine.runner import RunRequest, run
-    from analysis.errors import BoardpackError, InputError
+    from analysis.errors import InputError
     from analysis.region.indicators import INDICATORS_FILE, POPULATION
 
     t0 = time.perf_counter()
@@ -168,6 +170,7 @@ def cluster(scheduler: str = "", workers: int = 2, kernel: str = ""):
     """A Dask client: to the scheduler at `scheduler` (tcp://host:port), else on a new
     LocalCluster of `workers` processes with one thread each; every worker's kernel
     template started as it joins."""
+    import dask
     from distributed import Client, LocalCluster
 
     if scheduler:
@@ -178,13 +181,19 @@ def cluster(scheduler: str = "", workers: int = 2, kernel: str = ""):
         # a cluster of our own: its workers' shutdown chatter ("still alive after 3 s,
         # killing") is not the user's business; errors still show
         logging.getLogger("distributed").setLevel(logging.ERROR)
-        local = LocalCluster(
-            n_workers=workers,
-            threads_per_worker=1,
-            processes=True,
-            dashboard_address=None,
-            host="127.0.0.1",
-        )
+        # no dashboard, so no statistical profiler either: it samples each worker's thread
+        # every 10 ms, CPU taken from the reports when every core is busy
+        with dask.config.set({"distributed.worker.profile.enabled": False}):
+            local = LocalCluster(
+                n_workers=workers,
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address=None,
+                host="127.0.0.1",
+                # its HTTP server (health checks) on a free local port, not 8787, which
+                # another cluster on this machine may hold ("Port 8787 is already in use")
+                scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
+            )
         client = Client(local)
     client.register_plugin(_template_plugin(kernel))
     return client, local
@@ -211,16 +220,19 @@ def run_region(
 ) -> tuple[list[LAResult], object]:
     """Every LA's pack, one Dask task per LA, results as they finish (logged as they come).
 
-    The LAs are submitted largest input first (Dask runs higher priorities first), so the
-    run does not end with one worker busy on a large LA while the others wait. `then`, when
-    given, is called with the results and a function that runs a list of jobs (callables
-    without arguments) as Dask tasks on the same cluster and returns their results: the
-    regional pack's pages. Returns the results, and what `then` returned."""
+    The LAs are submitted largest input first, at falling priority (Dask runs higher
+    priorities first), so the run does not end with one worker busy on a large LA while the
+    others wait. `then`, when given, is called with the results and a function that runs a
+    list of jobs (callables without arguments) as Dask tasks on the same cluster and
+    returns their results: the regional pack and its pages. `then` itself runs as a task
+    on the cluster too (see `_then`), so this process never loads what the pack needs.
+    Returns the results, and what `then` returned."""
     from distributed import as_completed
 
     client, local = cluster(scheduler, workers, options.kernel)
     try:
         token = _token(options)
+        largest_first = sorted(region.las, key=input_bytes, reverse=True)
         futures = [
             client.submit(
                 run_la,
@@ -229,9 +241,9 @@ def run_region(
                 key=f"boardpack-{la.new_la_code}-{token}",
                 pure=False,
                 retries=2,
-                priority=rank,
+                priority=-rank,
             )
-            for rank, la in enumerate(sorted(region.las, key=input_bytes))
+            for rank, la in enumerate(largest_first)
         ]
         results = []
         for future in as_completed(futures):
@@ -247,23 +259,66 @@ def run_region(
             results.append(result)
         order = {la.new_la_code: i for i, la in enumerate(region.las)}
         results.sort(key=lambda r: order[r.code])  # as the region file lists them
-
-        def on_cluster(jobs: list) -> list:
-            tasks = [
-                client.submit(_call, job, key=f"boardpack-page-{i}-{token}", pure=False, retries=2)
-                for i, job in enumerate(jobs)
-            ]
-            return client.gather(tasks)
-
-        return results, (then(results, on_cluster) if then is not None else None)
+        if then is None:
+            return results, None
+        pack = client.submit(_then, then, results, token, key=f"boardpack-region-{token}")
+        made = pack.result()
+        if isinstance(made, Raised):
+            raise BoardpackError(made.message)
+        return results, made
     finally:
         client.close()
         if local is not None:
             local.close()
 
 
+@dataclass(frozen=True)
+class Raised:
+    """What a task returns, rather than raising, when its work fails: a task that raised
+    would have its worker log the failure with a traceback, for the user to read."""
+
+    message: str
+
+
+def _failure(exc: Exception, what: str) -> Raised:
+    """The user's one line: a BoardpackError's own message, else what failed and how."""
+    if isinstance(exc, BoardpackError):
+        return Raised(str(exc))
+    return Raised(f"{what} failed: {traceback.format_exception_only(exc)[-1].strip()}")
+
+
+def _then(then: Callable, results: list[LAResult], token: str):
+    """On a worker: `then(results, on_cluster)`, where `on_cluster` runs its jobs as
+    tasks of the same cluster (Dask's tasks launched from a task: `worker_client` takes
+    this task out of the worker's thread while it waits, so every worker runs the jobs).
+    A job that fails ends `then` with a BoardpackError naming it; any failure is returned
+    as `Raised`."""
+    from distributed import worker_client
+
+    try:
+        with worker_client() as client:
+
+            def on_cluster(jobs: list) -> list:
+                tasks = [
+                    client.submit(_call, job, key=f"boardpack-page-{i}-{token}", pure=False)
+                    for i, job in enumerate(jobs)
+                ]
+                done = client.gather(tasks)
+                failed = next((d for d in done if isinstance(d, Raised)), None)
+                if failed is not None:
+                    raise BoardpackError(failed.message)
+                return done
+
+            return then(results, on_cluster)
+    except Exception as exc:
+        return _failure(exc, "the regional pack")
+
+
 def _call(job):
-    return job()
+    try:
+        return job()
+    except Exception as exc:
+        return _failure(exc, "the regional pack")
 
 
 def _token(options: RunOptions) -> str:

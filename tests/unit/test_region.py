@@ -391,3 +391,66 @@ def test_dfe_figures_are_of_the_latest_year_ending_by_the_period(dfe):
     assert wirral(REREFERRALS, "2017-02") == pytest.approx(0.286)
     assert published_figures(dfe, agency, tidy, "2017-03") == {}  # not September 2017's
     assert wirral(agency, "2017-09") == pytest.approx(0.291)
+
+
+def _two_la_packs(root: Path) -> dict[str, Path]:
+    """Two LAs' pack folders, each with its 2017-03 metrics and tidy indicators."""
+    packs = {}
+    for name, code, old in (("North", "E08000015", "344"), ("South", "E08000014", "343")):
+        folder = root / code / "2017-03"
+        folder.mkdir(parents=True)
+        (folder / "metrics.json").write_text(json.dumps(METRICS))
+        (folder / "manifest.json").write_text(json.dumps({"period": "2017-03", "reports": {}}))
+        write_indicators(folder, {"la_name": name, "new_la_code": code, "old_la_code": old}, 1)
+        packs[code] = folder.parent
+    return packs
+
+
+def test_the_las_regional_pages_are_published_all_together_or_not_at_all(tmp_path):
+    from analysis.region.pack import build_region_pack, la_page, serial
+
+    packs = _two_la_packs(tmp_path / "packs")
+    files = [folder / "2017-03" / "indicators.csv" for folder in packs.values()]
+
+    def south_breaks(jobs):  # every page job runs, South's raises
+        for job in jobs:
+            if getattr(job, "func", None) is la_page and job.args[0] == "E08000014":
+                raise OSError("disk full")
+            job()
+
+    with pytest.raises(OSError, match="disk full"):
+        build_region_pack(
+            files, tmp_path / "region", "Test", formats=("html",), la_folders=packs,
+            run_jobs=south_breaks,
+        )  # fmt: skip
+    # North's page was rendered first, but nothing is published, nothing hidden is left
+    for folder in packs.values():
+        assert sorted(p.name for p in (folder / "2017-03").iterdir()) == [
+            "indicators.csv",
+            "manifest.json",
+            "metrics.json",
+        ]
+        assert not (folder / "index.html").exists()
+    assert not (tmp_path / "region" / "2017-03").exists()
+
+    written = build_region_pack(
+        files, tmp_path / "region", "Test", formats=("html",), la_folders=packs, run_jobs=serial
+    )
+    assert written == [tmp_path / "region" / "2017-03"]
+    for folder in packs.values():
+        assert (folder / "2017-03" / "region.html").is_file()
+        assert '<a href="2017-03/region.html">' in (folder / "index.html").read_text()
+        assert not list((folder / "2017-03").glob(".region*"))
+
+
+def test_a_regional_pack_that_fails_is_one_line_not_a_traceback(tmp_path):
+    packs = _two_la_packs(tmp_path / "packs")
+    (tmp_path / "out").write_text("a file where the regional pack's folder should be")
+    result = boardpack(
+        "region", "compare", "--packs", *map(str, packs.values()), "--period", "2017-03",
+        "--out", str(tmp_path / "out"), "--formats", "html",
+    )  # fmt: skip
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert result.stderr.startswith("boardpack: the regional pack failed: ")
+    assert result.stderr.count("\n") == 1
