@@ -128,7 +128,9 @@ def _typed(path: Path, values: dict, declared: dict[str, dict]) -> None:
 def available_reports(params_dir: Path = PARAMS_DIR, notebooks_dir: Path = NOTEBOOKS_DIR):
     """Report names in run order: those listed in defaults.yaml, then the summary reports
     (notebook metadata `boardpack.role: summary`), which read the others' metrics."""
-    listed = list(defaults(params_dir).get("reports", []))
+    # the list alone, as the defaults files give it (`defaults` also checks every key
+    # against every notebook's parameters, which is the run's to do and needs papermill)
+    listed = list(read_params("defaults.yaml", params_dir).get("reports", []))
     summaries = summary_reports(notebooks_dir)
     return [n for n in listed if n not in summaries] + summaries
 
