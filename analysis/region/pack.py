@@ -589,8 +589,7 @@ def build_region_pack(
     packs did not publish (named on the page). The pages (charts, HTML, PDF: nearly all
     the work) are independent jobs given to `run_jobs` together - `serial` here, one Dask
     task each in `boardpack region run` - and the figures and files around them are
-    written here. Returns the regional period
-    folders written."""
+    written here. Returns the regional period folders written."""
     tidy = read_indicators(indicator_files)
     base = Path(out) / ("public" if public else "")
     jobs, periods, la_stems = [], [], []

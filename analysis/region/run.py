@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import time
 import traceback
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -299,8 +300,9 @@ def _then(then: Callable, results: list[LAResult], token: str):
         with worker_client() as client:
 
             def on_cluster(jobs: list) -> list:
+                batch = uuid.uuid4().hex[:8]  # keys of their own, each call and each attempt
                 tasks = [
-                    client.submit(_call, job, key=f"boardpack-page-{i}-{token}", pure=False)
+                    client.submit(_call, job, key=f"boardpack-page-{token}-{batch}-{i}")
                     for i, job in enumerate(jobs)
                 ]
                 done = client.gather(tasks)

@@ -160,7 +160,8 @@ def _check_published(out: Path) -> None:
         assert (folder / "front_door.html").is_file() and (folder / "young_children.html").is_file()
         assert (folder / "indicators.csv").is_file()
         assert (folder / "region.html").is_file()  # "How we compare in the region"
-        assert (out / code / "index.html").is_file()
+        assert f'href="{PERIOD}/region.html"' in (out / code / "index.html").read_text()
+        assert not list(folder.glob(".region*"))  # no page left under its hidden name
     assert (out / "region" / PERIOD / "region.html").is_file()
     assert not (out / BROKEN / PERIOD / "metrics.json").exists()
 
