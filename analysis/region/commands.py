@@ -91,6 +91,9 @@ def _run(args: argparse.Namespace) -> int:
     if args.workers < 1:
         raise BoardpackError("--workers must be at least 1")
     out = Path(args.out).resolve()
+    for folder in (out, out / REGION_FOLDER):  # said now, not after every LA has run
+        if folder.exists() and not folder.is_dir():
+            raise BoardpackError(f"{folder} is a file: --out needs a folder there")
     options = RunOptions(
         periods=tuple(periods),
         reports=tuple(r for r in known if r in reports),

@@ -109,7 +109,7 @@ MEASURES = (
     ),
     Measure(
         "rereferrals_12m",
-        "Re-referrals within 12 months (12 months)",
+        "Re-referrals within a year of an earlier referral (12 months)",
         "front_door",
         "rereferral_share_12m",
         PROPORTION,

@@ -32,7 +32,7 @@ TITLE = "How the region's LAs compare"
 LA_TITLE = LA_PAGE_TITLE
 METHOD = (
     "Each LA's figures are read from the tidy indicators file its own pack wrote (no "
-    "child-level record leaves an LA's pack). The centre line is the region's pooled value "
+    "child-level record leaves an LA's pack). The centre line is the region's overall value "
     "(all the LAs' numerators over all their denominators). Limits at 95% and 99.8% follow "
     "Spiegelhalter (2005), *Funnel plots for comparing institutional performance*: exact "
     "binomial (proportions) or Poisson (rates per 10,000 children, days per FTE) limits, "
@@ -43,11 +43,12 @@ METHOD = (
     "square, and the limits of chance alone are drawn beside them. With few LAs that "
     "estimate is rough. Each LA's own 95% interval is Wilson's (proportions) or the exact "
     "Poisson interval (rates). The agency rate and days lost per FTE rest on full-time "
-    "equivalents, not counts of people or events: their limits count each FTE as a person "
-    "(the agency rate's binomial limits at the nearest whole FTE) and each FTE day lost as "
-    "an event, while days are lost in spells and staff come and go in teams, so chance "
-    "alone understates their spread; for those two the widened limits are the ones to read. "
-    "DfE published figures are DfE's own, on DfE's definitions and years."
+    "equivalents (FTE: two half-time staff are one FTE), not counts of people or events: "
+    "their limits count each FTE as a person (the agency rate's binomial limits at the "
+    "nearest whole FTE) and each FTE day lost as an event, while days are lost in spells "
+    "and staff come and go in teams, so chance alone can understate their spread: where "
+    "their limits are widened, read the widened ones. DfE published figures are DfE's own, "
+    "on DfE's definitions and years."
 )
 PAGE = LA_PAGE  # the regional page's name, in the region's folder and each LA's
 #: Below this many LAs in a funnel, the sentences warn that phi is a rough estimate.
@@ -113,7 +114,7 @@ def funnel_svg(c: Comparison, highlight: str = "") -> tuple[str, str]:
         for q in (p, 1 - p)
     ]
     every = np.concatenate([value, [f.target * show]] + [ys for _, _, ys in drawn])
-    yticks = MaxNLocator(nbins=5).tick_values(np.nanmin(every), np.nanmax(every))
+    yticks = _ticks(float(np.nanmin(every)), float(np.nanmax(every)), 100.0 if percent else None)
     low, high = float(yticks[0]), float(yticks[-1])
     xs = exposure * scale
     x0, x1 = float(xs[0]), float(xs[-1])
@@ -204,7 +205,7 @@ def funnel_svg(c: Comparison, highlight: str = "") -> tuple[str, str]:
     legend = [("6 4", LIMITS, "95% limits"), ("", LIMITS, "99.8% limits")]
     if f.adjusted:
         legend.append(("2 3", charts.NEUTRAL, "99.8% limits, chance alone"))
-    legend.append(("", INK, "Region (pooled)"))
+    legend.append(("", INK, "Region overall"))
     lx = LEFT + plot_w + 14
     for i, (dash, colour, words) in enumerate(legend):
         y = TOP + 8 + 20 * i
@@ -216,7 +217,7 @@ def funnel_svg(c: Comparison, highlight: str = "") -> tuple[str, str]:
     out = outliers(c)
     alt = (
         f"Funnel plot: {c.measure.label}. Each of {len(table)} LAs' value against its "
-        f"denominator, with the region's pooled value {_shown(f.target, _value_format(c))} and "
+        f"denominator, with the region's overall value {_shown(f.target, _value_format(c))} and "
         f"95% and 99.8% limits{' widened for overdispersion' if f.adjusted else ''}. "
         f"Above the 99.8% limits: {', '.join(out['above']) or 'none'}; "
         f"below: {', '.join(out['below']) or 'none'}."
@@ -234,6 +235,21 @@ def funnel_svg(c: Comparison, highlight: str = "") -> tuple[str, str]:
         f"{''.join(parts)}</svg>"
     )
     return svg, alt
+
+
+def _ticks(low: float, high: float, top: float | None = None) -> np.ndarray:
+    """Round axis ticks covering low to high (about five); with `top` (a share's 100%), the
+    first such set that stays within 0 and `top`, so no axis runs to a share of 102%."""
+    from matplotlib.ticker import MaxNLocator
+
+    first = MaxNLocator(nbins=5).tick_values(low, high)
+    if top is None:
+        return first
+    for bins in (5, 6, 4, 7, 3, 8):
+        ticks = MaxNLocator(nbins=bins).tick_values(low, high)
+        if ticks[0] >= 0 and ticks[-1] <= top:
+            return ticks
+    return np.clip(first, 0, top)
 
 
 def _caption(c: Comparison) -> str:
@@ -274,29 +290,43 @@ def _names(names: list[str]) -> str:
     return f"{', '.join(names)} {'is' if len(names) == 1 else 'are'}"
 
 
-#: Which way is better, in words, after a measure's pooled value.
+#: Which way is better, in words, after a measure's overall value.
 BETTER = {"lower": "lower is better", "higher": "higher is better"}
 
 
+def _why_none(c: Comparison) -> str:
+    """Why no LA's figure of a measure could be compared, from the values its table holds."""
+    values = set(c.table["Value"].astype(str))
+    if values <= {"x"}:
+        return "not available for any LA: its report was not run, or not for this period"
+    if SUPPRESSED in values:
+        return "withheld as small numbers, or not available"
+    return "none has a count to compare"
+
+
 def sentences(c: Comparison) -> list[str]:
-    """What a measure's funnel says, in words: the pooled value (and which way is better);
+    """What a measure's funnel says, in words: the overall value (and which way is better);
     who lies beyond the 99.8% limits; when the LAs vary more than chance allows, who lies
     beyond chance alone's limits and who still stands out once the limits allow for the LAs'
     usual spread; who was left out."""
     if c.funnel is None:
-        return [f"{c.measure.label}: no LA's figures are available to compare."]
+        return [f"{c.measure.label}: no LA's figures to compare ({_why_none(c)})."]
     kind = _value_format(c)
     out = outliers(c)
     better = f" ({BETTER[c.measure.better]})" if c.measure.better in BETTER else ""
     said = [
-        f"{c.measure.label}: the region's pooled value is {_shown(c.funnel.target, kind)}{better}."
+        f"{c.measure.label}: the region's overall value (all its LAs together) is "
+        f"{_shown(c.funnel.target, kind)}{better}."
     ]
+    if c.measure.fte:
+        said.append("FTE: full-time equivalent staff (two half-time staff are one FTE).")
     if c.funnel.adjusted:
         alone = outliers(c, "Position (chance alone)")
         said.append(
-            f"The LAs differ more than chance alone would make them (overdispersion factor "
-            f"{c.funnel.phi:.1f}). On identical definitions, that points to differences in "
-            "practice, population or how the figures are recorded, not in what is counted."
+            "The LAs differ more than chance alone would make them (about "
+            f"{c.funnel.phi:.1f} times the variation chance gives). On identical "
+            "definitions, that points to differences in practice, population or how the "
+            "figures are recorded, not in what is counted."
         )
         for side in ("above", "below"):
             if alone[side]:
@@ -305,14 +335,14 @@ def sentences(c: Comparison) -> list[str]:
             if out[side]:
                 said.append(
                     f"{_names(out[side])} {side} the 99.8% limits even allowing for how much the "
-                    "LAs usually differ (Spiegelhalter's multiplicative adjustment): "
+                    "LAs usually differ (the widened limits): "
                     + ("it stands out." if len(out[side]) == 1 else "they stand out.")
                 )
         if not out["above"] and not out["below"]:
             pooled = len(c.table) - len(c.left_out)
             said.append(
-                "Allowing for how much the LAs usually differ (the 99.8% limits widened by "
-                "Spiegelhalter's multiplicative adjustment), no LA stands out"
+                "Allowing for how much the LAs usually differ (the widened 99.8% limits), no LA "
+                "stands out"
                 + (
                     f": with only {pooled} LAs, one far from the others can widen the limits by "
                     "itself."
@@ -348,7 +378,8 @@ WHERE = {
 
 
 def la_sentence(c: Comparison, code: str) -> str:
-    """One LA's place in a measure: its value against the region's pooled value and where
+    """One LA's place in a measure: its value against the region's overall value (and which
+    way is better) and where
     it lies (chance alone's limits; the widened ones when the LAs are overdispersed), or,
     when no LA's counts can be pooled into a funnel, against the region's range."""
     rows = c.table[c.table["LA code"] == code]
@@ -367,7 +398,9 @@ def la_sentence(c: Comparison, code: str) -> str:
             f"{label}: {_shown(value, kind)}; the region's LAs range from "
             f"{_shown(values.min(), kind)} to {_shown(values.max(), kind)}."
         )
-    said = f"{label}: {_shown(value, kind)} against the region's {_shown(c.funnel.target, kind)}"
+    better = f" ({BETTER[c.measure.better]})" if c.measure.better in BETTER else ""
+    target = _shown(c.funnel.target, kind)
+    said = f"{label}: {_shown(value, kind)} against the region's {target}{better}"
     chance = row["Position (chance alone)"]
     if chance == "within":
         return f"{said}, within what chance alone gives."
@@ -490,8 +523,8 @@ def summary_sentences(
         )
     if alone:
         said.append(
-            f"Beyond the 99.8% limits of chance alone, on {len(alone)} of {len(funnels)} "
-            f"measures: {'; '.join(alone)}."
+            f"Beyond the 99.8% limits of chance alone, on {len(alone)} of the {len(funnels)} "
+            f"measures with figures: {'; '.join(alone)}."
         )
     else:
         said.append("On no measure is an LA beyond the 99.8% limits of chance alone.")
@@ -502,8 +535,8 @@ def summary_sentences(
         )
     elif alone:
         said.append(
-            "Allowing for how much the LAs usually differ (they differ more than chance alone "
-            "would make them), no LA stands out on any measure."
+            "On each of those measures the LAs differ more than chance alone would make them; "
+            "allowing for that, no LA stands out."
         )
     dfe = [c for c in comparisons if c.measure.dfe is not None]
     if dfe and all(c.table["DfE published"].isna().all() for c in dfe):

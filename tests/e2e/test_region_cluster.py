@@ -276,29 +276,19 @@ def test_the_regional_pages_pass_axe_and_the_las_dashboard_links_its_page(
     page.close()
 
 
-def test_a_regional_pack_that_fails_on_the_cluster_is_one_line(region, tmp_path):
-    """The regional pack's folder cannot be made (a file stands in its place): the LA's pack
-    publishes, the command names the failure in one line and exits 1."""
-    import yaml
+def test_a_page_that_fails_on_the_cluster_is_one_line_and_no_worker_traceback(tmp_path, capfd):
+    """A regional page job that raises, on a real LocalCluster: the command's error is one
+    line naming it, and neither the command nor the workers print a traceback."""
+    from analysis.errors import BoardpackError
+    from analysis.region.config import Region
+    from analysis.region.run import RunOptions, run_region
 
-    root = region[0]
-    config = yaml.safe_load((root / "region.yaml").read_text())
-    config["las"] = config["las"][:1]
-    for la in config["las"]:  # paths relative to the new file's folder
-        for key in ("data", "params"):
-            if la.get(key):
-                la[key] = str((root / la[key]).resolve())
-    (tmp_path / "region.yaml").write_text(yaml.safe_dump(config))
-    out = tmp_path / "out"
-    out.mkdir()
-    (out / "region").write_text("not a folder")
-    result = boardpack(
-        "region", "run", "--config", str(tmp_path / "region.yaml"), "--period", PERIOD,
-        "--reports", "front_door", "--formats", "html", "--workers", "1", "--out", str(out),
-        "--processed", str(tmp_path / "processed"),
-    )  # fmt: skip
-    assert result.returncode == 1
-    assert "Traceback" not in result.stderr, result.stderr[-3000:]
-    assert "boardpack: the regional pack failed: NotADirectoryError" in result.stderr
-    assert (out / CODES[0] / PERIOD / "front_door.html").is_file()
-    assert not (out / CODES[0] / PERIOD / "region.html").exists()
+    def broken_pack(results, on_cluster):
+        return on_cluster([lambda: "a page", lambda: 1 / 0])
+
+    options = RunOptions(periods=(PERIOD,), reports=("front_door",), out=str(tmp_path))
+    region = Region("Empty", (), tmp_path / "region.yaml")
+    with pytest.raises(BoardpackError) as raised:
+        run_region(region, options, workers=1, then=broken_pack)
+    assert str(raised.value) == "the regional pack failed: ZeroDivisionError: division by zero"
+    assert "Traceback" not in capfd.readouterr().err

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -215,6 +216,32 @@ def test_fte_measures_are_compared_at_whole_fte_and_never_withheld_as_small_coun
     assert c.left_out == []  # 5.0 FTE is not a count of 5 people: shown, and pooled
     assert c.table["Numerator"].tolist() == [5.4, 5.0, 25.0]  # as recorded, not cut to 5
     assert c.table["Position (chance alone)"].tolist()[2] == "above 99.8%"
+    from analysis.region.pack import sentences
+
+    assert "FTE: full-time equivalent staff (two half-time staff are one FTE)." in sentences(c)
+
+
+def test_a_measure_no_la_has_says_why():
+    from analysis.region.pack import sentences
+
+    not_run = compare_measure(tidy_of([("x", "x", "x"), ("x", "x", "x")]), REREFERRALS)
+    assert sentences(not_run) == [
+        "Re-referrals within a year of an earlier referral (12 months): no LA's figures to "
+        "compare (not available for any LA: its report was not run, or not for this period)."
+    ]
+    withheld = compare_measure(tidy_of([("c", "c", "c"), ("x", "x", "x")]), REREFERRALS)
+    assert "(withheld as small numbers, or not available)" in sentences(withheld)[0]
+
+
+def test_a_shares_funnel_axis_stops_at_100_percent():
+    from analysis.region.pack import funnel_svg
+
+    # 35/50, 48/50, 45/50: the limits run from about 45% to 100%; five round ticks for that
+    # range would be 45, 60, 75, 90, 105, six are 40 to 100 by 10
+    c = compare_measure(tidy_of([(35, 50, 0.7), (48, 50, 0.96), (45, 50, 0.9)]), REREFERRALS)
+    svg, _ = funnel_svg(c)
+    labels = [float(t) for t in re.findall(r">([\d.]+)%</text>", svg)]
+    assert labels == [40, 50, 60, 70, 80, 90, 100]
 
 
 def test_sentences_say_what_the_funnel_shows():
@@ -225,7 +252,10 @@ def test_sentences_say_what_the_funnel_shows():
     c = compare_measure(tidy_of([(100, 500, 0.2), (50, 250, 0.2), (3, 250, 0.012)]), REREFERRALS)
     said = sentences(c)
     # 153 / 1000; re-referrals: lower is better
-    assert said[0].endswith("the region's pooled value is 15.3% (lower is better).")
+    assert said[0].endswith(
+        "the region's overall value (all its LAs together) is 15.3% (lower is better)."
+    )
+    assert "about 10.8 times the variation chance gives" in said[1]  # phi (test below)
     assert "Against chance alone, LA 2 is below the 99.8% limits." in said
     assert said[-1].endswith(
         "no LA stands out: with only 3 LAs, one far from the others can widen the limits by itself."
@@ -236,8 +266,8 @@ def test_sentences_say_what_the_funnel_shows():
     )
     assert not c.funnel.adjusted
     assert sentences(c) == [
-        "Re-referrals within 12 months (12 months): the region's pooled value is 19.4% "
-        "(lower is better).",
+        "Re-referrals within a year of an earlier referral (12 months): the region's overall "
+        "value (all its LAs together) is 19.4% (lower is better).",
         "No LA is beyond the 99.8% limits: the differences are within chance.",
     ]
 
@@ -249,9 +279,9 @@ def test_an_las_own_sentence_places_it_in_the_region():
     # LA 2: 3/250 = 1.2% against 153/1000 = 15.3%; below chance alone's 99.8% limit; the
     # widened limits (phi 10.8) hold it
     assert la_sentence(c, "E08000002") == (
-        "Re-referrals within 12 months (12 months): 1.2% against the region's 15.3%, "
-        "below the 99.8% limit of chance alone; allowing for how much the LAs usually "
-        "differ, within them."
+        "Re-referrals within a year of an earlier referral (12 months): 1.2% against the "
+        "region's 15.3% (lower is better), below the 99.8% limit of chance alone; allowing "
+        "for how much the LAs usually differ, within them."
     )
     assert la_sentence(c, "E09999999").endswith("not available for this LA.")
     public = compare_measure(
@@ -349,7 +379,7 @@ def test_the_funnel_svg_names_its_outliers_and_describes_itself():
     c = compare_measure(tidy_of([(100, 500, 0.2), (50, 250, 0.2), (3, 250, 0.012)]), REREFERRALS)
     svg, alt = funnel_svg(c)
     assert svg.startswith("<svg") and f'aria-label="{html.escape(alt)}"' in svg
-    assert "pooled value 15.3%" in alt and "below LA 2" in alt
+    assert "overall value 15.3%" in alt and "below LA 2" in alt
     assert ">LA 2</text>" in svg and ">LA 0</text>" not in svg  # only the outlier is named
     assert svg.count("<circle") == 3 and "99.8% limits, chance alone" in svg
     # an LA's own page: its point named and drawn last (on top), the others unnamed
@@ -367,12 +397,15 @@ def test_the_summary_names_the_las_that_stand_out_and_those_missing():
     assert said[1].startswith("Not compared: LA 9, whose own pack did not publish")
     # LA 2 is beyond chance alone's limits, not the widened ones (test above)
     assert said[2] == (
-        "Beyond the 99.8% limits of chance alone, on 1 of 1 measures: re-referrals within 12 "
-        "months (12 months) (LA 2 below)."
+        "Beyond the 99.8% limits of chance alone, on 1 of the 1 measures with figures: "
+        "re-referrals within a year of an earlier referral (12 months) (LA 2 below)."
     )
-    assert said[3].startswith("Allowing for how much the LAs usually differ")
+    assert said[3] == (
+        "On each of those measures the LAs differ more than chance alone would make them; "
+        "allowing for that, no LA stands out."
+    )
     # no DfE file for the re-referral figure: the page says so rather than drop the column
-    assert said[4].startswith("DfE's published figures for re-referrals within 12 months")
+    assert said[4].startswith("DfE's published figures for re-referrals within a year")
 
 
 def test_dfe_figures_are_of_the_latest_year_ending_by_the_period(dfe):
@@ -454,3 +487,16 @@ def test_a_regional_pack_that_fails_is_one_line_not_a_traceback(tmp_path):
     assert "Traceback" not in result.stderr
     assert result.stderr.startswith("boardpack: the regional pack failed: ")
     assert result.stderr.count("\n") == 1
+
+
+def test_an_out_folder_a_file_stands_in_is_refused_before_any_la_runs(tmp_path):
+    config = region_file(tmp_path)
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "region").write_text("not a folder")
+    result = boardpack(
+        "region", "run", "--config", config, "--period", "2017-03", "--out", str(out),
+    )  # fmt: skip
+    assert result.returncode == 1
+    assert result.stderr == f"boardpack: {out / 'region'} is a file: --out needs a folder there\n"
+    assert sorted(p.name for p in out.iterdir()) == ["region"]  # no LA was started
