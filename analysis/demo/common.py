@@ -48,6 +48,7 @@ class DemoSpec:
     # practice, as multipliers of the calibrated chances (a regional demo's LAs differ):
     recontact: float = 1.0  # a contacted child being contacted again within two weeks
     rereferral: float = 1.0  # a closed episode being referred again within a year
+    agency: float = 1.0  # agency social workers, beside the calibrated quarter of practitioners
 
     @property
     def first_day(self) -> np.datetime64:

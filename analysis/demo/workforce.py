@@ -38,7 +38,7 @@ def caseloads(rng, spec: DemoSpec, roster: pd.DataFrame) -> pd.DataFrame:
     """Month-end caseloads of the practising employees and of agency workers."""
     months = pd.period_range(spec.start, spec.end, freq="M")
     practise = roster[roster["ROLE"].isin(ROLES)]
-    n_agency = max(int(len(practise) * 0.25), 2)
+    n_agency = max(int(len(practise) * 0.25 * spec.agency), 2)
     agency = pd.DataFrame(
         {
             "WORKER_ID": ids("E", 80_000_001, n_agency),
@@ -79,14 +79,16 @@ def caseloads(rng, spec: DemoSpec, roster: pd.DataFrame) -> pd.DataFrame:
 
 
 def staffing_columns(rng, staffing: pd.DataFrame, spec: DemoSpec) -> pd.DataFrame:
-    """AGENCY_FTE (about a quarter of in-post FTE falling to a sixth), VACANT_FTE (about a
-    fifth of establishment), STARTERS_FTE and LEAVERS_FTE (about 12% a year each)."""
+    """AGENCY_FTE (about a third of in-post FTE falling to a fifth - an agency rate of a
+    quarter falling to a sixth - times `spec.agency`), VACANT_FTE (about a fifth of
+    establishment), STARTERS_FTE and LEAVERS_FTE (about 12% a year each)."""
     months = pd.PeriodIndex(staffing["MONTH"], freq="M")
     progress = (months - pd.Period(ORIGIN, "M")).map(lambda d: d.n).to_numpy()
     progress = np.clip(progress, 0, _CALIBRATED_MONTHS) / _CALIBRATED_MONTHS
     fte = staffing["FTE"].to_numpy()
     out = staffing.copy()
-    out["AGENCY_FTE"] = np.round(fte * (0.33 - 0.13 * progress) * rng.normal(1, 0.05, len(fte)), 1)
+    cover = (0.33 - 0.13 * progress) * spec.agency  # a regional demo's LAs differ
+    out["AGENCY_FTE"] = np.round(fte * cover * rng.normal(1, 0.05, len(fte)), 1)
     out["VACANT_FTE"] = np.round(fte * 0.22 * rng.normal(1, 0.08, len(fte)), 1)
     monthly = fte * 0.12 / 12
     out["STARTERS_FTE"] = np.round(rng.poisson(monthly * 2) / 2, 1)

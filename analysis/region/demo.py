@@ -18,24 +18,24 @@ from analysis.errors import BoardpackError
 
 #: Children aged 0-17 in the calibrated demo LA at scale 1 (analysis/demo/generate.py).
 CHILDREN_AT_SCALE_1 = 65_000
-#: (new code, old code, size, recontact, rereferral) per demo LA, in order: sizes from a
-#: third to one and a half times the calibrated LA; the second contacts children again far
-#: more often and the third re-refers far more (both beyond the others' limits), the fourth
-#: re-refers less.
+#: (new code, old code, size, recontact, rereferral, agency) per demo LA, in order: sizes
+#: from a third to one and a half times the calibrated LA; the second contacts children again
+#: far more often and the third re-refers far more (both beyond the others' limits), the
+#: fourth re-refers less and has half the agency cover, the fifth nearly twice it.
 LAS = (
-    ("E08000015", "344", 1.0, 1.0, 1.0),
-    ("E08000014", "343", 0.8, 2.2, 1.0),
-    ("E08000013", "342", 0.6, 1.0, 1.9),
-    ("E08000010", "359", 1.3, 1.0, 0.45),
-    ("E08000033", "381", 0.7, 1.1, 1.0),
-    ("E08000034", "382", 1.5, 0.9, 1.05),
-    ("E08000022", "392", 0.5, 1.0, 0.95),
-    ("E08000024", "394", 1.1, 1.05, 1.0),
-    ("E06000003", "807", 0.35, 0.95, 1.1),
-    ("E06000004", "808", 0.6, 1.0, 0.9),
-    ("E06000047", "840", 1.4, 1.0, 1.0),
-    ("E06000005", "841", 0.35, 1.1, 1.0),
-    ("E10000017", "888", 1.5, 0.95, 1.0),
+    ("E08000015", "344", 1.0, 1.0, 1.0, 1.0),
+    ("E08000014", "343", 0.8, 2.2, 1.0, 1.0),
+    ("E08000013", "342", 0.6, 1.0, 1.9, 1.0),
+    ("E08000010", "359", 1.3, 1.0, 0.45, 0.5),
+    ("E08000033", "381", 0.7, 1.1, 1.0, 1.8),
+    ("E08000034", "382", 1.5, 0.9, 1.05, 1.1),
+    ("E08000022", "392", 0.5, 1.0, 0.95, 0.9),
+    ("E08000024", "394", 1.1, 1.05, 1.0, 1.0),
+    ("E06000003", "807", 0.35, 0.95, 1.1, 1.2),
+    ("E06000004", "808", 0.6, 1.0, 0.9, 1.0),
+    ("E06000047", "840", 1.4, 1.0, 1.0, 0.8),
+    ("E06000005", "841", 0.35, 1.1, 1.0, 1.0),
+    ("E10000017", "888", 1.5, 0.95, 1.0, 1.0),
 )
 
 
@@ -53,11 +53,11 @@ def write_region_demo(
         raise BoardpackError(f"--region takes 1 to {len(LAS)} LAs, not {n}")
     out = Path(out)
     las = []
-    for i, (new, old, size, recontact, rereferral) in enumerate(LAS[:n], start=1):
+    for i, (new, old, size, recontact, rereferral, agency) in enumerate(LAS[:n], start=1):
         folder = out / f"la{i}"
         spec = DemoSpec(
             start=start, end=end, seed=seed + i - 1, scale=size * scale,
-            recontact=recontact, rereferral=rereferral,
+            recontact=recontact, rereferral=rereferral, agency=agency,
         )  # fmt: skip
         write_demo_data(folder / "data" / "raw", spec)
         name = f"Demo LA {i} (synthetic)"

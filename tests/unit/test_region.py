@@ -297,16 +297,22 @@ def test_demo_region_size_is_checked_in_one_line(tmp_path):
 
 
 def test_each_demo_la_s_practice_reaches_the_generator(monkeypatch, tmp_path):
-    """LA 2 contacts children again 2.2 times as often, LA 3 re-refers 1.9 times as often
-    (analysis/region/demo.py), and the generator carries that through every year it runs."""
+    """LA 2 contacts children again 2.2 times as often, LA 3 re-refers 1.9 times as often,
+    LA 4 has half the agency cover (analysis/region/demo.py), and the generator carries that
+    through every year it runs."""
     from analysis.demo.common import DemoSpec
     from analysis.demo.generate import world_tables
     from analysis.region import demo as region_demo
 
     specs = []
     monkeypatch.setattr(region_demo, "write_demo_data", lambda folder, spec: specs.append(spec))
-    region_demo.write_region_demo(tmp_path, 3)
-    assert [(s.recontact, s.rereferral) for s in specs] == [(1.0, 1.0), (2.2, 1.0), (1.0, 1.9)]
+    region_demo.write_region_demo(tmp_path, 4)
+    assert [(s.recontact, s.rereferral, s.agency) for s in specs] == [
+        (1.0, 1.0, 1.0),
+        (2.2, 1.0, 1.0),
+        (1.0, 1.9, 1.0),
+        (1.0, 0.45, 0.5),
+    ]
 
     def per_child(tables, name):
         return len(tables[name]) / tables[name]["CHILD"].nunique()
@@ -316,6 +322,17 @@ def test_each_demo_la_s_practice_reaches_the_generator(monkeypatch, tmp_path):
     rereferral, _ = world_tables(DemoSpec(scale=0.2, rereferral=1.9))
     assert per_child(recontact, "contacts.csv") > 1.1 * per_child(base, "contacts.csv")
     assert per_child(rereferral, "referrals.csv") > 1.05 * per_child(base, "referrals.csv")
+
+    def agency(tables):  # agency FTE of in-post FTE, and agency workers' caseload rows
+        staffing, cases = tables["staffing.csv"], tables["caseloads.csv"]
+        return (
+            staffing["AGENCY_FTE"].sum() / staffing["FTE"].sum(),
+            (cases["AGENCY"] == "Y").mean(),
+        )
+
+    half, _ = world_tables(DemoSpec(scale=0.2, agency=0.5))
+    for halved, calibrated in zip(agency(half), agency(base), strict=True):
+        assert 0.4 * calibrated < halved < 0.6 * calibrated
 
 
 def test_compare_finds_each_packs_file_restricted_or_public(tmp_path):
