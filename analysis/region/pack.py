@@ -294,6 +294,11 @@ def _names(names: list[str]) -> str:
 BETTER = {"lower": "lower is better", "higher": "higher is better"}
 
 
+def _better(c: Comparison) -> str:
+    """' (lower is better)', ' (higher is better)', or nothing for a neutral measure."""
+    return f" ({BETTER[c.measure.better]})" if c.measure.better in BETTER else ""
+
+
 def _why_none(c: Comparison) -> str:
     """Why no LA's figure of a measure could be compared, from the values its table holds."""
     values = set(c.table["Value"].astype(str))
@@ -313,10 +318,9 @@ def sentences(c: Comparison) -> list[str]:
         return [f"{c.measure.label}: no LA's figures to compare ({_why_none(c)})."]
     kind = _value_format(c)
     out = outliers(c)
-    better = f" ({BETTER[c.measure.better]})" if c.measure.better in BETTER else ""
     said = [
         f"{c.measure.label}: the region's overall value (all its LAs together) is "
-        f"{_shown(c.funnel.target, kind)}{better}."
+        f"{_shown(c.funnel.target, kind)}{_better(c)}."
     ]
     if c.measure.fte:
         said.append("FTE: full-time equivalent staff (two half-time staff are one FTE).")
@@ -398,9 +402,8 @@ def la_sentence(c: Comparison, code: str) -> str:
             f"{label}: {_shown(value, kind)}; the region's LAs range from "
             f"{_shown(values.min(), kind)} to {_shown(values.max(), kind)}."
         )
-    better = f" ({BETTER[c.measure.better]})" if c.measure.better in BETTER else ""
     target = _shown(c.funnel.target, kind)
-    said = f"{label}: {_shown(value, kind)} against the region's {target}{better}"
+    said = f"{label}: {_shown(value, kind)} against the region's {target}{_better(c)}"
     chance = row["Position (chance alone)"]
     if chance == "within":
         return f"{said}, within what chance alone gives."
@@ -416,15 +419,13 @@ def build_la_notebook(code: str, la_name: str, comparisons: list[Comparison]):
     """An LA's "How we compare in the region" page: its sentence, the funnel with it
     highlighted, and the table, per measure (the regional pack's figures)."""
     md = nbformat.v4.new_markdown_cell
-    lines = "".join(f"<li>{html.escape(la_sentence(c, code))}</li>" for c in comparisons)
+    opening = (
+        f"{la_name} against the other LAs of the region, every figure on the same "
+        "definitions, computed from each LA's own returns."
+    )
     cells = [
         md("## Summary"),
-        _cell(
-            '<div class="summary"><ul>'
-            f"<li>{html.escape(la_name)} against the other LAs of the region, every figure on "
-            "the same definitions, computed from each LA's own returns.</li>"
-            f"{lines}</ul></div>"
-        ),
+        _bullets([opening] + [la_sentence(c, code) for c in comparisons]),
     ]
     for c in comparisons:
         if c.funnel is None:
@@ -480,6 +481,12 @@ def _html_table(frame: pd.DataFrame, caption: str, formats: dict, mine: str = ""
         f"<table><caption>{html.escape(caption)}</caption><thead><tr>{head}</tr></thead>"
         f"<tbody>{''.join(rows)}</tbody></table></div>"
     )
+
+
+def _bullets(said: list[str]):
+    """Sentences as the page's shaded list of points (a notebook cell)."""
+    items = "".join(f"<li>{html.escape(s)}</li>" for s in said)
+    return _cell(f'<div class="summary"><ul>{items}</ul></div>')
 
 
 def _cell(markup: str):
@@ -565,25 +572,19 @@ def build_notebook(
     renderer."""
     md = nbformat.v4.new_markdown_cell
     summary = summary_sentences(name, comparisons, public, threshold, missing)
-    items = "".join(f"<li>{html.escape(s)}</li>" for s in summary)
-    cells = [md("## Summary"), _cell(f'<div class="summary"><ul>{items}</ul></div>')]
+    cells = [md("## Summary"), _bullets(summary)]
     for c in comparisons:
-        cells.append(md(f"## {c.measure.label}"))
-        words = "".join(f"<li>{html.escape(s)}</li>" for s in sentences(c))
-        if c.funnel is not None:
-            cells.append(_cell(f'<div class="summary"><ul>{words}</ul></div>'))
-            caption = (
-                (
+        cells += [md(f"## {c.measure.label}"), _bullets(sentences(c))]
+        if c.funnel is not None:  # (none: no LA's figures to pool, and the words say so)
+            if not named_in_chart(c):
+                named = "No LA is beyond the 99.8% limits. "
+            elif c.funnel.adjusted:
+                named = (
                     "Named on the chart: the LAs beyond a 99.8% limit, widened or of chance alone. "
-                    if c.funnel.adjusted
-                    else "Named on the chart: the LAs beyond the 99.8% limits. "
                 )
-                if named_in_chart(c)
-                else "No LA is beyond the 99.8% limits. "
-            ) + _caption(c)
-            cells.append(_cell(_figure(funnel_svg(c)[0], caption)))
-        else:  # no LA's figures to pool: the words say so
-            cells.append(_cell(f'<div class="summary"><ul>{words}</ul></div>'))
+            else:
+                named = "Named on the chart: the LAs beyond the 99.8% limits. "
+            cells.append(_cell(_figure(funnel_svg(c)[0], named + _caption(c))))
         frame, formats = table_frame(c)
         cells.append(_cell(_html_table(frame, f"{c.measure.label}, by LA", formats)))
     cells += [
@@ -719,13 +720,10 @@ def region_page(
     missing: tuple[str, ...] = (),
 ) -> None:
     """The regional page of one period, rendered into its staging folder (a page job)."""
-    from analysis.engine.render import render_html, render_pdf
+    from analysis.engine.render import render_html
 
     page = render_html(build_notebook(name, comparisons, public, threshold, missing), meta)
-    if "html" in formats:
-        (staging / f"{PAGE}.html").write_text(page, encoding="utf-8")
-    if "pdf" in formats:
-        render_pdf(page, staging / f"{PAGE}.pdf")
+    _write_page(page, formats, lambda ext: staging / f"{PAGE}.{ext}")
 
 
 def la_page(
@@ -739,13 +737,20 @@ def la_page(
     """One LA's "How we compare in the region" page of one period, rendered beside its
     place in the pack's period folder under a hidden name (a page job); the pack moves
     every LA's pages into place once all of them are rendered."""
-    from analysis.engine.render import render_html, render_pdf
+    from analysis.engine.render import render_html
 
     page = render_html(build_la_notebook(code, meta["la_name"], comparisons), meta)
+    _write_page(page, formats, lambda ext: _staged(stem, token, ext))
+
+
+def _write_page(page: str, formats: tuple[str, ...], path: Callable[[str], Path]) -> None:
+    """A rendered page as HTML and PDF, each as `formats` asks, at `path(extension)`."""
+    from analysis.engine.render import render_pdf
+
     if "html" in formats:
-        _staged(stem, token, "html").write_text(page, encoding="utf-8")
+        path("html").write_text(page, encoding="utf-8")
     if "pdf" in formats:
-        render_pdf(page, _staged(stem, token, "pdf"))
+        render_pdf(page, path("pdf"))
 
 
 def _staged(stem: Path, token: str, ext: str) -> Path:
